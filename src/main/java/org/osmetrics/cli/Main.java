@@ -1,0 +1,112 @@
+package org.osmetrics.cli;
+
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.util.Arrays;
+import org.jdbi.v3.core.JdbiException;
+import org.osmetrics.OsMetricsException;
+import org.slf4j.LoggerFactory;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The entry point and the only place that exits. Every error is mapped here, once, to one line on stderr
+ * and an exit code of the contract; the stack trace is printed only with {@code --debug}.
+ */
+@Command(
+        name = "os-metrics",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
+        subcommands = {CommandLine.HelpCommand.class},
+        footer = {
+            "",
+            "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",
+            "4 OpenStack API unreachable or failing, 5 database, 6 another run holds the lock,",
+            "7 data did not reconcile with the source."
+        })
+public final class Main implements Runnable {
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Log details and print stack traces of errors (secrets are never printed).")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see 'os-metrics --help'.");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
+    public static int execute(String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        configureLogging(debug);
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, cmd.getErr(), debug));
+        commandLine.setParameterExceptionHandler((exception, args2) -> {
+            PrintWriter err = exception.getCommandLine().getErr();
+            err.println("os-metrics: " + exception.getMessage());
+            err.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCode.USAGE.code();
+        });
+        return commandLine.execute(args);
+    }
+
+    static int report(Throwable exception, PrintWriter err, boolean debug) {
+        ExitCode code = exitCodeOf(exception);
+        String message = exception.getMessage() == null ? exception.getClass().getSimpleName() : exception.getMessage();
+        if (code == ExitCode.INTERNAL) {
+            message = "internal error: " + message + (debug ? "" : " (run with --debug for the stack trace)");
+        }
+        err.println("os-metrics: " + firstLine(message));
+        if (debug) {
+            exception.printStackTrace(err);
+        }
+        err.flush();
+        return code.code();
+    }
+
+    static ExitCode exitCodeOf(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof OsMetricsException e) {
+                return e.exitCode();
+            }
+        }
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SQLException || t instanceof JdbiException) {
+                return ExitCode.DATABASE;
+            }
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static void configureLogging(boolean debug) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(debug ? Level.INFO : Level.WARN);
+        ((Logger) LoggerFactory.getLogger("org.osmetrics")).setLevel(debug ? Level.DEBUG : Level.INFO);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"os-metrics " + (version == null ? "development build" : version)};
+        }
+    }
+}
