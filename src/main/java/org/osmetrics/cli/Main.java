@@ -3,6 +3,7 @@ package org.osmetrics.cli;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Map;
 import org.jdbi.v3.core.JdbiException;
 import org.osmetrics.OsMetricsException;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,20 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> environment;
+
+    private Main(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * The process environment as this run sees it: subcommands read {@code OS_*} and other variables
+     * from here (via {@code @ParentCommand}), never from {@code System.getenv()}, so tests can set it.
+     */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see 'os-metrics --help'.");
@@ -48,16 +63,35 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
+    /** Runs one command line with the process environment and returns its exit code. */
     public static int execute(String... args) {
+        return execute(System.getenv(), args);
+    }
+
+    /** Runs one command line with the given environment and returns its exit code; never calls {@code System.exit}. */
+    public static int execute(Map<String, String> environment, String... args) {
+        return execute(environment, null, null, args);
+    }
+
+    /**
+     * Runs one command line with the given environment, writing to {@code out} and {@code err} (the
+     * process's streams when null). Commands print through {@code spec.commandLine().getOut()/getErr()}.
+     */
+    public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         configureLogging(debug);
-        CommandLine commandLine = new CommandLine(new Main());
+        CommandLine commandLine = new CommandLine(new Main(environment));
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, cmd.getErr(), debug));
         commandLine.setParameterExceptionHandler((exception, args2) -> {
-            PrintWriter err = exception.getCommandLine().getErr();
-            err.println("os-metrics: " + exception.getMessage());
-            err.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            PrintWriter errors = exception.getCommandLine().getErr();
+            errors.println("os-metrics: " + exception.getMessage());
+            errors.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
         return commandLine.execute(args);
