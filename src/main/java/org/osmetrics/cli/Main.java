@@ -83,9 +83,9 @@ public final class Main implements Runnable {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, cmd.getErr(), debug));
         commandLine.setParameterExceptionHandler((exception, args2) -> {
-            PrintWriter err = exception.getCommandLine().getErr();
-            err.println("os-metrics: " + exception.getMessage());
-            err.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            PrintWriter usageErr = exception.getCommandLine().getErr();
+            usageErr.println("os-metrics: " + exception.getMessage());
+            usageErr.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
         return commandLine.execute(args);
