@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         sortOptions = false,
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DbCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",
@@ -33,6 +33,9 @@ import picocli.CommandLine.ScopeType;
         })
 public final class Main implements Runnable {
 
+    /** The process environment (OS_* and OS_METRICS_* variables), injected so tests can set it. */
+    private final Map<String, String> environment;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Log details and print stack traces of errors (secrets are never printed).")
     boolean debug;
@@ -40,18 +43,18 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final Map<String, String> environment;
-
-    private Main(Map<String, String> environment) {
+    Main(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
 
-    /**
-     * The process environment as this run sees it: subcommands read {@code OS_*} and other variables
-     * from here (via {@code @ParentCommand}), never from {@code System.getenv()}, so tests can set it.
-     */
+    /** The environment of this invocation; commands reach it through their spec's root command. */
     public Map<String, String> environment() {
         return environment;
+    }
+
+    /** The environment of the invocation a command belongs to. */
+    public static Map<String, String> environmentOf(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).environment();
     }
 
     @Override
@@ -60,38 +63,29 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(execute(System.getenv(), args));
     }
 
-    /** Runs one command line with the process environment and returns its exit code. */
-    public static int execute(String... args) {
-        return execute(System.getenv(), args);
-    }
-
-    /** Runs one command line with the given environment and returns its exit code; never calls {@code System.exit}. */
+    /** Runs one command line with the given environment and returns its exit code; never exits. */
     public static int execute(Map<String, String> environment, String... args) {
-        return execute(environment, null, null, args);
+        return execute(environment, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
     /**
-     * Runs one command line with the given environment, writing to {@code out} and {@code err} (the
-     * process's streams when null). Commands print through {@code spec.commandLine().getOut()/getErr()}.
+     * Runs one command line with the given environment and output streams (commands print through
+     * {@code spec.commandLine().getOut()/getErr()}), and returns its exit code; never exits.
      */
     public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         configureLogging(debug);
         CommandLine commandLine = new CommandLine(new Main(environment));
-        if (out != null) {
-            commandLine.setOut(out);
-        }
-        if (err != null) {
-            commandLine.setErr(err);
-        }
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, cmd.getErr(), debug));
         commandLine.setParameterExceptionHandler((exception, args2) -> {
-            PrintWriter errors = exception.getCommandLine().getErr();
-            errors.println("os-metrics: " + exception.getMessage());
-            errors.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            PrintWriter usageErr = exception.getCommandLine().getErr();
+            usageErr.println("os-metrics: " + exception.getMessage());
+            usageErr.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
         return commandLine.execute(args);
