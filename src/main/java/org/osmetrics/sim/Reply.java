@@ -96,11 +96,8 @@ final class Reply {
         OutputStream out = exchange.getResponseBody();
         out.write(bytes, 0, half);
         out.flush();
-        try {
-            out.close();
-        } catch (IOException expected) {
-            // "insufficient bytes written": the server now closes the connection, which is the point.
-        }
+        // Closing the exchange short of the declared length makes the server drop the connection.
+        exchange.close();
     }
 
     /** Buffers up to {@link #BUFFER_LIMIT} bytes, then streams the rest chunked. */

@@ -67,14 +67,17 @@ public final class SimFaults {
     }
 
     /**
-     * The next usage call that carries a {@code marker} and fills its page answers with a next link
+     * The next usage call that carries a {@code marker} answers, if its page is full, with a next link
      * whose marker is that same request marker: a client that follows links blindly pages forever.
      */
     public SimFaults repeatMarkerNext() {
         return add(new Fault(Target.NOVA, Kind.REPEAT_MARKER, 0, null));
     }
 
-    /** The next usage call gets no response: the connection is closed after the request is read. */
+    /**
+     * The next usage call gets no response: the connection is closed after the request is read. Note
+     * that the JDK's HttpClient silently retries a GET once in that case: queue two to make it fail.
+     */
     public SimFaults resetConnectionNext() {
         return add(new Fault(Target.NOVA, Kind.RESET, 0, null));
     }
