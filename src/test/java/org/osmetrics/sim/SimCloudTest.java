@@ -67,8 +67,8 @@ class SimCloudTest {
     }
 
     @Test
-    void hundredThousandServersAcrossTwoHundredProjectsPageCompletelyAtLimitThousand() {
-        SimCloud cloud = SimCloud.generate(2024, 200, 100_000, FROM, TO);
+    void thirtyThousandServersAcrossTwoHundredProjectsPageCompletelyAtLimitThousand() {
+        SimCloud cloud = SimCloud.generate(2024, 200, 30_000, FROM, TO);
         long counted = cloud.instances().stream().filter(i -> NovaUsage.counted(i, FROM, TO)).count();
         try (SimServer sim = SimServer.start(cloud, new SimClock(Instant.parse("2024-10-04T00:00:00Z")))) {
             SimClient client = new SimClient(sim);
