@@ -35,9 +35,7 @@ public final class SimFaults {
 
     /** As {@link #failNext(int, int)}, with a {@code Retry-After} of the given whole seconds (null: none). */
     public SimFaults failNext(int status, int times, Duration retryAfter) {
-        if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("status must be an HTTP error (400-599), got " + status);
-        }
+        requireErrorStatus(status);
         for (int i = 0; i < times; i++) {
             add(new Fault(Target.NOVA, Kind.FAIL, status, retryAfter));
         }
@@ -84,14 +82,18 @@ public final class SimFaults {
 
     /** The next {@code times} token requests answer {@code status} with Keystone's error body. */
     public SimFaults failKeystone(int status, int times) {
-        if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("status must be an HTTP error (400-599), got " + status);
-        }
+        requireErrorStatus(status);
         for (int i = 0; i < times; i++) {
             add(new Fault(Target.KEYSTONE, Kind.FAIL, status,
                     status == 429 || status == 503 ? Duration.ofSeconds(1) : null));
         }
         return this;
+    }
+
+    private static void requireErrorStatus(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP error (400-599), got " + status);
+        }
     }
 
     /** Drops every queued fault. */
