@@ -69,7 +69,7 @@ public final class UsageLoader {
     }
 
     private static LoadResult loadInTransaction(Handle handle, Cloud cloud, TransformedRange range, LoadOptions options,
-        long runId) throws SQLException {
+            long runId) throws SQLException {
         UsageExtraction extraction = range.extraction();
         // each statement binds the shared parameters it names; the others are ignored
         handle.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
