@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  * HTTP) over the last days into the database (the embedded one by default).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"See it work: start a simulated OpenStack with a generated cloud, load its last days of",
-            "usage (as 'run --all-projects' does) into the database, and print what was loaded."})
+        description = "See it work: start a simulated OpenStack with a generated cloud, load its last days of"
+                + " usage (as 'run --all-projects' does) into the database, and print what was loaded.")
 final class DemoCommand implements Runnable {
 
     @Option(names = "--days", defaultValue = "7", description = "Days of usage to load (default: ${DEFAULT-VALUE}).")

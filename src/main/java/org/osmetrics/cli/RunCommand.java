@@ -25,9 +25,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code os-metrics run}: the cron entry point, catching up from the last loaded window to now. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load the usage since the last run (cron entry point): extract from the end of the last",
-            "complete load of the scope (first run: --initial-lookback ago) up to now, load it, and print a",
-            "one-line summary. A window still open is stored as provisional and replaced by the next run."})
+        description = "Load the usage since the last run (cron entry point): extract from the end of the last"
+                + " complete load of the scope (first run: --initial-lookback ago) up to now, load it, and print a"
+                + " one-line summary. A window still open is stored as provisional and replaced by the next run.")
 final class RunCommand implements Runnable {
 
     static final class ScopeOptions {
@@ -87,7 +87,7 @@ final class RunCommand implements Runnable {
 
     @Override
     public void run() {
-        OpenStackSettings settings = openstack.settings(Main.environmentOf(spec));
+        OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
         try (Database db = database.openMigrated();
              UsageSource source = OpenStackUsageSource.connect(settings, clock)) {

@@ -187,8 +187,9 @@ class CatchUpTest {
 
             assertThat(count("SELECT count(*) FROM metrics.usage_fact WHERE cloud_id = ?", cloud)).isZero();
             assertThat(count("SELECT count(*) FROM metrics.extracted_range WHERE cloud_id = ?", cloud)).isZero();
-            assertThat(jdbi.withHandle(h -> h.createQuery("SELECT status || ': ' || error FROM metrics.run WHERE cloud_id = :c")
-                    .bind("c", cloud).mapTo(String.class).one())).startsWith("failed: ").contains("marker");
+            String ledger = jdbi.withHandle(h -> h.createQuery("SELECT status || ': ' || error FROM metrics.run WHERE cloud_id = :c")
+                    .bind("c", cloud).mapTo(String.class).one());
+            assertThat(ledger).startsWith("failed: ").contains("marker");
 
             CatchUp.Summary retry = run(source, allProjects(Duration.ofHours(10)));
             assertThat(retry.rows()).isEqualTo(count("SELECT count(*) FROM metrics.usage_fact WHERE cloud_id = ?", cloud))
