@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,8 +63,11 @@ final class DemoCommand implements Runnable {
         Clock clock = Clock.systemUTC();
         PrintWriter out = spec.commandLine().getOut();
         Instant now = clock.instant();
-        Instant generatedFrom = now.minus(Duration.ofDays(days + 3L)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-        SimCloud cloud = SimCloud.generate(seed, projects, servers, generatedFrom, now);
+        // whole days, so that every demo of the same day serves the very same cloud (a later demo then loads
+        // only what closed since); a new day is a new cloud under another key
+        Instant today = now.truncatedTo(ChronoUnit.DAYS);
+        Instant generatedFrom = today.minus(Duration.ofDays(days + 3L));
+        SimCloud cloud = SimCloud.generate(seed, projects, servers, generatedFrom, today.plus(Duration.ofDays(1)));
         String cloudKey = String.format(Locale.ROOT, "demo-sim/seed=%d,projects=%d,servers=%d,from=%s", seed, projects,
                 servers, generatedFrom.toString().substring(0, 10));
         try (SimServer sim = SimServer.start(cloud, clock);
