@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import org.osmetrics.load.RunLock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -32,14 +32,7 @@ class RunCommandTest {
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(21, 3, 40, now.minus(Duration.ofDays(5)), now.plus(Duration.ofDays(1))),
                 Clock.systemUTC());
-        env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
-        env.put("OS_AUTH_URL", sim.authUrl());
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
-        env.put("OS_PASSWORD", SimCredentials.ADMIN_PASSWORD);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
+        env = new HashMap<>(SimulatorLogins.admin(sim));
         env.put("OS_METRICS_DB_URL", test.jdbcUrl());
     }
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -24,8 +22,8 @@ import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
-import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -61,14 +59,7 @@ class CatchUpTest {
     private OpenStackUsageSource source(long seed, int pageSize) {
         clock = new SimClock(FIRST_RUN);
         sim = SimServer.start(SimCloud.generate(seed, 4, 120, GENERATED_FROM, FIRST_RUN.plus(Duration.ofDays(2))), clock);
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
-        env.put("OS_AUTH_URL", sim.authUrl());
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
-        env.put("OS_PASSWORD", SimCredentials.ADMIN_PASSWORD);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
+        Map<String, String> env = SimulatorLogins.admin(sim);
         ClientTuning tuning = new ClientTuning(pageSize, Duration.ofDays(1), Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
         return OpenStackUsageSource.connect(OpenStackSettingsLoader.load(Map.<OpenStackSetting, String>of(), env, tuning), clock);
