@@ -3,6 +3,7 @@ package org.osmetrics.cli;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Map;
 import org.jdbi.v3.core.JdbiException;
 import org.osmetrics.OsMetricsException;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         sortOptions = false,
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DbCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",
@@ -32,6 +33,9 @@ import picocli.CommandLine.ScopeType;
         })
 public final class Main implements Runnable {
 
+    /** The process environment (OS_* and OS_METRICS_* variables), injected so tests can set it. */
+    private final Map<String, String> environment;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Log details and print stack traces of errors (secrets are never printed).")
     boolean debug;
@@ -39,25 +43,49 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    Main(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The environment of this invocation; commands reach it through their spec's root command. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The environment of the invocation a command belongs to. */
+    public static Map<String, String> environmentOf(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).environment();
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see 'os-metrics --help'.");
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(execute(System.getenv(), args));
     }
 
-    /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
-    public static int execute(String... args) {
+    /** Runs one command line with the given environment and returns its exit code; never exits. */
+    public static int execute(Map<String, String> environment, String... args) {
+        return execute(environment, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs one command line with the given environment and output streams (commands print through
+     * {@code spec.commandLine().getOut()/getErr()}), and returns its exit code; never exits.
+     */
+    public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         configureLogging(debug);
-        CommandLine commandLine = new CommandLine(new Main());
+        CommandLine commandLine = new CommandLine(new Main(environment));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, cmd.getErr(), debug));
         commandLine.setParameterExceptionHandler((exception, args2) -> {
-            PrintWriter err = exception.getCommandLine().getErr();
-            err.println("os-metrics: " + exception.getMessage());
-            err.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            PrintWriter usageErr = exception.getCommandLine().getErr();
+            usageErr.println("os-metrics: " + exception.getMessage());
+            usageErr.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
         return commandLine.execute(args);

@@ -1,0 +1,40 @@
+package org.osmetrics.cli;
+
+import java.nio.file.Path;
+import org.osmetrics.config.DatabaseSettings;
+import org.osmetrics.load.Database;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The database options shared by every command that touches the database. */
+public final class DatabaseOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+            description = "PostgreSQL JDBC URL (default: $OS_METRICS_DB_URL; with neither, the embedded "
+                    + "PostgreSQL under --data-dir). User and password: $OS_METRICS_DB_USER, $OS_METRICS_DB_PASSWORD.")
+    String dbUrl;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder of the embedded PostgreSQL's data (default: ./data).")
+    Path dataDir;
+
+    public DatabaseSettings settings() {
+        return DatabaseSettings.resolve(dbUrl, dataDir, Main.environmentOf(mixee));
+    }
+
+    /** Opens the database and applies pending migrations: every command that touches data starts here. */
+    public Database openMigrated() {
+        Database database = Database.open(settings());
+        try {
+            database.migrate();
+            return database;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.osmetrics.cli;
+
+import java.io.PrintWriter;
+import org.flywaydb.core.api.MigrationInfo;
+import org.osmetrics.load.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code os-metrics db migrate|info}: the schema under Flyway. */
+@Command(name = "db", description = "Database schema: apply migrations, show their state.",
+        mixinStandardHelpOptions = true,
+        subcommands = {DbCommand.Migrate.class, DbCommand.Info.class})
+final class DbCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: migrate or info.");
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = "Apply pending schema migrations and (re)create the report views.")
+    static final class Migrate implements Runnable {
+        @Mixin
+        DatabaseOptions database;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            try (Database db = Database.open(database.settings())) {
+                int applied = db.migrate();
+                spec.commandLine().getOut().printf("db migrate: %d migration(s) applied to %s%n", applied, db.description());
+            }
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Show every migration with its version, description, state and install time.")
+    static final class Info implements Runnable {
+        @Mixin
+        DatabaseOptions database;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            try (Database db = Database.open(database.settings())) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("database: " + db.description());
+                out.printf("%-10s %-45s %-10s %s%n", "version", "description", "state", "installed (UTC)");
+                for (MigrationInfo info : db.migrationInfo()) {
+                    out.printf("%-10s %-45s %-10s %s%n",
+                            info.getVersion() == null ? "R" : info.getVersion().getVersion(),
+                            info.getDescription(), info.getState().getDisplayName(),
+                            info.getInstalledOn() == null ? "" : info.getInstalledOn().toInstant());
+                }
+            }
+        }
+    }
+}

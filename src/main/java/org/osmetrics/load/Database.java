@@ -1,0 +1,196 @@
+package org.osmetrics.load;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.cli.ExitCode;
+import org.osmetrics.config.DatabaseSettings;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database os-metrics works on: a PostgreSQL server by URL, or the embedded PostgreSQL (started here,
+ * stopped on {@link #close()}). One instance per process, passed down; never a static singleton.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** The database created inside the embedded server. */
+    static final String EMBEDDED_DATABASE = "osmetrics";
+    static final String[] MIGRATION_LOCATIONS = {"classpath:db/migration", "classpath:sql-reports"};
+
+    private final DataSource dataSource;
+    private final Jdbi jdbi;
+    private final String description;
+    private final EmbeddedPostgres embedded;
+
+    private Database(DataSource dataSource, String description, EmbeddedPostgres embedded) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.description = description;
+        this.embedded = embedded;
+    }
+
+    /** Opens (and for the embedded default, starts) the database and checks that it answers. */
+    public static Database open(DatabaseSettings settings) {
+        Database database = settings.embedded() ? startEmbedded(settings.dataDir()) : connect(settings);
+        try {
+            database.checkConnection();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    private static Database connect(DatabaseSettings settings) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(settings.url());
+        if (settings.user() != null) {
+            source.setUser(settings.user());
+        }
+        if (settings.password() != null) {
+            source.setPassword(settings.password());
+        }
+        source.setApplicationName("os-metrics");
+        if (source.getConnectTimeout() == 0) {
+            source.setConnectTimeout(10);
+        }
+        return new Database(source, settings.describe(), null);
+    }
+
+    private static Database startEmbedded(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        EmbeddedPostgres postgres;
+        try {
+            Files.createDirectories(dir);
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir.resolve("pg"))
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("max_connections", "50")
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (reason.contains("lock") || reason.contains("postmaster.pid")) {
+                throw new OsMetricsException(ExitCode.LOCKED, "the embedded database in " + dir
+                        + " is in use by another os-metrics process; wait for it to finish", e);
+            }
+            throw OsMetricsException.database("cannot start the embedded PostgreSQL in " + dir + ": " + reason, e);
+        }
+        try {
+            ensureDatabase(postgres.getPostgresDatabase(), EMBEDDED_DATABASE);
+        } catch (SQLException e) {
+            closeQuietly(postgres);
+            throw OsMetricsException.database("cannot create database " + EMBEDDED_DATABASE + " in the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+        DataSource source = postgres.getDatabase("postgres", EMBEDDED_DATABASE);
+        LOG.debug("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", postgres.getPort(), dir);
+        return new Database(source, "embedded PostgreSQL in " + dir, postgres);
+    }
+
+    static void ensureDatabase(DataSource admin, String name) throws SQLException {
+        try (Connection connection = admin.getConnection();
+             var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (var rows = exists.executeQuery()) {
+                if (!rows.next()) {
+                    try (var create = connection.createStatement()) {
+                        // a fixed, known identifier: not user input
+                        create.execute("CREATE DATABASE " + name);
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkConnection() {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.isValid(5);
+        } catch (SQLException e) {
+            throw OsMetricsException.database("cannot connect to " + description + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Applies pending migrations (schema and report views); returns how many were applied. */
+    public int migrate() {
+        try {
+            MigrateResult result = flyway().migrate();
+            return result.migrationsExecuted;
+        } catch (FlywayException e) {
+            throw OsMetricsException.database("database migration failed on " + description + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The state of every migration, applied or pending. */
+    public List<MigrationInfo> migrationInfo() {
+        try {
+            return List.of(flyway().info().all());
+        } catch (FlywayException e) {
+            throw OsMetricsException.database("cannot read the migration state of " + description + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations(MIGRATION_LOCATIONS)
+                .schemas("metrics", "report")
+                .defaultSchema("metrics")
+                .createSchemas(true)
+                .cleanDisabled(true)
+                .load();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Where the data is, safe to print (no password). */
+    public String description() {
+        return description;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            closeQuietly(embedded);
+        }
+    }
+
+    private static void closeQuietly(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            // stopping is best effort: the data files are consistent after any PostgreSQL stop
+            LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
