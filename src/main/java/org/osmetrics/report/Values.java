@@ -16,7 +16,7 @@ final class Values {
         if (Double.isNaN(value) || Double.isInfinite(value) || text.indexOf('E') < 0) {
             return text;
         }
-        return new BigDecimal(text).toPlainString();
+        return new BigDecimal(text).stripTrailingZeros().toPlainString();
     }
 
     /** An instant as ISO-8601 UTC, whole seconds unless there is a fraction (2026-10-01T00:00:00Z). */

@@ -33,7 +33,7 @@ class ReportViewsTest {
 
     @BeforeAll
     static void loadSmallCloud() {
-        db = SmallCloud.load();
+        db = SmallCloudData.load();
     }
 
     @AfterAll

@@ -11,12 +11,12 @@ import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
 /** A fresh migrated database holding the hand-computed small cloud of {@code small-cloud.sql}. */
-final class SmallCloud {
+public final class SmallCloudData {
 
-    private SmallCloud() {
+    private SmallCloudData() {
     }
 
-    static TestDatabase load() {
+    public static TestDatabase load() {
         TestDatabase test = TestDatabases.fresh();
         try {
             execute(test, script("small-cloud.sql"));
@@ -37,7 +37,7 @@ final class SmallCloud {
     }
 
     static String script(String name) {
-        try (InputStream in = SmallCloud.class.getResourceAsStream(name)) {
+        try (InputStream in = SmallCloudData.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + name);
             }
