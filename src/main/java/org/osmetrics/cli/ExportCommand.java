@@ -25,8 +25,8 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code os-metrics export}: any report view to CSV, JSON or JSON lines, streamed. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a report view to CSV (spreadsheet-safe), JSON or JSON lines, streamed in constant memory.",
-            "Reports: server_usage, project_usage_daily, project_usage_monthly, tenant_usage_document, coverage,",
-            "reconciliation, invoice_monthly (see README, \"Reports\")."})
+            "Reports: server_usage, project_usage_daily, project_usage_monthly, tenant_usage_document, coverage, "
+                + "reconciliation, invoice_monthly (see README, \"Reports\")."})
 final class ExportCommand implements Runnable {
 
     @Option(names = "--report", required = true, paramLabel = "NAME", description = "The report (view) to export.")
