@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.Database;
+import org.osmetrics.load.RunLedger;
 import org.osmetrics.report.Rate;
 import org.osmetrics.report.RateCardCsv;
 import org.osmetrics.report.RateCardRepository;
@@ -56,10 +57,19 @@ final class RatesCommand implements Runnable {
         public void run() {
             List<Rate> rates = read(file);
             try (Database db = database.openMigrated()) {
-                int total = new RateCardRepository(db.jdbi(), Clock.systemUTC())
-                        .importRates(rates, replace, "rates import " + file.getFileName() + (replace ? " --replace" : ""));
+                RunLedger ledger = new RunLedger(db.jdbi(), Clock.systemUTC());
+                long runId = ledger.start("rates import", "rates import " + file.getFileName() + (replace ? " --replace" : ""),
+                        null, null);
+                int total;
+                try {
+                    total = new RateCardRepository(db.jdbi()).importRates(rates, replace, runId);
+                } catch (RuntimeException e) {
+                    ledger.finish(runId, RunLedger.Status.FAILED, e.getMessage());
+                    throw e;
+                }
+                ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
                 spec.commandLine().getOut().printf("rates import: %d price(s) %s from %s; the rate card holds %d%n",
-                        rates.size(), replace ? "replaced the rate card" : "added", file, total);
+                        rates.size(), replace ? "replaced the rate card with" : "added", file, total);
             }
         }
 
@@ -88,7 +98,7 @@ final class RatesCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("%-13s %-16s %14s %-8s %-22s %-22s %s%n",
                         "resource", "flavor", "unit_price", "currency", "valid_from", "valid_to", "source");
-                for (Rate rate : new RateCardRepository(db.jdbi(), Clock.systemUTC()).all()) {
+                for (Rate rate : new RateCardRepository(db.jdbi()).all()) {
                     out.printf("%-13s %-16s %14s %-8s %-22s %-22s %s%n", rate.resource().code(),
                             rate.flavor() == null ? "" : rate.flavor(), rate.unitPrice().toPlainString(), rate.currency(),
                             rate.validFrom(), rate.validTo() == null ? "" : rate.validTo(), rate.source());

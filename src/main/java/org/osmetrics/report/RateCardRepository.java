@@ -1,6 +1,5 @@
 package org.osmetrics.report;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,17 +17,11 @@ public final class RateCardRepository {
             INSERT INTO metrics.rate_card (resource, flavor, unit_price, currency, minor_units, valid_from, valid_to,
                                            source, run_id)
             VALUES (:resource, :flavor, :unitPrice, :currency, :minorUnits, :validFrom, :validTo, :source, :runId)""";
-    private static final String INSERT_RUN = """
-            INSERT INTO metrics.run (command, arguments, started_at, finished_at, status, rows_loaded)
-            VALUES ('rates import', :arguments, :startedAt, :finishedAt, 'succeeded', :rows)
-            RETURNING run_id""";
 
     private final Jdbi jdbi;
-    private final Clock clock;
 
-    public RateCardRepository(Jdbi jdbi, Clock clock) {
+    public RateCardRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.clock = clock;
     }
 
     /** Every price of the rate card. */
@@ -38,13 +31,12 @@ public final class RateCardRepository {
 
     /**
      * Adds the prices (or, with {@code replace}, replaces the whole rate card by them) in one transaction,
-     * after checking them against the prices kept; records the import in the run ledger.
+     * after checking them against the prices kept.
      *
-     * @param arguments the command line, for the run ledger
+     * @param runId the run of the run ledger that imports them
      * @return the number of prices in the rate card afterwards
      */
-    public int importRates(List<Rate> rates, boolean replace, String arguments) {
-        Instant started = clock.instant();
+    public int importRates(List<Rate> rates, boolean replace, long runId) {
         return jdbi.inTransaction(handle -> {
             // one import at a time: the check below must see every price it could conflict with
             handle.execute("LOCK TABLE metrics.rate_card IN SHARE ROW EXCLUSIVE MODE");
@@ -52,12 +44,6 @@ public final class RateCardRepository {
                 handle.execute("DELETE FROM metrics.rate_card");
             }
             RateCard.checkConsistent(all(handle), rates);
-            long runId = handle.createQuery(INSERT_RUN)
-                    .bind("arguments", arguments)
-                    .bind("startedAt", utc(started))
-                    .bind("finishedAt", utc(clock.instant()))
-                    .bind("rows", rates.size())
-                    .mapTo(Long.class).one();
             var batch = handle.prepareBatch(INSERT_RATE);
             for (Rate rate : rates) {
                 batch.bind("resource", rate.resource().code())

@@ -141,6 +141,9 @@ class RatesCommandTest {
         int overlapping = rates("rates", "import", file(HEADER + "vcpu_hour,,0.02,EUR,2026-12-01,\n").toString());
         assertThat(overlapping).isEqualTo(ExitCode.USAGE.code());
         assertThat(err.toString()).contains("rates.csv line 2", "overlaps", "2026-10-16T00:00:00Z, open");
+        String lastRun = db.jdbi().withHandle(h -> h.createQuery("SELECT status || ': ' || error FROM metrics.run "
+                + "WHERE command = 'rates import' ORDER BY run_id DESC LIMIT 1").mapTo(String.class).one());
+        assertThat(lastRun).startsWith("failed: rate card refused: rates.csv line 2");
 
         assertThat(rates("rates", "import", "--replace", file(HEADER + "vcpu_hour,,0.02,CHF,2026-12-01,\n").toString())).isZero();
         assertThat(rateCard()).containsExactly("vcpu_hour - 0.02 CHF 2 2026-12-01 open rates.csv line 2");
