@@ -10,6 +10,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -95,8 +97,12 @@ final class HttpTransport {
         }
         long started = System.nanoTime();
         HttpResponse<String> response;
+        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(request.build(), info -> {
+                head.set(info);
+                return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            });
         } catch (HttpConnectTimeoutException e) {
             throw new RetryPolicy.TransientFailure("connect timed out", null, e);
         } catch (HttpTimeoutException e) {
@@ -108,6 +114,12 @@ final class HttpTransport {
         } catch (ConnectException e) {
             throw new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
         } catch (IOException e) {
+            if (head.get() != null) {
+                // The status line and headers came, then the body stopped short: never read as a short list.
+                throw OsMetricsException.source("the response body of " + method + " " + uri + " was cut short (HTTP "
+                        + head.get().statusCode() + ", Content-Length " + head.get().headers()
+                        .firstValue("Content-Length").orElse("not given") + "): " + describe(e), e);
+            }
             throw new RetryPolicy.TransientFailure("connection failed (" + describe(e) + ")", null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
