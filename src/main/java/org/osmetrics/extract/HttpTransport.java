@@ -23,6 +23,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -98,30 +102,26 @@ final class HttpTransport {
         long started = System.nanoTime();
         HttpResponse<String> response;
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request.build(), info -> {
+            head.set(info);
+            return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        });
         try {
-            response = client.send(request.build(), info -> {
-                head.set(info);
-                return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
-            });
-        } catch (HttpConnectTimeoutException e) {
-            throw new RetryPolicy.TransientFailure("connect timed out", null, e);
-        } catch (HttpTimeoutException e) {
+            // The request timeout of java.net.http stops at the response headers; this bound covers the body too.
+            response = pending.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            if (head.get() != null) {
+                throw OsMetricsException.source("the response body of " + method + " " + uri + " stalled (HTTP "
+                        + head.get().statusCode() + ", not complete within the read timeout of "
+                        + readTimeout.toSeconds() + " s)", e);
+            }
             throw new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
                     + " s", null, e);
-        } catch (SSLException e) {
-            throw new OsMetricsException(ExitCode.CONFIG, "TLS failed for " + method + " " + uri + ": " + e.getMessage()
-                    + " (trust the cloud's CA with OS_CACERT/--os-cacert)", e);
-        } catch (ConnectException e) {
-            throw new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
-        } catch (IOException e) {
-            if (head.get() != null) {
-                // The status line and headers came, then the body stopped short: never read as a short list.
-                throw OsMetricsException.source("the response body of " + method + " " + uri + " was cut short (HTTP "
-                        + head.get().statusCode() + ", Content-Length " + head.get().headers()
-                        .firstValue("Content-Length").orElse("not given") + "): " + describe(e), e);
-            }
-            throw new RetryPolicy.TransientFailure("connection failed (" + describe(e) + ")", null, e);
+        } catch (ExecutionException e) {
+            throw failure(method, uri, e.getCause() == null ? e : e.getCause(), head.get());
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw OsMetricsException.source("interrupted during " + method + " " + uri, e);
         }
@@ -131,6 +131,35 @@ final class HttpTransport {
                     retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
         }
         return new Response(uri.toString(), response.statusCode(), response.headers(), response.body());
+    }
+
+    /** Classifies a failed exchange: transient (retried), TLS (exit 3), or a body cut short (exit 4). */
+    private RetryPolicy.TransientFailure failure(String method, URI uri, Throwable cause, HttpResponse.ResponseInfo head) {
+        try {
+            throw cause;
+        } catch (HttpConnectTimeoutException e) {
+            return new RetryPolicy.TransientFailure("connect timed out", null, e);
+        } catch (HttpTimeoutException e) {
+            return new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
+                    + " s", null, e);
+        } catch (SSLException e) {
+            throw new OsMetricsException(ExitCode.CONFIG, "TLS failed for " + method + " " + uri + ": " + e.getMessage()
+                    + " (trust the cloud's CA with OS_CACERT/--os-cacert)", e);
+        } catch (ConnectException e) {
+            return new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
+        } catch (IOException e) {
+            if (head != null) {
+                // The status line and headers came, then the body stopped short: never read as a short list.
+                throw OsMetricsException.source("the response body of " + method + " " + uri + " was cut short (HTTP "
+                        + head.statusCode() + ", Content-Length " + head.headers()
+                        .firstValue("Content-Length").orElse("not given") + "): " + describe(e), e);
+            }
+            return new RetryPolicy.TransientFailure("connection failed (" + describe(e) + ")", null, e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("unexpected failure of " + method + " " + uri, e);
+        }
     }
 
     private static String describe(IOException e) {

@@ -81,6 +81,9 @@ final class KeystoneClient {
                         .withConfig(clientConfig)
                         .authenticate();
             } catch (ResponseException e) {
+                if (e.getStatus() == 0) { // openstack4j's way of saying the connection failed
+                    throw new RetryPolicy.TransientFailure("cannot connect (" + rootMessage(e) + ")", null, e);
+                }
                 if (e.getStatus() == 429 || e.getStatus() == 502 || e.getStatus() == 503 || e.getStatus() == 504) {
                     throw new RetryPolicy.TransientFailure("HTTP " + e.getStatus(), null, null);
                 }
