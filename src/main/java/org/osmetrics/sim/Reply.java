@@ -1,0 +1,156 @@
+package org.osmetrics.sim;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * Writes one response of the simulator. Bodies are streamed: a small body goes out with a
+ * {@code Content-Length}, a large one (a big page) switches to chunked transfer as soon as it outgrows
+ * the buffer, so memory stays bounded by one buffer, not by the page. Not thread-safe: one per exchange.
+ */
+final class Reply {
+    private static final int BUFFER_LIMIT = 64 * 1024;
+
+    private final HttpExchange exchange;
+    private final IntConsumer recorder;
+    private int status;
+    private boolean recorded;
+
+    /** {@code recorder} learns the status just before anything is sent (so a log is complete first). */
+    Reply(HttpExchange exchange, IntConsumer recorder) {
+        this.exchange = exchange;
+        this.recorder = recorder;
+    }
+
+    /** Records the outcome once: the status, or 0 for a dropped connection. */
+    void record(int outcome) {
+        if (!recorded) {
+            recorded = true;
+            status = outcome;
+            recorder.accept(outcome);
+        }
+    }
+
+    void header(String name, String value) {
+        exchange.getResponseHeaders().add(name, value);
+    }
+
+    /** The status sent, 0 while nothing was sent (or when the connection was dropped). */
+    int status() {
+        return status;
+    }
+
+    /** Sends a JSON body produced by {@code body} (Python's json.dumps bytes). */
+    void json(int status, Consumer<PyJson> body) throws IOException {
+        json(status, body, null);
+    }
+
+    /**
+     * Sends a JSON body; with a {@link SimFaults.Kind#TRUNCATE} or {@link SimFaults.Kind#MALFORM} fault
+     * the body is rendered whole first and then cut (see {@link SimFaults}).
+     */
+    void json(int status, Consumer<PyJson> body, SimFaults.Kind fault) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (fault == SimFaults.Kind.TRUNCATE || fault == SimFaults.Kind.MALFORM) {
+            sendCut(status, body, fault);
+            return;
+        }
+        record(status);
+        try (Writer writer = new BufferedWriter(new OutputStreamWriter(
+                new StreamingBody(exchange, status), StandardCharsets.UTF_8), 8192)) {
+            PyJson json = new PyJson(writer);
+            body.accept(json);
+        }
+    }
+
+    /** Closes the connection without any response. */
+    void drop() {
+        record(0);
+        exchange.close();
+    }
+
+    private void sendCut(int status, Consumer<PyJson> body, SimFaults.Kind fault) throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (Writer writer = new OutputStreamWriter(whole, StandardCharsets.UTF_8)) {
+            body.accept(new PyJson(writer));
+        }
+        byte[] bytes = whole.toByteArray();
+        int half = bytes.length / 2;
+        record(status);
+        if (fault == SimFaults.Kind.MALFORM) {
+            exchange.sendResponseHeaders(status, half);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes, 0, half);
+            }
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes, 0, half);
+        out.flush();
+        try {
+            out.close();
+        } catch (IOException expected) {
+            // "insufficient bytes written": the server now closes the connection, which is the point.
+        }
+    }
+
+    /** Buffers up to {@link #BUFFER_LIMIT} bytes, then streams the rest chunked. */
+    private static final class StreamingBody extends OutputStream {
+        private final HttpExchange exchange;
+        private final int status;
+        private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private OutputStream direct;
+
+        StreamingBody(HttpExchange exchange, int status) {
+            this.exchange = exchange;
+            this.status = status;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (direct != null) {
+                direct.write(bytes, offset, length);
+                return;
+            }
+            buffer.write(bytes, offset, length);
+            if (buffer.size() > BUFFER_LIMIT) {
+                exchange.sendResponseHeaders(status, 0);
+                direct = exchange.getResponseBody();
+                buffer.writeTo(direct);
+                buffer = null;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (direct != null) {
+                direct.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (direct == null) {
+                exchange.sendResponseHeaders(status, buffer.size() == 0 ? -1 : buffer.size());
+                direct = exchange.getResponseBody();
+                buffer.writeTo(direct);
+                buffer = null;
+            }
+            direct.close();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+UPDATE metrics.run
+SET windows = windows + :windows, servers = servers + :servers, rows_loaded = rows_loaded + :rows
+WHERE run_id = :run
