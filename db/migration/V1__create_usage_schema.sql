@@ -1,8 +1,5 @@
 -- os-metrics storage. Tables live in schema "metrics"; finance staff read only the views of schema
--- "report" (sql-reports/). All times are timestamptz in UTC.
-
-CREATE SCHEMA IF NOT EXISTS metrics;
-CREATE SCHEMA IF NOT EXISTS report;
+-- "report" (sql-reports/). All times are timestamptz in UTC. Flyway creates both schemas before V1.
 
 -- One row per cloud (Keystone + region). The window grid is fixed per cloud once data exists.
 CREATE TABLE metrics.cloud (
@@ -33,7 +30,8 @@ CREATE TABLE metrics.flavor (
     UNIQUE (cloud_id, name, vcpus, memory_mb, local_gb)
 );
 
--- Servers: the latest known facts about each instance.
+-- Servers: the latest known facts about each instance (from the extraction with the latest stop).
+-- first_seen: start of the earliest extracted range that listed it; last_seen: the latest stop that did.
 CREATE TABLE metrics.server (
     cloud_id      integer     NOT NULL REFERENCES metrics.cloud,
     instance_id   uuid        NOT NULL,
@@ -49,16 +47,18 @@ CREATE TABLE metrics.server (
     PRIMARY KEY (cloud_id, instance_id)
 );
 
--- Flavor history: a new row each time a server is seen with another flavor (a resize), never overwritten.
--- valid_from is the start of the first extracted range in which the flavor was seen.
+-- Flavor history, never overwritten: one row per flavor a server was seen with for each launch.
+-- Nova resets launched_at on a resize (and reports the new flavor for the whole range), so the new row's
+-- started_at is when that flavor took effect. first_seen is the start of the earliest extracted range
+-- that showed it; run_id the run that recorded it first.
 CREATE TABLE metrics.server_flavor_history (
     cloud_id     integer     NOT NULL,
     instance_id  uuid        NOT NULL,
-    valid_from   timestamptz NOT NULL,
-    flavor_id    integer     NOT NULL REFERENCES metrics.flavor,
     started_at   timestamptz NOT NULL,
+    flavor_id    integer     NOT NULL REFERENCES metrics.flavor,
+    first_seen   timestamptz NOT NULL,
     run_id       bigint      NOT NULL,
-    PRIMARY KEY (cloud_id, instance_id, valid_from),
+    PRIMARY KEY (cloud_id, instance_id, started_at, flavor_id),
     FOREIGN KEY (cloud_id, instance_id) REFERENCES metrics.server
 );
 

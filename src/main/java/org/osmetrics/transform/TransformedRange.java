@@ -2,6 +2,7 @@ package org.osmetrics.transform;
 
 import java.time.Instant;
 import java.util.List;
+import org.osmetrics.extract.ServerUsage;
 import org.osmetrics.extract.UsageExtraction;
 
 /**
@@ -9,6 +10,7 @@ import org.osmetrics.extract.UsageExtraction;
  * load stage commits in one transaction.
  *
  * @param windowStarts    every window of the requested range, in order
+ * @param servers         each server once (first row kept), only those with a valid UUID
  * @param facts           one row per server and window with usage, at most one per (server, window)
  * @param reconciliations one per project of the extraction
  * @param anomalies       everything that did not add up
@@ -17,12 +19,14 @@ public record TransformedRange(
         UsageExtraction extraction,
         WindowGrid grid,
         List<Instant> windowStarts,
+        List<ServerUsage> servers,
         List<WindowFact> facts,
         List<Reconciliation> reconciliations,
         List<Anomaly> anomalies) {
 
     public TransformedRange {
         windowStarts = List.copyOf(windowStarts);
+        servers = List.copyOf(servers);
         facts = List.copyOf(facts);
         reconciliations = List.copyOf(reconciliations);
         anomalies = List.copyOf(anomalies);

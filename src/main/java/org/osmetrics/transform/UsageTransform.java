@@ -33,6 +33,7 @@ public final class UsageTransform {
     public static TransformedRange transform(UsageExtraction extraction, WindowGrid grid) {
         List<Instant> windowStarts = grid.windowStarts(extraction.start(), extraction.requestedEnd());
         List<WindowFact> facts = new ArrayList<>();
+        List<ServerUsage> servers = new ArrayList<>();
         List<Reconciliation> reconciliations = new ArrayList<>();
         List<Anomaly> anomalies = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
@@ -45,16 +46,16 @@ public final class UsageTransform {
             Instant stop = tenant.stop() != null ? tenant.stop() : extraction.stop();
             List<Double> ourHours = new ArrayList<>(tenant.servers().size());
             for (ServerUsage server : tenant.servers()) {
-                ourHours.add(split(server, extraction, stop, grid, seen, facts, anomalies));
+                ourHours.add(split(server, extraction, stop, grid, seen, servers, facts, anomalies));
             }
             reconciliations.add(reconcile(tenant, ourHours, anomalies));
         }
-        return new TransformedRange(extraction, grid, windowStarts, facts, reconciliations, anomalies);
+        return new TransformedRange(extraction, grid, windowStarts, servers, facts, reconciliations, anomalies);
     }
 
     /** Adds the server's window facts and returns our hours for the whole range (for reconciliation). */
     private static double split(ServerUsage server, UsageExtraction extraction, Instant stop, WindowGrid grid,
-            Set<UUID> seen, List<WindowFact> facts, List<Anomaly> anomalies) {
+            Set<UUID> seen, List<ServerUsage> servers, List<WindowFact> facts, List<Anomaly> anomalies) {
         Instant start = extraction.start();
         long expectedMicros = novaMicros(server, start, stop);
         double expectedHours = hours(expectedMicros);
@@ -63,16 +64,18 @@ public final class UsageTransform {
                     + " h for " + start + ".." + stop + " but launched_at " + server.startedAt() + " and terminated_at "
                     + server.endedAt() + " give " + expectedHours + " h"));
         }
-        if (expectedMicros < 0) {
-            anomalies.add(anomaly(Anomaly.Kind.NEGATIVE_INTERVAL, server, "terminated_at " + server.endedAt()
-                    + " is before launched_at " + server.startedAt() + ": no usage stored"));
-            return 0.0;
-        }
         UUID instanceId = parseInstanceId(server, anomalies);
         boolean duplicate = instanceId != null && !seen.add(instanceId);
         if (duplicate) {
             anomalies.add(anomaly(Anomaly.Kind.DUPLICATE_SERVER, server,
                     "listed more than once for " + start + ".." + stop + ": the first row is kept"));
+        } else if (instanceId != null) {
+            servers.add(server);
+        }
+        if (expectedMicros < 0) {
+            anomalies.add(anomaly(Anomaly.Kind.NEGATIVE_INTERVAL, server, "terminated_at " + server.endedAt()
+                    + " is before launched_at " + server.startedAt() + ": no usage stored"));
+            return 0.0;
         }
         Instant from = later(server.startedAt(), start);
         Instant to = server.endedAt() == null ? stop : earlier(server.endedAt(), stop);

@@ -1,0 +1,174 @@
+package org.osmetrics.load;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ServerUsage;
+import org.osmetrics.extract.TenantUsage;
+import org.osmetrics.extract.UsageExtraction;
+import org.osmetrics.extract.UsageSource;
+import org.osmetrics.transform.WindowGrid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cron run: under the cloud's lock, extracts everything from the end of the last complete load of the
+ * scope (or {@code initialLookback} ago) up to now, in call-span chunks on the window grid, loads each
+ * chunk in its own transaction, and keeps the run ledger. Used by {@code run} and {@code demo}.
+ */
+public final class CatchUp {
+    private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
+    private static final String RESUME_SQL = "SELECT max(range_end) FROM metrics.extracted_range"
+            + " WHERE cloud_id = :cloud AND scope = :scope AND NOT provisional";
+
+    /**
+     * What to run.
+     *
+     * @param scope           the projects, or null for the project the credentials are scoped to
+     * @param grid            the window grid, or null for the cloud's (1h for a new cloud)
+     * @param callSpan        how much one usage call covers: a whole number of windows
+     * @param initialLookback how far back the first run of a scope starts
+     * @param strict          a mismatch with Nova's figures fails the run (exit 7, data still loaded)
+     * @param arguments       the command line without secrets, for the ledger
+     */
+    public record Request(String command, String arguments, Scope scope, WindowGrid grid, Duration callSpan,
+            Duration initialLookback, boolean strict, boolean restate) {
+        public Request {
+            Objects.requireNonNull(callSpan, "callSpan");
+            Objects.requireNonNull(initialLookback, "initialLookback");
+        }
+    }
+
+    /** What a run did, for its one-line summary. */
+    public record Summary(long runId, Scope scope, Instant from, Instant to, int windows, int servers, long rows,
+            long restatements, int anomalies, boolean reconciled, boolean provisional, Duration elapsed) {
+    }
+
+    private final Jdbi jdbi;
+    private final javax.sql.DataSource dataSource;
+    private final Clock clock;
+
+    public CatchUp(Database database, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.dataSource = database.dataSource();
+        this.clock = clock;
+    }
+
+    /**
+     * Runs once. {@code onRange} hears about each loaded range (progress).
+     *
+     * @throws OsMetricsException exit 6 when another run holds the cloud's lock, 7 with {@code strict} when
+     *                            the data did not reconcile (after loading it), or the source's/database's code
+     */
+    public Summary run(UsageSource source, Request request, Consumer<LoadResult> onRange) {
+        Instant started = clock.instant();
+        try (RunLock lock = RunLock.acquire(dataSource, source.cloudKey())) {
+            Cloud cloud = new CloudRepository(jdbi).resolve(source.cloudKey(), request.grid());
+            requireWholeWindows(request.callSpan(), cloud.grid());
+            Scope scope = request.scope() != null ? request.scope() : Scope.project(source.scopedProjectId());
+            RunLedger ledger = new RunLedger(jdbi, clock);
+            long runId = ledger.start(request.command(), request.arguments(), cloud.cloudId(), scope.key());
+            try {
+                Summary summary = catchUp(source, request, cloud, scope, runId, ledger, started, onRange);
+                ledger.recordServers(runId, summary.servers());
+                boolean failed = request.strict() && !summary.reconciled();
+                ledger.finish(runId, failed ? RunLedger.Status.RECONCILIATION_FAILED : RunLedger.Status.SUCCEEDED, null);
+                return summary;
+            } catch (RuntimeException e) {
+                ledger.finish(runId, RunLedger.Status.FAILED, oneLine(e));
+                throw e;
+            }
+        }
+    }
+
+    private Summary catchUp(UsageSource source, Request request, Cloud cloud, Scope scope, long runId, RunLedger ledger,
+            Instant started, Consumer<LoadResult> onRange) {
+        WindowGrid grid = cloud.grid();
+        Instant now = clock.instant();
+        Instant from = jdbi.withHandle(handle -> handle.createQuery(RESUME_SQL)
+                .bind("cloud", cloud.cloudId())
+                .bind("scope", scope.key())
+                .mapTo(Instant.class)
+                .findOne()
+                .orElse(null));
+        if (from == null) {
+            from = grid.floor(now.minus(request.initialLookback()));
+        }
+        Instant to = grid.ceil(now);
+        List<Instant[]> chunks = chunks(from, to, now, request.callSpan());
+        if (!chunks.isEmpty()) {
+            ledger.coverRange(runId, from, to);
+        }
+        UsageLoader loader = new UsageLoader(jdbi);
+        LoadOptions options = new LoadOptions(request.restate());
+        Set<String> servers = new HashSet<>();
+        int windows = 0;
+        long rows = 0;
+        long restatements = 0;
+        int anomalies = 0;
+        boolean reconciled = true;
+        boolean provisional = false;
+        for (Instant[] chunk : chunks) {
+            UsageExtraction extraction = source.extract(chunk[0], chunk[1], scope);
+            LoadResult result = loader.load(cloud, extraction, options, runId);
+            for (TenantUsage tenant : extraction.tenants()) {
+                tenant.servers().stream().map(ServerUsage::instanceId).forEach(servers::add);
+            }
+            windows += result.windows();
+            rows += result.rows();
+            restatements += result.restatements();
+            anomalies += result.anomalies();
+            reconciled &= result.reconciled();
+            provisional |= result.provisional();
+            onRange.accept(result);
+        }
+        recordProjectNames(source, loader, cloud);
+        return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, windows, servers.size(), rows, restatements,
+                anomalies, reconciled, provisional, Duration.between(started, clock.instant()));
+    }
+
+    /** {@code [from, to)} cut at every multiple of the call span (from the epoch), never starting after now. */
+    static List<Instant[]> chunks(Instant from, Instant to, Instant now, Duration callSpan) {
+        List<Instant[]> chunks = new ArrayList<>();
+        long span = callSpan.getSeconds();
+        for (Instant start = from; start.isBefore(to) && start.isBefore(now); ) {
+            long startSecond = start.getEpochSecond();
+            Instant boundary = Instant.ofEpochSecond(startSecond - Math.floorMod(startSecond, span) + span);
+            Instant end = boundary.isBefore(to) ? boundary : to;
+            chunks.add(new Instant[] {start, end});
+            start = end;
+        }
+        return chunks;
+    }
+
+    private static void requireWholeWindows(Duration callSpan, WindowGrid grid) {
+        if (callSpan.getNano() != 0 || callSpan.getSeconds() % grid.seconds() != 0) {
+            throw OsMetricsException.usage("--call-span " + callSpan + " is not a whole number of " + grid.label()
+                    + " windows: use a multiple of " + grid.label() + " (e.g. 1d)");
+        }
+    }
+
+    private static void recordProjectNames(UsageSource source, UsageLoader loader, Cloud cloud) {
+        try {
+            loader.recordProjectNames(cloud, source.projectNames());
+        } catch (OsMetricsException e) {
+            // names are a convenience for reports; the usage is loaded, so the run still succeeds
+            LOG.warn("project names not updated: {}", e.getMessage());
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,86 @@
+package org.osmetrics.load;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The ledger of runs ({@code metrics.run}): a row is committed as {@code running} when a command starts
+ * and closed when it ends, each in its own transaction, so a crash leaves a visible {@code running} row
+ * and a failure a {@code failed} one with its error. The loader adds its counters inside its own
+ * transaction. Thread-safe (stateless over Jdbi).
+ */
+public final class RunLedger {
+
+    /** How a run ended. */
+    public enum Status {
+        SUCCEEDED("succeeded"), FAILED("failed"), RECONCILIATION_FAILED("reconciliation_failed");
+
+        private final String code;
+
+        Status(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public RunLedger(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /**
+     * Records the start of a run and returns its id.
+     *
+     * @param arguments the command line without secrets
+     * @param scope     the scope key (project id or {@code *}), or null
+     */
+    public long start(String command, String arguments, Integer cloudId, String scope) {
+        return jdbi.inTransaction(handle -> handle.createUpdate("INSERT INTO metrics.run (command, arguments, cloud_id, scope, started_at)"
+                        + " VALUES (:command, :arguments, :cloud, :scope, :now)")
+                .bind("command", command)
+                .bind("arguments", arguments)
+                .bind("cloud", cloudId)
+                .bind("scope", scope)
+                .bind("now", clock.instant())
+                .executeAndReturnGeneratedKeys("run_id")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** Widens the run's recorded range to cover {@code [start, end)}. */
+    public void coverRange(long runId, Instant start, Instant end) {
+        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET"
+                        + " range_start = LEAST(range_start, :start), range_end = GREATEST(range_end, :end)"
+                        + " WHERE run_id = :run")
+                .bind("start", start)
+                .bind("end", end)
+                .bind("run", runId)
+                .execute());
+    }
+
+    /** Sets the number of distinct servers the run saw (the loader counts per range). */
+    public void recordServers(long runId, int servers) {
+        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET servers = :servers WHERE run_id = :run")
+                .bind("servers", servers)
+                .bind("run", runId)
+                .execute());
+    }
+
+    /** Closes the run; {@code error} is one line (null on success). */
+    public void finish(long runId, Status status, String error) {
+        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET status = :status, finished_at = :now,"
+                        + " error = :error WHERE run_id = :run")
+                .bind("status", status.code())
+                .bind("now", clock.instant())
+                .bind("error", error)
+                .bind("run", runId)
+                .execute());
+    }
+}
