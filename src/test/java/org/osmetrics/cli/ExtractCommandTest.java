@@ -7,17 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.osmetrics.extract.SimulatedCloud;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
@@ -52,14 +51,9 @@ class ExtractCommandTest {
     }
 
     private static Map<String, String> openrc(String authUrl, String password) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
+        Map<String, String> env = SimulatedCloud.adminEnvironment(sim);
         env.put("OS_AUTH_URL", authUrl);
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
         env.put("OS_PASSWORD", password);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
         return env;
     }
 

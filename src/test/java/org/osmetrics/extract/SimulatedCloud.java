@@ -12,12 +12,12 @@ import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
 
 /** openrc-style environments for the simulated cloud's fixed test identities. */
-final class SimulatedCloud {
+public final class SimulatedCloud {
 
     private SimulatedCloud() {
     }
 
-    static Map<String, String> adminEnvironment(SimServer sim) {
+    public static Map<String, String> adminEnvironment(SimServer sim) {
         Map<String, String> env = new HashMap<>();
         env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
         env.put("OS_AUTH_URL", sim.authUrl());
