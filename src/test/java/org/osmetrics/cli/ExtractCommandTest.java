@@ -16,10 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.extract.SimulatedCloud;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.SimulatorLogins;
 
 /** {@code os-metrics extract} in-process against the simulator, as a user runs it. */
 class ExtractCommandTest {
@@ -51,7 +51,7 @@ class ExtractCommandTest {
     }
 
     private static Map<String, String> openrc(String authUrl, String password) {
-        Map<String, String> env = SimulatedCloud.adminEnvironment(sim);
+        Map<String, String> env = SimulatorLogins.admin(sim);
         env.put("OS_AUTH_URL", authUrl);
         env.put("OS_PASSWORD", password);
         return env;
