@@ -130,8 +130,13 @@ final class ExtractCommand implements Runnable {
 
     private static String tableLine(ServerUsage server, TimeRange range) {
         return String.format("%-20s %-32s %-36s %-20s %-12s %14s %-18s %-26s %-26s", range.start(), server.tenantId(),
-                server.instanceId(), server.name(), server.flavor(), server.hours(), server.state(),
+                server.instanceId(), oneLine(server.name()), oneLine(server.flavor()), server.hours(), oneLine(server.state()),
                 NovaTime.format(server.startedAt()), server.endedAt() == null ? "-" : NovaTime.format(server.endedAt()));
+    }
+
+    /** Server names are free text: control characters would break the table's lines. */
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String summary(UsageExtraction extraction, TimeRange range, String cloud) {

@@ -59,7 +59,7 @@ public final class OpenStackUsageSource implements UsageSource {
         this.computeUrl = compute.url();
         this.region = compute.region();
         this.microversion = negotiateMicroversion();
-        LOG.info("compute endpoint {} (region {}, {}), microversion {}", computeUrl, region,
+        LOG.debug("compute endpoint {} (region {}, {}), microversion {}", computeUrl, region,
                 settings.endpointInterface().catalogName(), microversion);
     }
 

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.SimulatorLogins;
 
 /** {@code os-metrics extract} in-process against the simulator, as a user runs it. */
 class ExtractCommandTest {
@@ -52,14 +51,9 @@ class ExtractCommandTest {
     }
 
     private static Map<String, String> openrc(String authUrl, String password) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
+        Map<String, String> env = SimulatorLogins.admin(sim);
         env.put("OS_AUTH_URL", authUrl);
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
         env.put("OS_PASSWORD", password);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
         return env;
     }
 

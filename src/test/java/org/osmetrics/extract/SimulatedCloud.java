@@ -10,23 +10,16 @@ import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.config.OpenStackSettingsLoader;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.SimulatorLogins;
 
-/** openrc-style environments for the simulated cloud's fixed test identities. */
+/** Settings for the simulated cloud's fixed test identities (admin login from {@link SimulatorLogins}). */
 final class SimulatedCloud {
 
     private SimulatedCloud() {
     }
 
     static Map<String, String> adminEnvironment(SimServer sim) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
-        env.put("OS_AUTH_URL", sim.authUrl());
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
-        env.put("OS_PASSWORD", SimCredentials.ADMIN_PASSWORD);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
-        return env;
+        return SimulatorLogins.admin(sim);
     }
 
     static Map<String, String> applicationCredentialEnvironment(SimServer sim) {
