@@ -1,0 +1,54 @@
+-- report.coverage: which windows of each cloud are loaded, provisional or missing?
+-- One row per contiguous period of one status, per cloud and scope (a project id, or '*' for ranges
+-- extracted for all projects at once), from the first extracted window to the start of the window open
+-- now. Periods are on the cloud's window grid.
+--
+--   cloud            the cloud key
+--   scope            '*' (all projects) or the project id the ranges were extracted for
+--   project_name     the project's name for a project scope, when known
+--   status           'loaded'      closed windows extracted completely: the record
+--                    'provisional' windows extracted while still open (a later run replaces them)
+--                    'missing'     windows no run has extracted yet (run or backfill fills them)
+--   period_start, period_end  the period, UTC, [start, end)
+--   windows          number of windows of the grid in the period
+--   window_seconds   the cloud's window length
+DROP VIEW IF EXISTS report.coverage;
+CREATE VIEW report.coverage AS
+SELECT c.cloud_key                              AS cloud,
+       k.scope,
+       p.name                                   AS project_name,
+       k.status,
+       lower(k.period)                          AS period_start,
+       upper(k.period)                          AS period_end,
+       (extract(epoch FROM upper(k.period) - lower(k.period)) / c.window_seconds)::bigint AS windows,
+       c.window_seconds
+FROM (
+    SELECT s.cloud_id, s.scope, x.status, x.period
+    FROM (
+        SELECT r.cloud_id,
+               r.scope,
+               coalesce(range_agg(tstzrange(r.range_start, r.range_end)) FILTER (WHERE NOT r.provisional),
+                        '{}'::tstzmultirange) AS loaded,
+               coalesce(range_agg(tstzrange(r.range_start, r.range_end)) FILTER (WHERE r.provisional),
+                        '{}'::tstzmultirange) AS provisional,
+               tstzmultirange(tstzrange(min(r.range_start),
+                                        greatest(max(r.range_end), max(g.open_window_start)))) AS span
+        FROM metrics.extracted_range r
+        JOIN (SELECT cl.cloud_id,
+                     to_timestamp(floor(extract(epoch FROM now()) / cl.window_seconds) * cl.window_seconds)
+                         AS open_window_start
+              FROM metrics.cloud cl) g ON g.cloud_id = r.cloud_id
+        GROUP BY r.cloud_id, r.scope) s
+    CROSS JOIN LATERAL (
+        SELECT 'loaded' AS status, unnest(s.loaded) AS period
+        UNION ALL
+        SELECT 'provisional', unnest(s.provisional - s.loaded)
+        UNION ALL
+        SELECT 'missing', unnest(s.span - s.loaded - s.provisional)) x
+) k
+JOIN metrics.cloud c ON c.cloud_id = k.cloud_id
+LEFT JOIN metrics.project p ON p.cloud_id = k.cloud_id AND p.project_id = k.scope;
+
+COMMENT ON VIEW report.coverage IS
+    'Per cloud and scope, contiguous periods of windows with status loaded, provisional or missing.';
+GRANT SELECT ON report.coverage TO os_metrics_reader;

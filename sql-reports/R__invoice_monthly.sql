@@ -1,0 +1,106 @@
+-- report.invoice_monthly: what does each project owe for a month (UTC), line by line?
+-- One row per cloud, project, month, resource (or priced flavor) and price in force: quantity x unit
+-- price from the rate card (metrics.rate_card, `os-metrics rates import`). Filter on month or
+-- month_start: only that month's partition of the fact table is read.
+--
+-- Pricing, piecewise: each window of usage is priced by the rates in force at its window_start, so a
+-- month that spans a price change has one line per price. For a server whose flavor has a flavor_hour
+-- price in force, its server-hours are priced by that flavor price INSTEAD of the per-resource prices.
+-- Quantities are exact decimals: each window's hours (a double) is taken as numeric (15 significant
+-- digits); vcpu = hours x vcpus, ram = hours x memory_mb / 1024 (GiB), disk = hours x local_gb.
+-- Rounding, once: amount = round(quantity x unit_price, minor units of the currency), half up (halves
+-- away from zero; amounts are never negative); quantities and unit prices are never rounded. A project's
+-- total for a month is the sum of its line amounts (per currency). Usage with no price in force is
+-- listed with a null unit_price and amount, so that nothing is silently left off.
+--
+--   cloud, project_id, project_name  who is billed (project_name null when unknown)
+--   month, month_start, month_end    'YYYY-MM' and the month, UTC, [start, end)
+--   resource     vcpu_hour, ram_gb_hour, disk_gb_hour or flavor_hour
+--   flavor       the flavor name for a flavor_hour line, else null
+--   unit         vCPU-hour, GiB-hour (RAM), GB-hour (disk), server-hour (flavor)
+--   quantity     units used in the month while this price was in force (exact)
+--   unit_price   the rate card price (null: no price in force)
+--   currency     ISO 4217 code of the price
+--   price_valid_from, price_valid_to  the validity of the price applied (to null: open-ended)
+--   amount       round(quantity x unit_price, minor units), numeric
+--   provisional  true when any window priced here was still open when extracted
+DROP VIEW IF EXISTS report.invoice_monthly;
+CREATE VIEW report.invoice_monthly AS
+SELECT c.cloud_key                                          AS cloud,
+       l.project_id,
+       p.name                                               AS project_name,
+       to_char(m.month_start AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       m.month_start,
+       m.month_end,
+       l.resource,
+       l.flavor,
+       CASE l.resource
+           WHEN 'vcpu_hour' THEN 'vCPU-hour'
+           WHEN 'ram_gb_hour' THEN 'GiB-hour'
+           WHEN 'disk_gb_hour' THEN 'GB-hour'
+           ELSE 'server-hour'
+       END                                                  AS unit,
+       l.quantity,
+       r.unit_price,
+       r.currency,
+       r.valid_from                                         AS price_valid_from,
+       r.valid_to                                           AS price_valid_to,
+       round(l.quantity * r.unit_price, r.minor_units)      AS amount,
+       l.provisional
+FROM (SELECT g AT TIME ZONE 'UTC'                        AS month_start,
+             (g + interval '1 month') AT TIME ZONE 'UTC' AS month_end
+      FROM generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE 'UTC'),
+                           interval '1 month') AS g) m
+CROSS JOIN LATERAL (
+    SELECT u.cloud_id, u.project_id, q.resource, q.flavor, q.rate_id,
+           trim_scale(sum(q.quantity)) AS quantity,
+           bool_or(q.provisional) AS provisional
+    FROM (
+        -- the month cut where any price starts or ends: within a segment the prices in force are constant
+        SELECT b.segment_start,
+               coalesce(lead(b.segment_start) OVER (ORDER BY b.segment_start), m.month_end) AS segment_end
+        FROM (SELECT m.month_start AS segment_start
+              UNION
+              SELECT t.boundary
+              FROM metrics.rate_card rc
+              CROSS JOIN LATERAL (VALUES (rc.valid_from), (rc.valid_to)) AS t(boundary)
+              WHERE t.boundary > m.month_start AND t.boundary < m.month_end) b) seg
+    CROSS JOIN LATERAL (
+        -- one segment at a time, so that partitions outside it are pruned at execution
+        SELECT f.cloud_id,
+               f.project_id,
+               f.flavor_id,
+               sum(f.hours::numeric)                              AS hours,
+               trim_scale(sum(f.hours::numeric * f.vcpus))        AS vcpu_hours,
+               trim_scale(sum(f.hours::numeric * f.memory_mb) * 0.0009765625) AS ram_gb_hours,
+               trim_scale(sum(f.hours::numeric * f.local_gb))     AS disk_gb_hours,
+               bool_or(f.provisional)                             AS provisional
+        FROM metrics.usage_fact f
+        WHERE f.window_start >= seg.segment_start AND f.window_start < seg.segment_end
+        GROUP BY f.cloud_id, f.project_id, f.flavor_id) u
+    JOIN metrics.flavor fl ON fl.flavor_id = u.flavor_id
+    LEFT JOIN metrics.rate_card fr
+           ON fr.resource = 'flavor_hour' AND fr.flavor = fl.name
+          AND fr.valid_from <= seg.segment_start AND (fr.valid_to IS NULL OR fr.valid_to > seg.segment_start)
+    CROSS JOIN LATERAL (
+        SELECT 'flavor_hour' AS resource, fl.name AS flavor, u.hours AS quantity, fr.rate_id,
+               u.provisional
+        WHERE fr.rate_id IS NOT NULL
+        UNION ALL
+        SELECT v.resource, NULL, v.quantity, rr.rate_id, u.provisional
+        FROM (VALUES ('vcpu_hour', u.vcpu_hours),
+                     ('ram_gb_hour', u.ram_gb_hours),
+                     ('disk_gb_hour', u.disk_gb_hours)) AS v(resource, quantity)
+        LEFT JOIN metrics.rate_card rr
+               ON rr.resource = v.resource
+              AND rr.valid_from <= seg.segment_start AND (rr.valid_to IS NULL OR rr.valid_to > seg.segment_start)
+        WHERE fr.rate_id IS NULL) q
+    GROUP BY u.cloud_id, u.project_id, q.resource, q.flavor, q.rate_id
+    HAVING sum(q.quantity) > 0) l
+JOIN metrics.cloud c ON c.cloud_id = l.cloud_id
+LEFT JOIN metrics.project p ON p.cloud_id = l.cloud_id AND p.project_id = l.project_id
+LEFT JOIN metrics.rate_card r ON r.rate_id = l.rate_id;
+
+COMMENT ON VIEW report.invoice_monthly IS
+    'Per cloud, project, UTC month and price in force: quantity x unit_price = amount (rounded once, half up, to the currency minor unit).';
+GRANT SELECT ON report.invoice_monthly TO os_metrics_reader;

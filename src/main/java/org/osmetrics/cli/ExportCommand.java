@@ -1,0 +1,96 @@
+package org.osmetrics.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.load.Database;
+import org.osmetrics.report.AtomicFile;
+import org.osmetrics.report.ExportFormat;
+import org.osmetrics.report.ExportRequest;
+import org.osmetrics.report.ReportCatalog;
+import org.osmetrics.report.ReportDefinition;
+import org.osmetrics.report.ReportExporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code os-metrics export}: any report view to CSV, JSON or JSON lines, streamed. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a report view to CSV (spreadsheet-safe), JSON or JSON lines, streamed in constant memory.",
+            "Reports: server_usage, project_usage_daily, project_usage_monthly, tenant_usage_document, coverage, "
+                + "reconciliation, invoice_monthly (see README, \"Reports\")."})
+final class ExportCommand implements Runnable {
+
+    @Option(names = "--report", required = true, paramLabel = "NAME", description = "The report (view) to export.")
+    String report;
+
+    @Option(names = "--from", paramLabel = "TIME", converter = TimeArguments.InstantConverter.class,
+            description = "Rows whose window, day, month or range starts at or after TIME (UTC); coverage: periods ending after it.")
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = TimeArguments.InstantConverter.class,
+            description = "Rows whose window, day, month or range starts before TIME (exclusive); coverage: periods starting before it.")
+    Instant to;
+
+    @Option(names = "--project", paramLabel = "PROJECT",
+            description = "Only this project (id or name); repeat for several.")
+    List<String> projects;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", converter = FormatConverter.class,
+            description = "csv (RFC 4180, UTF-8, header row), json (an array) or jsonl (one value per line). Default: ${DEFAULT-VALUE}.")
+    ExportFormat format;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write to FILE, atomically (complete or untouched); default: standard output.")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        ReportDefinition definition = ReportCatalog.require(report);
+        ExportRequest request = new ExportRequest(definition, from, to, projects, format);
+        PrintWriter err = spec.commandLine().getErr();
+        try (Database db = database.openMigrated();
+             Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet)) {
+            ReportExporter exporter = new ReportExporter(db.dataSource());
+            if (out != null) {
+                AtomicFile.write(out, writer -> exporter.export(request, writer, progress::advance));
+                return;
+            }
+            PrintWriter stdout = spec.commandLine().getOut();
+            try {
+                exporter.export(request, stdout, progress::advance);
+            } catch (IOException e) {
+                throw OsMetricsException.usage("cannot write to standard output: " + e.getMessage());
+            }
+            stdout.flush();
+        }
+    }
+
+    static final class FormatConverter implements ITypeConverter<ExportFormat> {
+        @Override
+        public ExportFormat convert(String value) {
+            try {
+                return ExportFormat.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a format (use csv, json or jsonl)");
+            }
+        }
+    }
+}

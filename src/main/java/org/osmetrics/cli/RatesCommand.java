@@ -1,0 +1,109 @@
+package org.osmetrics.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.load.Database;
+import org.osmetrics.load.RunLedger;
+import org.osmetrics.report.Rate;
+import org.osmetrics.report.RateCardCsv;
+import org.osmetrics.report.RateCardRepository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code os-metrics rates import|list}: the effective-dated prices that report.invoice_monthly applies. */
+@Command(name = "rates", mixinStandardHelpOptions = true,
+        description = "The rate card (prices per vCPU-hour, RAM GiB-hour, disk GB-hour, flavor-hour): import, list.",
+        subcommands = {RatesCommand.Import.class, RatesCommand.ListRates.class})
+final class RatesCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: import or list.");
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Add the prices of a CSV file to the rate card (header: resource,flavor,unit_price,currency,"
+                + "valid_from,valid_to; see README). Refused, with the line number, when a price overlaps another "
+                + "of the same resource, a resource is unknown, or two currencies would be in force at once."})
+    static final class Import implements Runnable {
+        @Parameters(paramLabel = "FILE.csv", description = "The rate card file.")
+        Path file;
+
+        @Option(names = "--replace", description = "Replace the whole rate card by the file (default: add to it).")
+        boolean replace;
+
+        @Mixin
+        DatabaseOptions database;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            List<Rate> rates = read(file);
+            try (Database db = database.openMigrated()) {
+                RunLedger ledger = new RunLedger(db.jdbi(), Clock.systemUTC());
+                long runId = ledger.start("rates import", "rates import " + file.getFileName() + (replace ? " --replace" : ""),
+                        null, null);
+                int total;
+                try {
+                    total = new RateCardRepository(db.jdbi()).importRates(rates, replace, runId);
+                } catch (RuntimeException e) {
+                    ledger.finish(runId, RunLedger.Status.FAILED, e.getMessage());
+                    throw e;
+                }
+                ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
+                spec.commandLine().getOut().printf("rates import: %d price(s) %s from %s; the rate card holds %d%n",
+                        rates.size(), replace ? "replaced the rate card with" : "added", file, total);
+            }
+        }
+
+        private static List<Rate> read(Path file) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return RateCardCsv.read(reader, file.getFileName().toString());
+            } catch (NoSuchFileException e) {
+                throw OsMetricsException.usage("rate card file " + file + " does not exist");
+            } catch (IOException e) {
+                throw OsMetricsException.usage("cannot read rate card file " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the rate card.")
+    static final class ListRates implements Runnable {
+        @Mixin
+        DatabaseOptions database;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            try (Database db = database.openMigrated()) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf("%-13s %-16s %14s %-8s %-22s %-22s %s%n",
+                        "resource", "flavor", "unit_price", "currency", "valid_from", "valid_to", "source");
+                for (Rate rate : new RateCardRepository(db.jdbi()).all()) {
+                    out.printf("%-13s %-16s %14s %-8s %-22s %-22s %s%n", rate.resource().code(),
+                            rate.flavor() == null ? "" : rate.flavor(), rate.unitPrice().toPlainString(), rate.currency(),
+                            rate.validFrom(), rate.validTo() == null ? "" : rate.validTo(), rate.source());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.osmetrics.report;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The rate card table ({@code metrics.rate_card}). Thread-safe. */
+public final class RateCardRepository {
+    private static final String SELECT_RATES = """
+            SELECT resource, flavor, unit_price, currency, minor_units, valid_from, valid_to, source
+            FROM metrics.rate_card
+            ORDER BY resource, flavor NULLS FIRST, valid_from""";
+    private static final String INSERT_RATE = """
+            INSERT INTO metrics.rate_card (resource, flavor, unit_price, currency, minor_units, valid_from, valid_to,
+                                           source, run_id)
+            VALUES (:resource, :flavor, :unitPrice, :currency, :minorUnits, :validFrom, :validTo, :source, :runId)""";
+
+    private final Jdbi jdbi;
+
+    public RateCardRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Every price of the rate card. */
+    public List<Rate> all() {
+        return jdbi.withHandle(RateCardRepository::all);
+    }
+
+    /**
+     * Adds the prices (or, with {@code replace}, replaces the whole rate card by them) in one transaction,
+     * after checking them against the prices kept.
+     *
+     * @param runId the run of the run ledger that imports them
+     * @return the number of prices in the rate card afterwards
+     */
+    public int importRates(List<Rate> rates, boolean replace, long runId) {
+        return jdbi.inTransaction(handle -> {
+            // one import at a time: the check below must see every price it could conflict with
+            handle.execute("LOCK TABLE metrics.rate_card IN SHARE ROW EXCLUSIVE MODE");
+            if (replace) {
+                handle.execute("DELETE FROM metrics.rate_card");
+            }
+            RateCard.checkConsistent(all(handle), rates);
+            var batch = handle.prepareBatch(INSERT_RATE);
+            for (Rate rate : rates) {
+                batch.bind("resource", rate.resource().code())
+                        .bind("flavor", rate.flavor())
+                        .bind("unitPrice", rate.unitPrice())
+                        .bind("currency", rate.currency())
+                        .bind("minorUnits", rate.minorUnits())
+                        .bind("validFrom", utc(rate.validFrom()))
+                        .bind("validTo", rate.validTo() == null ? null : utc(rate.validTo()))
+                        .bind("source", rate.source())
+                        .bind("runId", runId)
+                        .add();
+            }
+            batch.execute();
+            return handle.createQuery("SELECT count(*) FROM metrics.rate_card").mapTo(Integer.class).one();
+        });
+    }
+
+    private static List<Rate> all(Handle handle) {
+        return handle.createQuery(SELECT_RATES)
+                .map((rows, ctx) -> new Rate(
+                        RateResource.ofCode(rows.getString("resource")).orElseThrow(),
+                        rows.getString("flavor"),
+                        rows.getBigDecimal("unit_price"),
+                        rows.getString("currency"),
+                        rows.getInt("minor_units"),
+                        rows.getObject("valid_from", OffsetDateTime.class).toInstant(),
+                        instantOrNull(rows.getObject("valid_to", OffsetDateTime.class)),
+                        rows.getString("source")))
+                .list();
+    }
+
+    private static Instant instantOrNull(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

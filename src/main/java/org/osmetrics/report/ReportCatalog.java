@@ -1,0 +1,71 @@
+package org.osmetrics.report;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.osmetrics.OsMetricsException;
+
+/**
+ * The reports {@code os-metrics export} can write: one entry per view of {@code sql-reports/}. Time filters
+ * keep the rows whose period (window, day, month, extracted range) starts in {@code [from, to)}; coverage
+ * keeps the periods that overlap it. They are written on the columns that let PostgreSQL read only the
+ * partitions of the fact table concerned. Immutable and thread-safe.
+ */
+public final class ReportCatalog {
+
+    private static final String PROJECT_COLUMNS = "(project_id = ANY(:projects) OR project_name = ANY(:projects))";
+
+    private static final List<ReportDefinition> REPORTS = List.of(
+            new ReportDefinition("server_usage", "report.server_usage",
+                    "per server and window: the old script's CSV columns, project, window, cloud",
+                    "window_start >= :from", "window_start < :to",
+                    "(tenant_id = ANY(:projects) OR project_name = ANY(:projects))",
+                    "window_start, cloud, tenant_id, instance_id", null),
+            new ReportDefinition("project_usage_daily", "report.project_usage_daily",
+                    "per project and UTC day: vCPU, RAM GiB, disk GB and server hours, server count",
+                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC')",
+                    "day_start < :to AND month_start < :to",
+                    PROJECT_COLUMNS, "day_start, cloud, project_id", null),
+            new ReportDefinition("project_usage_monthly", "report.project_usage_monthly",
+                    "per project and UTC month: vCPU, RAM GiB, disk GB and server hours, server count",
+                    "month_start >= :from", "month_start < :to",
+                    PROJECT_COLUMNS, "month_start, cloud, project_id", null),
+            new ReportDefinition("tenant_usage_document", "report.tenant_usage_document",
+                    "per project and extracted range: the old script's JSON document",
+                    "range_start >= :from", "range_start < :to",
+                    PROJECT_COLUMNS, "range_start, cloud, project_id", "document"),
+            new ReportDefinition("coverage", "report.coverage",
+                    "per cloud and scope: periods of windows loaded, provisional or missing",
+                    "period_end > :from", "period_start < :to",
+                    "(scope = '*' OR scope = ANY(:projects) OR project_name = ANY(:projects))",
+                    "cloud, scope, period_start", null),
+            new ReportDefinition("reconciliation", "report.reconciliation",
+                    "per project and extracted range: Nova's totals, ours, the differences",
+                    "range_start >= :from", "range_start < :to",
+                    PROJECT_COLUMNS, "range_start, cloud, project_id", null),
+            new ReportDefinition("invoice_monthly", "report.invoice_monthly",
+                    "per project, UTC month and price in force: quantity x unit price = amount",
+                    "month_start >= :from", "month_start < :to",
+                    PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null));
+
+    private ReportCatalog() {
+    }
+
+    public static List<ReportDefinition> all() {
+        return REPORTS;
+    }
+
+    public static Optional<ReportDefinition> find(String name) {
+        return REPORTS.stream().filter(report -> report.name().equals(name)).findFirst();
+    }
+
+    /** The report of that name, or a usage error that lists the valid names. */
+    public static ReportDefinition require(String name) {
+        return find(name).orElseThrow(() -> OsMetricsException.usage("unknown report '" + name + "'; valid reports: "
+                + names()));
+    }
+
+    public static String names() {
+        return REPORTS.stream().map(ReportDefinition::name).collect(Collectors.joining(", "));
+    }
+}

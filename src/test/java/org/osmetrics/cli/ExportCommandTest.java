@@ -1,0 +1,187 @@
+package org.osmetrics.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osmetrics.report.SmallCloudData;
+import org.osmetrics.testing.TestDatabases.TestDatabase;
+
+/** {@code os-metrics export} on the small cloud of the report tests (a real PostgreSQL). */
+class ExportCommandTest {
+    private static TestDatabase db;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void loadSmallCloud() {
+        db = SmallCloudData.load();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
+
+    private int export(String... arguments) {
+        List<String> args = new ArrayList<>(List.of("export"));
+        args.addAll(List.of(arguments));
+        args.addAll(List.of("--db-url", db.jdbcUrl()));
+        return Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+    }
+
+    private static List<CSVRecord> parseCsv(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            return parser.getRecords();
+        }
+    }
+
+    @Test
+    void csvRoundTripsQuotesCommasNewlinesNonAsciiAndNeutralisesFormulas() throws IOException {
+        Path file = dir.resolve("servers.csv");
+
+        int code = export("--report", "server_usage", "--from", "2026-10-01", "--to", "2026-11-01",
+                "--format", "csv", "--out", file.toString(), "--quiet");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("hours,flavor,instance_id,name,tenant_id,memory_mb,local_gb,vcpus,started_at,"
+                + "ended_at,state,uptime,project_name,window_start,window_end,cloud,provisional\r\n");
+        List<CSVRecord> records = parseCsv(file);
+        assertThat(records).hasSize(31 + 15 + 31 + 12 + 1);   // S1, S2 (to the 15th), S3, S4 (from the 20th), S5
+        Map<String, CSVRecord> byServer = new HashMap<>();
+        records.forEach(r -> byServer.put(r.get("instance_id"), r));
+        CSVRecord s2 = byServer.get("00000000-0000-0000-0000-000000000002");
+        assertThat(s2.get("name")).isEqualTo("db, \"primary\"");
+        assertThat(s2.get("project_name")).isEqualTo("Alpha \"R&D\", Ltd");
+        assertThat(s2.get("ended_at")).isEqualTo("2026-10-15T12:00:00Z");
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000005").get("project_name")).isEqualTo("Ünïcødé\nteam");
+        // formula-like text is neutralised with a leading quote, so a spreadsheet shows it as text
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000004").get("name")).isEqualTo("'=gpu-box");
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000004").get("project_name")).isEqualTo("'=HYPERLINK(\"http://x\")");
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000005").get("name")).isEqualTo("'@batch");
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000004").get("started_at")).isEqualTo("2026-10-20T06:29:23.123456Z");
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000001").get("ended_at")).isEmpty();
+        assertThat(byServer.get("00000000-0000-0000-0000-000000000001").get("hours")).isEqualTo("24.0");
+    }
+
+    @Test
+    void negativeNumbersStayNumbersInCsv() throws IOException {
+        Path file = dir.resolve("reconciliation.csv");
+
+        assertThat(export("--report", "reconciliation", "--project", "p-beta", "--from", "2026-10-15",
+                "--to", "2026-10-16", "--out", file.toString())).as(err.toString()).isZero();
+
+        CSVRecord beta = parseCsv(file).get(0);
+        assertThat(beta.get("hours_difference")).isEqualTo("-6.0");
+        assertThat(beta.get("memory_mb_hours_difference")).isEqualTo("-12288.0");
+        assertThat(beta.get("matches")).isEqualTo("false");
+    }
+
+    @Test
+    void invoiceAsJsonIsAnArrayOfRowsWithExactAmounts() throws IOException {
+        Path file = dir.resolve("invoice.json");
+
+        assertThat(export("--report", "invoice_monthly", "--from", "2026-10-01", "--to", "2026-11-01",
+                "--format", "json", "--out", file.toString())).as(err.toString()).isZero();
+
+        JsonNode rows = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(file.toFile());
+        assertThat(rows.isArray()).isTrue();
+        assertThat(rows).hasSize(12);
+        BigDecimal total = BigDecimal.ZERO;
+        for (JsonNode row : rows) {
+            total = total.add(row.get("amount").decimalValue());
+        }
+        assertThat(total).isEqualByComparingTo("779.09");
+        assertThat(rows.get(0).get("month").asText()).isEqualTo("2026-10");
+        assertThat(rows.get(0).get("month_start").asText()).isEqualTo("2026-10-01T00:00:00Z");
+        assertThat(Files.readAllLines(file)).hasSize(12 + 2);   // "[", one row per line, "]"
+    }
+
+    @Test
+    void documentsAsJsonLinesAreTheOldFilesOneLineEach() throws IOException {
+        Path file = dir.resolve("documents.jsonl");
+
+        assertThat(export("--report", "tenant_usage_document", "--project", "p-beta", "--format", "jsonl",
+                "--out", file.toString())).as(err.toString()).isZero();
+
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> stored = db.jdbi().withHandle(h -> h.createQuery("SELECT document::text FROM "
+                + "report.tenant_usage_document WHERE project_id = 'p-beta' ORDER BY range_start").mapTo(String.class).list());
+        assertThat(lines).containsExactlyElementsOf(stored).hasSize(2);
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertThat(first.get("tenant_id").asText()).isEqualTo("p-beta");
+        assertThat(first.get("start").asText()).isEqualTo("2026-10-15T00:00:00.000000");
+    }
+
+    @Test
+    void projectCanBeGivenByName() {
+        assertThat(export("--report", "project_usage_monthly", "--project", "Ünïcødé\nteam")).isZero();
+        assertThat(out.toString()).contains("p-gamma").doesNotContain("p-alpha", "p-beta");
+    }
+
+    @Test
+    void unknownReportListsTheValidOnes() {
+        int code = export("--report", "invoices");
+
+        assertThat(code).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("unknown report 'invoices'", "server_usage", "project_usage_daily",
+                "project_usage_monthly", "tenant_usage_document", "coverage", "reconciliation", "invoice_monthly");
+    }
+
+    @Test
+    void failedExportLeavesTheOutputFileUntouched() throws IOException {
+        Path file = dir.resolve("kept.csv");
+        Files.writeString(file, "previous export\n");
+
+        int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), "export",
+                "--report", "server_usage", "--out", file.toString(),
+                "--db-url", "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2");
+
+        assertThat(code).isEqualTo(ExitCode.DATABASE.code());
+        assertThat(Files.readString(file)).isEqualTo("previous export\n");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void everyReportExportsInEveryFormat() throws IOException {
+        for (String report : List.of("server_usage", "project_usage_daily", "project_usage_monthly",
+                "tenant_usage_document", "coverage", "reconciliation", "invoice_monthly")) {
+            for (String format : List.of("csv", "json", "jsonl")) {
+                Path file = dir.resolve(report + "." + format);
+                assertThat(export("--report", report, "--format", format, "--out", file.toString(), "--quiet"))
+                        .as(report + " " + format + ": " + err).isZero();
+                assertThat(Files.size(file)).as(report + " " + format).isPositive();
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package org.osmetrics.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osmetrics.testing.TestDatabases;
+import org.osmetrics.testing.TestDatabases.TestDatabase;
+
+class RatesCommandTest {
+    private static final String HEADER = "resource,flavor,unit_price,currency,valid_from,valid_to\n";
+    private static TestDatabase db;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabases.fresh();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
+
+    @BeforeEach
+    void emptyRateCard() {
+        db.jdbi().useHandle(handle -> handle.execute("DELETE FROM metrics.rate_card"));
+    }
+
+    private int rates(String... arguments) {
+        String[] args = new String[arguments.length + 2];
+        System.arraycopy(arguments, 0, args, 0, arguments.length);
+        args[arguments.length] = "--db-url";
+        args[arguments.length + 1] = db.jdbcUrl();
+        return Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private Path file(String content) throws IOException {
+        Path file = dir.resolve("rates.csv");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private List<String> rateCard() {
+        return db.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT resource || ' ' || coalesce(flavor, '-') || ' ' || unit_price || ' ' || currency || ' '"
+                        + " || minor_units || ' ' || to_char(valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' '"
+                        + " || coalesce(to_char(valid_to AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'open') || ' ' || source"
+                        + " FROM metrics.rate_card ORDER BY resource, valid_from").mapTo(String.class).list());
+    }
+
+    @Test
+    void exampleRateCardImportsAndIsListed() {
+        int code = rates("rates", "import", "examples/rates.csv");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(rateCard()).containsExactly(
+                "disk_gb_hour - 0.0001 EUR 2 2026-01-01 open rates.csv line 10",
+                "flavor_hour gpu.xl 2.50 EUR 2 2026-01-01 open rates.csv line 11",
+                "ram_gb_hour - 0.0020 EUR 2 2026-01-01 open rates.csv line 9",
+                "vcpu_hour - 0.0100 EUR 2 2026-01-01 2026-10-16 rates.csv line 7",
+                "vcpu_hour - 0.0120 EUR 2 2026-10-16 open rates.csv line 8");
+        Long runs = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM metrics.run WHERE command = 'rates import' AND status = 'succeeded'").mapTo(Long.class).one());
+        assertThat(runs).isPositive();
+
+        assertThat(rates("rates", "list")).isZero();
+        assertThat(out.toString()).contains("flavor_hour", "gpu.xl", "2.50", "2026-10-16T00:00:00Z");
+    }
+
+    @Test
+    void overlappingRangesAreRefusedWithTheLineNumber() throws IOException {
+        Path file = file(HEADER
+                + "vcpu_hour,,0.01,EUR,2026-01-01,2026-11-01\n"
+                + "ram_gb_hour,,0.002,EUR,2026-01-01,\n"
+                + "vcpu_hour,,0.012,EUR,2026-10-16,\n");
+
+        int code = rates("rates", "import", file.toString());
+
+        assertThat(code).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("rates.csv line 4", "overlaps", "rates.csv line 2");
+        assertThat(rateCard()).isEmpty();
+    }
+
+    @Test
+    void unknownResourceIsRefusedWithTheLineNumberAndTheValidOnes() throws IOException {
+        Path file = file(HEADER
+                + "vcpu_hour,,0.01,EUR,2026-01-01,\n"
+                + "gpu_hour,,1.00,EUR,2026-01-01,\n");
+
+        int code = rates("rates", "import", file.toString());
+
+        assertThat(code).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("rates.csv line 3", "unknown resource 'gpu_hour'", "vcpu_hour, ram_gb_hour");
+        assertThat(rateCard()).isEmpty();
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheLineNumber() throws IOException {
+        assertRefused(HEADER + "vcpu_hour,,-0.01,EUR,2026-01-01,\n", "line 2", "negative");
+        assertRefused(HEADER + "vcpu_hour,,0.01,EURO,2026-01-01,\n", "line 2", "ISO 4217");
+        assertRefused(HEADER + "vcpu_hour,,0.01,EUR,2026-02-30,\n", "line 2", "valid_from");
+        assertRefused(HEADER + "vcpu_hour,,0.01,EUR,2026-03-01,2026-02-01\n", "line 2", "not before valid_to");
+        assertRefused(HEADER + "flavor_hour,,0.01,EUR,2026-03-01,\n", "line 2", "flavor");
+        assertRefused(HEADER + "vcpu_hour,,0.01,EUR,2026-01-01,\nram_gb_hour,,0.002,USD,2026-06-01,\n", "line 3", "currency");
+        assertRefused("resource,price\nvcpu_hour,0.01\n", "line 1", "header");
+    }
+
+    private void assertRefused(String content, String... expected) throws IOException {
+        StringWriter before = new StringWriter();
+        before.write(err.toString());
+        int code = rates("rates", "import", file(content).toString());
+        assertThat(code).as(content).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString().substring(before.toString().length())).as(content).contains(expected);
+        assertThat(rateCard()).isEmpty();
+    }
+
+    @Test
+    void importAddsToTheRateCardRefusesOverlapsWithItAndReplaceStartsAfresh() throws IOException {
+        assertThat(rates("rates", "import", file(HEADER + "vcpu_hour,,0.01,EUR,2026-01-01,2026-10-16\n").toString())).isZero();
+        assertThat(rates("rates", "import", file(HEADER + "vcpu_hour,,0.012,EUR,2026-10-16,\n").toString())).isZero();
+        assertThat(rateCard()).hasSize(2);
+
+        int overlapping = rates("rates", "import", file(HEADER + "vcpu_hour,,0.02,EUR,2026-12-01,\n").toString());
+        assertThat(overlapping).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("rates.csv line 2", "overlaps", "2026-10-16T00:00:00Z, open");
+        String lastRun = db.jdbi().withHandle(h -> h.createQuery("SELECT status || ': ' || error FROM metrics.run "
+                + "WHERE command = 'rates import' ORDER BY run_id DESC LIMIT 1").mapTo(String.class).one());
+        assertThat(lastRun).startsWith("failed: rate card refused: rates.csv line 2");
+
+        assertThat(rates("rates", "import", "--replace", file(HEADER + "vcpu_hour,,0.02,CHF,2026-12-01,\n").toString())).isZero();
+        assertThat(rateCard()).containsExactly("vcpu_hour - 0.02 CHF 2 2026-12-01 open rates.csv line 2");
+        BigDecimal price = db.jdbi().withHandle(h -> h.createQuery("SELECT unit_price FROM metrics.rate_card").mapTo(BigDecimal.class).one());
+        assertThat(price).isEqualByComparingTo("0.02");
+    }
+}
