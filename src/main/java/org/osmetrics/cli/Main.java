@@ -24,7 +24,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         sortOptions = false,
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
-        subcommands = {CommandLine.HelpCommand.class, DbCommand.class, ExportCommand.class, RatesCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, DbCommand.class, ExportCommand.class, RatesCommand.class,
+            StatusCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",
