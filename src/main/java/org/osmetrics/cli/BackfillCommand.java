@@ -77,7 +77,7 @@ final class BackfillCommand implements Runnable {
 
     @Override
     public void run() {
-        OpenStackSettings settings = openstack.settings(Main.environmentOf(spec));
+        OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
         Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
                 from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict);

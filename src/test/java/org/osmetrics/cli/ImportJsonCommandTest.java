@@ -154,8 +154,9 @@ class ImportJsonCommandTest {
         assertThat(count("SELECT count(*) FROM metrics.extracted_range")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM metrics.usage_fact WHERE project_id = 'p-cut'")).isZero();
         assertThat(count("SELECT count(*) FROM report.reconciliation WHERE matches AND matched_at_load")).isEqualTo(3);
-        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT outcome || ':' || count(*) FROM metrics.imported_file"
-                + " GROUP BY outcome ORDER BY outcome").mapTo(String.class).list()))
+        List<String> outcomes = jdbi.withHandle(h -> h.createQuery("SELECT outcome || ':' || count(*)"
+                + " FROM metrics.imported_file GROUP BY outcome ORDER BY outcome").mapTo(String.class).list());
+        assertThat(outcomes)
                 .containsExactly("empty:1", "loaded:3", "malformed:2");
         assertThat(count("SELECT count(*) FROM metrics.run WHERE command = 'import-json' AND status = 'succeeded'"))
                 .isEqualTo(1);

@@ -33,7 +33,7 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class BackfillKillTest {
     private static final Instant FROM = Instant.parse("2026-08-03T00:00:00Z");
-    private static final int DAYS = 21;
+    private static final int DAYS = 14;
     private static final Instant TO = FROM.plus(Duration.ofDays(DAYS));
     private static final Instant SIM_NOW = Instant.parse("2026-09-01T08:00:00Z");
 
@@ -43,7 +43,7 @@ class BackfillKillTest {
     @Test
     void killedAndResumedBackfillGivesTheSameRowsAsOneUninterruptedBackfill() throws Exception {
         SimClock clock = new SimClock(SIM_NOW);
-        SimCloud cloud = SimCloud.generate(20261125, 5, 400, FROM.minus(Duration.ofDays(10)), TO.plus(Duration.ofDays(5)));
+        SimCloud cloud = SimCloud.generate(20261125, 4, 120, FROM.minus(Duration.ofDays(10)), TO.plus(Duration.ofDays(5)));
         try (SimServer sim = SimServer.start(cloud, clock);
              TestDatabase killed = TestDatabases.fresh();
              TestDatabase reference = TestDatabases.fresh()) {
@@ -55,7 +55,7 @@ class BackfillKillTest {
 
             Random random = new Random(42);
             TreeSet<Integer> killPoints = new TreeSet<>();
-            while (killPoints.size() < 4) {
+            while (killPoints.size() < 3) {
                 killPoints.add(1 + random.nextInt(DAYS - 2));
             }
             List<Integer> killedAt = new ArrayList<>();
