@@ -1,8 +1,5 @@
 -- os-metrics storage. Tables live in schema "metrics"; finance staff read only the views of schema
--- "report" (sql-reports/). All times are timestamptz in UTC.
-
-CREATE SCHEMA IF NOT EXISTS metrics;
-CREATE SCHEMA IF NOT EXISTS report;
+-- "report" (sql-reports/). All times are timestamptz in UTC. Flyway creates both schemas before V1.
 
 -- One row per cloud (Keystone + region). The window grid is fixed per cloud once data exists.
 CREATE TABLE metrics.cloud (

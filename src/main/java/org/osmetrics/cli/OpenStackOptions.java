@@ -7,13 +7,18 @@ import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.config.OpenStackSettingsLoader;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The OpenStack options shared by every command that talks to a cloud ({@code @Mixin}). Flags beat
  * {@code OS_*} variables, which beat clouds.yaml; see {@link OpenStackSettingsLoader}.
  */
 public final class OpenStackOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--os-cloud", paramLabel = "NAME", description = "Cloud entry of clouds.yaml (env OS_CLOUD).")
     String cloud;
@@ -114,10 +119,10 @@ public final class OpenStackOptions {
             description = "Time one request may take to answer (default: ${DEFAULT-VALUE}).")
     Duration readTimeout;
 
-    /** Loads and validates the settings from these flags, {@code environment} and clouds.yaml. */
-    public OpenStackSettings settings(Map<String, String> environment) {
+    /** Loads and validates the settings from these flags, the run's environment and clouds.yaml (exit 3 if bad). */
+    public OpenStackSettings settings() {
         ClientTuning tuning = new ClientTuning(pageSize, callSpan, retryFor, connectTimeout, readTimeout);
-        return OpenStackSettingsLoader.load(flags(), environment, tuning);
+        return OpenStackSettingsLoader.load(flags(), Main.environmentOf(mixee), tuning);
     }
 
     Map<OpenStackSetting, String> flags() {

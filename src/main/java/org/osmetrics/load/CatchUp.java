@@ -79,6 +79,7 @@ public final class CatchUp {
             long runId = ledger.start(request.command(), request.arguments(), cloud.cloudId(), scope.key());
             try {
                 Summary summary = catchUp(source, request, cloud, scope, runId, ledger, started, onRange);
+                ledger.recordServers(runId, summary.servers());
                 boolean failed = request.strict() && !summary.reconciled();
                 ledger.finish(runId, failed ? RunLedger.Status.RECONCILIATION_FAILED : RunLedger.Status.SUCCEEDED, null);
                 return summary;

@@ -65,6 +65,14 @@ public final class RunLedger {
                 .execute());
     }
 
+    /** Sets the number of distinct servers the run saw (the loader counts per range). */
+    public void recordServers(long runId, int servers) {
+        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET servers = :servers WHERE run_id = :run")
+                .bind("servers", servers)
+                .bind("run", runId)
+                .execute());
+    }
+
     /** Closes the run; {@code error} is one line (null on success). */
     public void finish(long runId, Status status, String error) {
         jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET status = :status, finished_at = :now,"

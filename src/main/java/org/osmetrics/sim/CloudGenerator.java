@@ -2,9 +2,11 @@ package org.osmetrics.sim;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.UUID;
 
 /**
  * Builds a deterministic, realistic {@link SimCloud} around a window {@code [from, to)}. Per instance
@@ -82,6 +84,8 @@ final class CloudGenerator {
         String liveState = LIVE_STATES.get(random.nextInt(LIVE_STATES.size()));
         Instant launched;
         Instant terminated = null;
+        Instant firstLaunch = null;
+        SimFlavor flavorBefore = null;
         String state = liveState;
         int shape = random.nextInt(100);
         if (shape < 30) {                       // running since before the window
@@ -107,11 +111,10 @@ final class CloudGenerator {
             launched = beforeWindow();
             terminated = to.plus(micros(1 + (long) (random.nextDouble() * windowMicros)));
         } else if (shape < 94) {                // resized inside the window: launched_at reset, new flavor
-            Instant firstLaunch = beforeWindow();
+            firstLaunch = beforeWindow();
+            flavorBefore = flavor;
+            flavor = FLAVORS.get(random.nextInt(FLAVORS.size()));
             Instant resizedAt = insideWindow(from);
-            SimFlavor newFlavor = FLAVORS.get(random.nextInt(FLAVORS.size()));
-            builder.resize(new SimResize(uuid, resizedAt, firstLaunch, flavor, newFlavor));
-            flavor = newFlavor;
             launched = resizedAt;
             if (random.nextInt(4) == 0) {
                 terminated = insideWindow(resizedAt);
@@ -124,16 +127,19 @@ final class CloudGenerator {
             terminated = from;
         }
         if (launched != null && random.nextInt(5) != 0) {
-            launched = launched.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            launched = launched.truncatedTo(ChronoUnit.SECONDS);
         }
         if (terminated != null) {
             state = "deleted";
             if (random.nextInt(5) != 0) {
-                terminated = terminated.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                terminated = terminated.truncatedTo(ChronoUnit.SECONDS);
             }
             if (launched != null && terminated.isBefore(launched)) {
                 terminated = launched;
             }
+        }
+        if (flavorBefore != null) {
+            builder.resize(new SimResize(uuid, launched, firstLaunch, flavorBefore, flavor));
         }
         builder.instance(new SimInstance(uuid, name, projectId, flavor, launched, terminated, state));
     }
@@ -170,6 +176,6 @@ final class CloudGenerator {
     private String uuid() {
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new java.util.UUID(high, low).toString();
+        return new UUID(high, low).toString();
     }
 }

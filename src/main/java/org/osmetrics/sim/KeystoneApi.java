@@ -320,7 +320,7 @@ final class KeystoneApi {
                 projects.add(project);
             }
         }
-        projectList(reply, sim.authUrl() + "/projects", projects, true);
+        projectList(reply, sim.authUrl() + "/projects", projects, ProjectShape.FULL);
     }
 
     private void authProjects(HttpExchange exchange, Reply reply, String userId) throws IOException {
@@ -343,7 +343,7 @@ final class KeystoneApi {
             projects.add(new String[] {sim.memberProjectId(), projectName(sim.memberProjectId())});
         }
         String self = userId == null ? sim.authUrl() + "/auth/projects" : sim.authUrl() + "/users/" + userId + "/projects";
-        projectList(reply, self, projects, false);
+        projectList(reply, self, projects, userId == null ? ProjectShape.SCOPE : ProjectShape.USER);
     }
 
     private List<String[]> allProjects() {
@@ -357,21 +357,31 @@ final class KeystoneApi {
         return projects;
     }
 
-    private void projectList(Reply reply, String self, List<String[]> projects, boolean full) throws IOException {
+    /** The three project shapes of Keystone's samples: list (admin), auth scopes, a user's projects. */
+    private enum ProjectShape { FULL, SCOPE, USER }
+
+    private void projectList(Reply reply, String self, List<String[]> projects, ProjectShape shape)
+            throws IOException {
         reply.json(200, json -> {
             json.beginObject().key("links").beginObject()
                     .key("next").nullValue().key("previous").nullValue().field("self", self).endObject();
             json.key("projects").beginArray();
             for (String[] project : projects) {
                 json.beginObject();
-                if (full) {
-                    json.field("is_domain", false).field("description", "");
+                if (shape == ProjectShape.FULL) {
+                    json.field("is_domain", false);
+                }
+                if (shape != ProjectShape.SCOPE) {
+                    json.field("description", "");
                 }
                 json.field("domain_id", SimCredentials.DOMAIN_ID).field("enabled", true).field("id", project[0]);
                 json.key("links").beginObject().field("self", sim.authUrl() + "/projects/" + project[0]).endObject();
                 json.field("name", project[1]);
-                if (full) {
-                    json.field("parent_id", SimCredentials.DOMAIN_ID).key("tags").beginArray().endArray();
+                if (shape != ProjectShape.SCOPE) {
+                    json.field("parent_id", SimCredentials.DOMAIN_ID);
+                }
+                if (shape == ProjectShape.FULL) {
+                    json.key("tags").beginArray().endArray();
                 }
                 json.endObject();
             }

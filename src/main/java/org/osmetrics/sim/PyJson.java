@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import com.fasterxml.jackson.core.io.NumberOutput;
 
 /**
  * Writes JSON byte for byte as Python's {@code json.dumps} does with its defaults, which is what Nova and
@@ -181,7 +182,8 @@ final class PyJson {
      * Python's {@code repr(float)}: the shortest decimal that reads back as the same double (the nearest
      * one when several have that length), {@code 24.0} rather than {@code 24}, and exponent form
      * ({@code 1.111111111111111e-09}, {@code 2.2315008e+16}) below 1e-4 and from 1e16 on.
-     * JDK 17's {@code Double.toString} is not always shortest, hence the search here.
+     * JDK 17's {@code Double.toString} is not always shortest; Jackson's Schubfach writer is, except
+     * that it may pick two digits where one suffices, which is checked exactly.
      */
     static String repr(double value) {
         if (Double.isNaN(value)) {
@@ -198,17 +200,72 @@ final class PyJson {
         if (magnitude < EXPONENT_FROM && magnitude >= 1 && magnitude == Math.rint(magnitude)) {
             return sign + (long) magnitude + ".0";
         }
-        BigDecimal shortest = shortestRoundTrip(magnitude);
-        String digits = shortest.unscaledValue().toString();
-        // value = 0.d1d2...dn * 10^decimalPoint
-        int decimalPoint = digits.length() - shortest.scale();
-        int end = digits.length();
-        while (end > 1 && digits.charAt(end - 1) == '0') {
-            end--;
+        Decimal shortest = Decimal.schubfach(magnitude);
+        if (shortest.digits().length() == 2) {
+            BigDecimal oneDigit = roundTrips(new BigDecimal(magnitude), 1, magnitude);
+            if (oneDigit != null) {
+                shortest = Decimal.of(oneDigit);
+            }
         }
-        digits = digits.substring(0, end);
-        boolean exponentForm = magnitude < EXPONENT_BELOW || magnitude >= EXPONENT_FROM;
-        StringBuilder text = new StringBuilder(sign);
+        return sign + format(shortest, magnitude < EXPONENT_BELOW || magnitude >= EXPONENT_FROM);
+    }
+
+    /** The same result as {@link #repr} by an exhaustive exact search: the reference for tests. */
+    static String reprExact(double value) {
+        if (value == 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            return repr(value);
+        }
+        double magnitude = Math.abs(value);
+        BigDecimal exact = new BigDecimal(magnitude);
+        for (int precision = 1; precision <= 17; precision++) {
+            BigDecimal found = roundTrips(exact, precision, magnitude);
+            if (found != null) {
+                return (value < 0 ? "-" : "")
+                        + format(Decimal.of(found), magnitude < EXPONENT_BELOW || magnitude >= EXPONENT_FROM);
+            }
+        }
+        throw new IllegalStateException("no 17-digit decimal reads back as " + value);
+    }
+
+    /**
+     * A positive decimal {@code 0.d1d2...dn * 10^decimalPoint}, digits without leading or trailing zeros.
+     */
+    private record Decimal(String digits, int decimalPoint) {
+
+        static Decimal of(BigDecimal value) {
+            return normalized(value.unscaledValue().toString(), value.unscaledValue().toString().length() - value.scale());
+        }
+
+        /** Parses Jackson's Schubfach text, e.g. {@code 2.2315008E16}, {@code 0.0861}, {@code 24.5}. */
+        static Decimal schubfach(double magnitude) {
+            String text = NumberOutput.toString(magnitude, true);
+            int e = text.indexOf('E');
+            int exponent = e < 0 ? 0 : Integer.parseInt(text.substring(e + 1));
+            String mantissa = e < 0 ? text : text.substring(0, e);
+            int dot = mantissa.indexOf('.');
+            String whole = dot < 0 ? mantissa : mantissa.substring(0, dot);
+            String fraction = dot < 0 ? "" : mantissa.substring(dot + 1);
+            return normalized(whole + fraction, whole.length() + exponent);
+        }
+
+        private static Decimal normalized(String digits, int decimalPoint) {
+            int begin = 0;
+            while (begin < digits.length() - 1 && digits.charAt(begin) == '0') {
+                begin++;
+                decimalPoint--;
+            }
+            int end = digits.length();
+            while (end > begin + 1 && digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            return new Decimal(digits.substring(begin, end), decimalPoint);
+        }
+    }
+
+    private static String format(Decimal decimal, boolean exponentForm) {
+        String digits = decimal.digits();
+        int decimalPoint = decimal.decimalPoint();
+        StringBuilder text = new StringBuilder();
         if (exponentForm) {
             int exponent = decimalPoint - 1;
             text.append(digits.charAt(0));
@@ -231,28 +288,15 @@ final class PyJson {
         return text.toString();
     }
 
-    /** The shortest decimal in the double's rounding interval, the nearest among those (ties to even). */
-    private static BigDecimal shortestRoundTrip(double magnitude) {
-        BigDecimal exact = new BigDecimal(magnitude);
-        int low = 1;
-        int high = 17;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (roundTrips(exact, middle, magnitude) != null) {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
-        }
-        return roundTrips(exact, low, magnitude);
-    }
-
+    /**
+     * The nearest decimal of {@code precision} digits that reads back as the double, or null. Next to a
+     * power of two the rounding interval is lopsided, so the other neighbour is tried as well.
+     */
     private static BigDecimal roundTrips(BigDecimal exact, int precision, double magnitude) {
         BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
         if (nearest.doubleValue() == magnitude) {
             return nearest;
         }
-        // Next to a power of two the interval is lopsided: the other neighbour may still read back.
         BigDecimal down = exact.round(new MathContext(precision, RoundingMode.FLOOR));
         if (down.doubleValue() == magnitude) {
             return down;

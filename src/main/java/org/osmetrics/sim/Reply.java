@@ -21,7 +21,6 @@ final class Reply {
 
     private final HttpExchange exchange;
     private final IntConsumer recorder;
-    private int status;
     private boolean recorded;
 
     /** {@code recorder} learns the status just before anything is sent (so a log is complete first). */
@@ -34,18 +33,12 @@ final class Reply {
     void record(int outcome) {
         if (!recorded) {
             recorded = true;
-            status = outcome;
             recorder.accept(outcome);
         }
     }
 
     void header(String name, String value) {
         exchange.getResponseHeaders().add(name, value);
-    }
-
-    /** The status sent, 0 while nothing was sent (or when the connection was dropped). */
-    int status() {
-        return status;
     }
 
     /** Sends a JSON body produced by {@code body} (Python's json.dumps bytes). */
@@ -96,11 +89,8 @@ final class Reply {
         OutputStream out = exchange.getResponseBody();
         out.write(bytes, 0, half);
         out.flush();
-        try {
-            out.close();
-        } catch (IOException expected) {
-            // "insufficient bytes written": the server now closes the connection, which is the point.
-        }
+        // Closing the exchange short of the declared length makes the server drop the connection.
+        exchange.close();
     }
 
     /** Buffers up to {@link #BUFFER_LIMIT} bytes, then streams the rest chunked. */

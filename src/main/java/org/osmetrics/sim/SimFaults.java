@@ -35,9 +35,7 @@ public final class SimFaults {
 
     /** As {@link #failNext(int, int)}, with a {@code Retry-After} of the given whole seconds (null: none). */
     public SimFaults failNext(int status, int times, Duration retryAfter) {
-        if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("status must be an HTTP error (400-599), got " + status);
-        }
+        requireErrorStatus(status);
         for (int i = 0; i < times; i++) {
             add(new Fault(Target.NOVA, Kind.FAIL, status, retryAfter));
         }
@@ -67,28 +65,35 @@ public final class SimFaults {
     }
 
     /**
-     * The next usage call that carries a {@code marker} and fills its page answers with a next link
+     * The next usage call that carries a {@code marker} answers, if its page is full, with a next link
      * whose marker is that same request marker: a client that follows links blindly pages forever.
      */
     public SimFaults repeatMarkerNext() {
         return add(new Fault(Target.NOVA, Kind.REPEAT_MARKER, 0, null));
     }
 
-    /** The next usage call gets no response: the connection is closed after the request is read. */
+    /**
+     * The next usage call gets no response: the connection is closed after the request is read. Note
+     * that the JDK's HttpClient silently retries a GET once in that case: queue two to make it fail.
+     */
     public SimFaults resetConnectionNext() {
         return add(new Fault(Target.NOVA, Kind.RESET, 0, null));
     }
 
     /** The next {@code times} token requests answer {@code status} with Keystone's error body. */
     public SimFaults failKeystone(int status, int times) {
-        if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("status must be an HTTP error (400-599), got " + status);
-        }
+        requireErrorStatus(status);
         for (int i = 0; i < times; i++) {
             add(new Fault(Target.KEYSTONE, Kind.FAIL, status,
                     status == 429 || status == 503 ? Duration.ofSeconds(1) : null));
         }
         return this;
+    }
+
+    private static void requireErrorStatus(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP error (400-599), got " + status);
+        }
     }
 
     /** Drops every queued fault. */

@@ -22,7 +22,7 @@ import org.osmetrics.cli.Main;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
-import org.osmetrics.testing.SimEnvironment;
+import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -47,7 +47,7 @@ class BackfillKillTest {
         try (SimServer sim = SimServer.start(cloud, clock);
              TestDatabase killed = TestDatabases.fresh();
              TestDatabase reference = TestDatabases.fresh()) {
-            Map<String, String> env = SimEnvironment.admin(sim);
+            Map<String, String> env = SimulatorLogins.admin(sim);
             StringWriter err = new StringWriter();
             int referenceExit = Main.execute(withDatabase(env, reference), new PrintWriter(new StringWriter()),
                     new PrintWriter(err), backfillArguments());

@@ -35,6 +35,23 @@ class PyJsonTest {
     }
 
     @Test
+    void fastFormattingAgreesWithTheExhaustiveSearchOnRandomDoubles() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20241003);
+        for (int i = 0; i < 20_000; i++) {
+            double value = switch (i % 4) {
+                case 0 -> Double.longBitsToDouble(random.nextLong());
+                case 1 -> random.nextLong(86_400_000_000L) / 1_000_000.0 / 3600.0;
+                case 2 -> random.nextInt(65536) * (random.nextLong(86_400_000_000L) / 1_000_000.0 / 3600.0);
+                default -> Math.scalb(1.0, random.nextInt(-1074, 1024)) * (i % 3 == 0 ? 1 : 0.1 * random.nextInt(1, 10));
+            };
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                continue;
+            }
+            assertThat(PyJson.repr(value)).as("bits %x", Double.doubleToRawLongBits(value)).isEqualTo(PyJson.reprExact(value));
+        }
+    }
+
+    @Test
     void formatsNovaHoursOfOneSecondAndOfFourMicroseconds() {
         assertThat(PyJson.repr(4 / 1_000_000.0 / 3600.0)).isEqualTo("1.111111111111111e-09");
         assertThat(PyJson.repr(1 / 3600.0)).isEqualTo("0.0002777777777777778");

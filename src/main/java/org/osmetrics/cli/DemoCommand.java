@@ -1,0 +1,159 @@
+package org.osmetrics.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.osmetrics.config.ClientTuning;
+import org.osmetrics.config.OpenStackSetting;
+import org.osmetrics.config.OpenStackSettingsLoader;
+import org.osmetrics.extract.OpenStackUsageSource;
+import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.UsageExtraction;
+import org.osmetrics.extract.UsageSource;
+import org.osmetrics.load.CatchUp;
+import org.osmetrics.load.Database;
+import org.osmetrics.sim.SimCloud;
+import org.osmetrics.sim.SimCredentials;
+import org.osmetrics.sim.SimServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code os-metrics demo}: the whole pipeline with nothing installed. Starts the simulated OpenStack on
+ * loopback with a generated cloud, then runs what {@code run --all-projects} runs (same code path, real
+ * HTTP) over the last days into the database (the embedded one by default).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "See it work: start a simulated OpenStack with a generated cloud, load its last days of"
+                + " usage (as 'run --all-projects' does) into the database, and print what was loaded.")
+final class DemoCommand implements Runnable {
+
+    @Option(names = "--days", defaultValue = "7", description = "Days of usage to load (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--projects", defaultValue = "5", description = "Projects of the generated cloud (default: ${DEFAULT-VALUE}).")
+    int projects;
+
+    @Option(names = "--servers", defaultValue = "200", description = "Servers of the generated cloud (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated cloud (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (days < 1 || projects < 1 || servers < 1) {
+            throw org.osmetrics.OsMetricsException.usage("--days, --projects and --servers must be at least 1");
+        }
+        Clock clock = Clock.systemUTC();
+        PrintWriter out = spec.commandLine().getOut();
+        Instant now = clock.instant();
+        // whole days, so that every demo of the same day serves the very same cloud (a later demo then loads
+        // only what closed since); a new day is a new cloud under another key
+        Instant today = now.truncatedTo(ChronoUnit.DAYS);
+        Instant generatedFrom = today.minus(Duration.ofDays(days + 3L));
+        SimCloud cloud = SimCloud.generate(seed, projects, servers, generatedFrom, today.plus(Duration.ofDays(1)));
+        String cloudKey = String.format(Locale.ROOT, "demo-sim/seed=%d,projects=%d,servers=%d,from=%s", seed, projects,
+                servers, generatedFrom.toString().substring(0, 10));
+        try (SimServer sim = SimServer.start(cloud, clock);
+             Database db = database.openMigrated()) {
+            out.printf("demo: simulated OpenStack at %s (%d projects, %d servers); database: %s%n", sim.authUrl(),
+                    projects, servers, db.description());
+            out.flush();
+            try (UsageSource source = new Renamed(OpenStackUsageSource.connect(OpenStackSettingsLoader.load(
+                    Map.<OpenStackSetting, String>of(), environment(sim), ClientTuning.defaults()), clock), cloudKey)) {
+                CatchUp.Request request = new CatchUp.Request("demo", "--days " + days + " --projects " + projects
+                        + " --servers " + servers + " --seed " + seed, Scope.allProjects(), null, Duration.ofDays(1),
+                        Duration.ofDays(days), false, false);
+                CatchUp.Summary summary = new CatchUp(db, clock).run(source, request, range -> { });
+                RunCommand.report(out, "demo", summary, false, false);
+                printLoaded(out, db, cloudKey);
+            }
+        }
+    }
+
+    /** The simulator's admin identity as an openrc would give it. */
+    private static Map<String, String> environment(SimServer sim) {
+        Map<String, String> env = new HashMap<>();
+        env.put("OS_AUTH_URL", sim.authUrl());
+        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
+        env.put("OS_PASSWORD", SimCredentials.ADMIN_PASSWORD);
+        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
+        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
+        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
+        return env;
+    }
+
+    private static void printLoaded(PrintWriter out, Database db, String cloudKey) {
+        List<Map<String, Object>> rows = db.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT f.project_id, coalesce(p.name, '') AS name, count(DISTINCT f.instance_id) AS servers,"
+                                + " count(*) AS rows, round(sum(f.vcpu_hours)::numeric, 1) AS vcpu_hours,"
+                                + " round(sum(f.memory_mb_hours)::numeric / 1024, 1) AS memory_gb_hours"
+                                + " FROM metrics.usage_fact f JOIN metrics.cloud c USING (cloud_id)"
+                                + " LEFT JOIN metrics.project p USING (cloud_id, project_id)"
+                                + " WHERE c.cloud_key = :key GROUP BY 1, 2 ORDER BY 1")
+                .bind("key", cloudKey)
+                .mapToMap()
+                .list());
+        out.println();
+        out.printf("%-34s %-20s %8s %8s %12s %16s%n", "project", "name", "servers", "rows", "vCPU-hours", "memory-GB-hours");
+        for (Map<String, Object> row : rows) {
+            out.printf(Locale.ROOT, "%-34s %-20s %8d %8d %12s %16s%n", row.get("project_id"), row.get("name"),
+                    row.get("servers"), row.get("rows"), row.get("vcpu_hours"), row.get("memory_gb_hours"));
+        }
+        out.println();
+        out.println("Where to look next:");
+        out.println("  the tables are in schema 'metrics' (usage_fact, server, nova_totals, run, ...; see README 'Storage');");
+        out.println("  cloud key: " + cloudKey);
+        out.println("  java -jar target/os-metrics.jar export --report project_usage_daily     # per project and day (CSV)");
+        out.println("  java -jar target/os-metrics.jar export --report reconciliation          # ours vs Nova's totals");
+        out.println("  java -jar target/os-metrics.jar export --report coverage                # loaded/provisional windows");
+        out.println("  (add --data-dir or --db-url as for demo; README 'Reports' lists every report)");
+        out.println("  run 'demo' again later: it loads only the windows that closed since (and the open one)");
+        out.println("  with your own cloud: java -jar target/os-metrics.jar run --help");
+        out.flush();
+    }
+
+    /** The simulator under a stable cloud key (its port changes on every start). */
+    private record Renamed(UsageSource delegate, String cloudKey) implements UsageSource {
+        @Override
+        public String scopedProjectId() {
+            return delegate.scopedProjectId();
+        }
+
+        @Override
+        public UsageExtraction extract(Instant start, Instant end, Scope scope) {
+            return delegate.extract(start, end, scope);
+        }
+
+        @Override
+        public Map<String, String> projectNames() {
+            return delegate.projectNames();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
+        public String toString() {
+            return "simulated cloud " + cloudKey;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.osmetrics.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.config.OpenStackSettings;
+import org.osmetrics.extract.OpenStackUsageSource;
+import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.UsageSource;
+import org.osmetrics.load.CatchUp;
+import org.osmetrics.load.Database;
+import org.osmetrics.transform.WindowGrid;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code os-metrics run}: the cron entry point, catching up from the last loaded window to now. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Load the usage since the last run (cron entry point): extract from the end of the last"
+                + " complete load of the scope (first run: --initial-lookback ago) up to now, load it, and print a"
+                + " one-line summary. A window still open is stored as provisional and replaced by the next run.")
+final class RunCommand implements Runnable {
+
+    static final class ScopeOptions {
+        @Option(names = "--project", paramLabel = "ID",
+                description = "Load this project (default: the project the credentials are scoped to).")
+        String project;
+
+        @Option(names = "--all-projects", description = "Load every project (Nova's admin-only list call).")
+        boolean allProjects;
+
+        Scope scope() {
+            return allProjects ? Scope.allProjects() : Scope.project(project);
+        }
+    }
+
+    /** A window grid from a duration: {@code 1h}, {@code 1d}. */
+    static final class WindowConverter implements ITypeConverter<WindowGrid> {
+        @Override
+        public WindowGrid convert(String value) {
+            try {
+                return new WindowGrid(TimeArguments.parseDuration(value));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ScopeOptions scopeOptions;
+
+    @Option(names = "--window", paramLabel = "DURATION", converter = WindowConverter.class,
+            description = "Window grid of the stored usage: 1h (default for a new cloud) or 1d. Fixed per cloud once"
+                    + " data exists; a different value is refused.")
+    WindowGrid window;
+
+    @Option(names = "--initial-lookback", paramLabel = "DURATION", defaultValue = "24h",
+            converter = TimeArguments.DurationConverter.class,
+            description = "Where the first run of a scope starts: this long before now (default: ${DEFAULT-VALUE}).")
+    Duration initialLookback;
+
+    @Option(names = "--strict", description = "Exit 7 when the data does not reconcile with Nova's totals"
+            + " (it is loaded and flagged either way).")
+    boolean strict;
+
+    @Option(names = "--restate", description = "Apply differences that Nova now reports for closed windows already"
+            + " recorded (otherwise they are only logged in metrics.restatement).")
+    boolean restate;
+
+    @Mixin
+    OpenStackOptions openstack;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        OpenStackSettings settings = openstack.settings();
+        Clock clock = Clock.systemUTC();
+        try (Database db = database.openMigrated();
+             UsageSource source = OpenStackUsageSource.connect(settings, clock)) {
+            CatchUp.Summary summary = new CatchUp(db, clock).run(source, request("run", settings.tuning().callSpan()),
+                    range -> { });
+            report(spec.commandLine().getOut(), "run", summary, strict, restate);
+        }
+    }
+
+    CatchUp.Request request(String command, Duration callSpan) {
+        if (initialLookback.isNegative() || initialLookback.isZero()) {
+            throw OsMetricsException.usage("--initial-lookback must be positive, e.g. 24h");
+        }
+        return new CatchUp.Request(command, arguments(), scopeOptions == null ? null : scopeOptions.scope(), window,
+                callSpan, initialLookback, strict, restate);
+    }
+
+    /** The options that shape the data, for the ledger: never credentials. */
+    private String arguments() {
+        List<String> args = new ArrayList<>();
+        if (scopeOptions != null && scopeOptions.allProjects) {
+            args.add("--all-projects");
+        } else if (scopeOptions != null) {
+            args.add("--project " + scopeOptions.project);
+        }
+        if (window != null) {
+            args.add("--window " + window.label());
+        }
+        args.add("--initial-lookback " + initialLookback);
+        if (strict) {
+            args.add("--strict");
+        }
+        if (restate) {
+            args.add("--restate");
+        }
+        return String.join(" ", args);
+    }
+
+    /**
+     * Prints the one-line summary (plus a line per problem), and fails with exit 7 when {@code strict} and
+     * the data did not reconcile.
+     */
+    static void report(PrintWriter out, String command, CatchUp.Summary s, boolean strict, boolean restate) {
+        out.printf(Locale.ROOT, "%s: %,d windows, %,d servers, %,d rows in %.1f s (%s, %s..%s%s)%n", command,
+                s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(), minutes(s.from()),
+                minutes(s.to()), s.provisional() ? ", last window provisional" : "");
+        if (s.restatements() > 0) {
+            out.printf(Locale.ROOT, "%s: %,d restatement(s) of closed windows %s (see metrics.restatement)%n", command,
+                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+        }
+        out.flush();
+        if (!s.reconciled()) {
+            String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"
+                    + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)", s.anomalies(), s.runId());
+            if (strict) {
+                throw new OsMetricsException(ExitCode.RECONCILIATION, message);
+            }
+            out.println(command + ": warning: " + message);
+            out.flush();
+        }
+    }
+
+    private static String minutes(java.time.Instant instant) {
+        String text = instant.toString();
+        return text.endsWith(":00Z") && text.length() == 20 ? text.substring(0, 16) + "Z" : text;
+    }
+}

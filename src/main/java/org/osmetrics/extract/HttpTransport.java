@@ -1,0 +1,239 @@
+package org.osmetrics.extract;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.cli.ExitCode;
+import org.osmetrics.config.OpenStackSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP client of the extract stage (Keystone and Nova): connect and read timeouts, TLS from
+ * {@code OS_CACERT} (or off with {@code --insecure}), and transient failures turned into retries.
+ * Never logs headers or bodies: tokens travel in headers, passwords in bodies. Thread-safe.
+ */
+final class HttpTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+    private static final Set<Integer> TRANSIENT_STATUSES = Set.of(429, 502, 503, 504);
+    private static final String USER_AGENT = "os-metrics";
+
+    /** A complete HTTP response; {@code url} is the request URL (no secrets: those go in headers). */
+    record Response(String url, int status, HttpHeaders headers, String body) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    private final HttpClient client;
+    private final SSLContext sslContext;
+    private final Duration readTimeout;
+    private final RetryPolicy retryPolicy;
+
+    HttpTransport(OpenStackSettings settings, RetryPolicy retryPolicy) {
+        this.sslContext = sslContext(settings);
+        this.readTimeout = settings.tuning().readTimeout();
+        this.retryPolicy = retryPolicy;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(settings.tuning().connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.client = builder.build();
+    }
+
+    /** The TLS context for other HTTP stacks (openstack4j), or null for the JVM default. */
+    SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /**
+     * Sends a request, retrying transient failures within the time bound, and returns the first response
+     * that is not transient (any status: the caller decides what 401, 403, 404 mean).
+     */
+    Response send(String method, URI uri, Map<String, String> headers, String body) {
+        String what = method + " " + uri;
+        return retryPolicy.run(what, () -> attempt(method, uri, headers, body));
+    }
+
+    private Response attempt(String method, URI uri, Map<String, String> headers, String body)
+            throws RetryPolicy.TransientFailure {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(readTimeout)
+                .header("User-Agent", USER_AGENT).header("Accept", "application/json");
+        headers.forEach(request::header);
+        if (body == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        long started = System.nanoTime();
+        HttpResponse<String> response;
+        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request.build(), info -> {
+            head.set(info);
+            return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        });
+        try {
+            // The request timeout of java.net.http stops at the response headers; this bound covers the body too.
+            response = pending.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            if (head.get() != null) {
+                throw OsMetricsException.source("the response body of " + method + " " + uri + " stalled (HTTP "
+                        + head.get().statusCode() + ", not complete within the read timeout of "
+                        + readTimeout.toSeconds() + " s)", e);
+            }
+            throw new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
+                    + " s", null, e);
+        } catch (ExecutionException e) {
+            throw failure(method, uri, e.getCause() == null ? e : e.getCause(), head.get());
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw OsMetricsException.source("interrupted during " + method + " " + uri, e);
+        }
+        LOG.debug("{} {} -> {} in {} ms", method, uri, response.statusCode(), (System.nanoTime() - started) / 1_000_000);
+        if (TRANSIENT_STATUSES.contains(response.statusCode())) {
+            throw new RetryPolicy.TransientFailure("HTTP " + response.statusCode(),
+                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
+        }
+        return new Response(uri.toString(), response.statusCode(), response.headers(), response.body());
+    }
+
+    /** Classifies a failed exchange: transient (retried), TLS (exit 3), or a body cut short (exit 4). */
+    private RetryPolicy.TransientFailure failure(String method, URI uri, Throwable cause, HttpResponse.ResponseInfo head) {
+        try {
+            throw cause;
+        } catch (HttpConnectTimeoutException e) {
+            return new RetryPolicy.TransientFailure("connect timed out", null, e);
+        } catch (HttpTimeoutException e) {
+            return new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
+                    + " s", null, e);
+        } catch (SSLException e) {
+            throw new OsMetricsException(ExitCode.CONFIG, "TLS failed for " + method + " " + uri + ": " + e.getMessage()
+                    + " (trust the cloud's CA with OS_CACERT/--os-cacert)", e);
+        } catch (ConnectException e) {
+            return new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
+        } catch (IOException e) {
+            if (head != null) {
+                // The status line and headers came, then the body stopped short: never read as a short list.
+                throw OsMetricsException.source("the response body of " + method + " " + uri + " was cut short (HTTP "
+                        + head.statusCode() + ", Content-Length " + head.headers()
+                        .firstValue("Content-Length").orElse("not given") + "): " + describe(e), e);
+            }
+            return new RetryPolicy.TransientFailure("connection failed (" + describe(e) + ")", null, e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("unexpected failure of " + method + " " + uri, e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static SSLContext sslContext(OpenStackSettings settings) {
+        try {
+            if (settings.insecure()) {
+                LOG.warn("TLS certificate verification is OFF (--insecure): anyone on the network path can read the "
+                        + "credentials; use OS_CACERT instead");
+                // java.net.http verifies host names unless this property is set before the client is built.
+                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new TrustEverything()}, null);
+                return context;
+            }
+            if (settings.cacert() == null) {
+                return null;
+            }
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int index = 0;
+            try (InputStream in = Files.newInputStream(settings.cacert())) {
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("ca-" + index++, certificate);
+                }
+            }
+            if (index == 0) {
+                throw OsMetricsException.config("OS_CACERT " + settings.cacert() + " holds no PEM certificate");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new OsMetricsException(ExitCode.CONFIG, "cannot use OS_CACERT " + settings.cacert() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts every certificate: only with the explicit --insecure. */
+    private static final class TrustEverything implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.osmetrics.extract;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.osmetrics.config.ClientTuning;
+import org.osmetrics.config.OpenStackSetting;
+import org.osmetrics.config.OpenStackSettings;
+import org.osmetrics.config.OpenStackSettingsLoader;
+import org.osmetrics.sim.SimCredentials;
+import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.SimulatorLogins;
+
+/** Settings for the simulated cloud's fixed test identities (admin login from {@link SimulatorLogins}). */
+final class SimulatedCloud {
+
+    private SimulatedCloud() {
+    }
+
+    static Map<String, String> adminEnvironment(SimServer sim) {
+        return SimulatorLogins.admin(sim);
+    }
+
+    static Map<String, String> applicationCredentialEnvironment(SimServer sim) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
+        env.put("OS_AUTH_TYPE", "v3applicationcredential");
+        env.put("OS_AUTH_URL", sim.authUrl());
+        env.put("OS_APPLICATION_CREDENTIAL_ID", SimCredentials.APP_CREDENTIAL_ID);
+        env.put("OS_APPLICATION_CREDENTIAL_SECRET", SimCredentials.APP_CREDENTIAL_SECRET);
+        return env;
+    }
+
+    static OpenStackSettings settings(Map<String, String> env, int pageSize) {
+        return settings(env, pageSize, Duration.ofSeconds(30));
+    }
+
+    static OpenStackSettings settings(Map<String, String> env, int pageSize, Duration readTimeout) {
+        ClientTuning tuning = new ClientTuning(pageSize, Duration.ofDays(1), Duration.ofSeconds(20),
+                Duration.ofSeconds(5), readTimeout);
+        return OpenStackSettingsLoader.load(Map.<OpenStackSetting, String>of(), env, tuning);
+    }
+}

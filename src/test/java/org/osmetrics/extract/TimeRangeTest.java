@@ -1,0 +1,35 @@
+package org.osmetrics.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TimeRangeTest {
+
+    @Test
+    void splitCutsOnTheUtcGridOfTheSpanAndClipsBothEnds() {
+        List<TimeRange> ranges = TimeRange.split(Instant.parse("2026-10-01T06:00:00Z"),
+                Instant.parse("2026-10-03T12:00:00Z"), Duration.ofDays(1));
+        assertThat(ranges).containsExactly(
+                new TimeRange(Instant.parse("2026-10-01T06:00:00Z"), Instant.parse("2026-10-02T00:00:00Z")),
+                new TimeRange(Instant.parse("2026-10-02T00:00:00Z"), Instant.parse("2026-10-03T00:00:00Z")),
+                new TimeRange(Instant.parse("2026-10-03T00:00:00Z"), Instant.parse("2026-10-03T12:00:00Z")));
+    }
+
+    @Test
+    void splitOfAnEmptyRangeIsEmpty() {
+        Instant at = Instant.parse("2026-10-01T00:00:00Z");
+        assertThat(TimeRange.split(at, at, Duration.ofHours(1))).isEmpty();
+    }
+
+    @Test
+    void novaTimeRoundTripsMicrosecondsInUtcWithoutZone() {
+        Instant instant = Instant.parse("2021-10-05T23:59:59.999999Z");
+        assertThat(NovaTime.format(instant)).isEqualTo("2021-10-05T23:59:59.999999");
+        assertThat(NovaTime.parse("2021-10-05T23:59:59.999999")).isEqualTo(instant);
+        assertThat(NovaTime.parse("2021-10-05T23:59:59")).isEqualTo(Instant.parse("2021-10-05T23:59:59Z"));
+    }
+}
