@@ -24,8 +24,9 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         sortOptions = false,
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
-        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, DemoCommand.class, DbCommand.class,
-            ExtractCommand.class, ExportCommand.class, RatesCommand.class, SimCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
+            StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
+            RatesCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",

@@ -150,14 +150,14 @@ public final class CatchUp {
         return chunks;
     }
 
-    private static void requireWholeWindows(Duration callSpan, WindowGrid grid) {
+    static void requireWholeWindows(Duration callSpan, WindowGrid grid) {
         if (callSpan.getNano() != 0 || callSpan.getSeconds() % grid.seconds() != 0) {
             throw OsMetricsException.usage("--call-span " + callSpan + " is not a whole number of " + grid.label()
                     + " windows: use a multiple of " + grid.label() + " (e.g. 1d)");
         }
     }
 
-    private static void recordProjectNames(UsageSource source, UsageLoader loader, Cloud cloud) {
+    static void recordProjectNames(UsageSource source, UsageLoader loader, Cloud cloud) {
         try {
             loader.recordProjectNames(cloud, source.projectNames());
         } catch (OsMetricsException e) {
@@ -166,7 +166,7 @@ public final class CatchUp {
         }
     }
 
-    private static String oneLine(Throwable e) {
+    static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
