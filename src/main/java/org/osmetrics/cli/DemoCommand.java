@@ -88,7 +88,7 @@ final class DemoCommand implements Runnable {
     }
 
     /** The simulator's admin identity as an openrc would give it. */
-    private static Map<String, String> environment(SimServer sim) {
+    static Map<String, String> environment(SimServer sim) {
         Map<String, String> env = new HashMap<>();
         env.put("OS_AUTH_URL", sim.authUrl());
         env.put("OS_USERNAME", SimCredentials.ADMIN_USER);

@@ -25,7 +25,7 @@ import picocli.CommandLine.ScopeType;
         sortOptions = false,
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, DemoCommand.class, DbCommand.class,
-            ExtractCommand.class, ExportCommand.class, RatesCommand.class},
+            ExtractCommand.class, ExportCommand.class, RatesCommand.class, BenchCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",
