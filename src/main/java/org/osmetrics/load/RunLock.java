@@ -14,7 +14,7 @@ import org.osmetrics.cli.ExitCode;
  */
 public final class RunLock implements AutoCloseable {
     /** The first key of the two-key advisory lock: "osme" in ASCII, so other applications' locks do not clash. */
-    private static final int NAMESPACE = 0x6f736d65;
+    public static final int NAMESPACE = 0x6f736d65;
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?, hashtext(?))";
 
     private final Connection connection;

@@ -2,23 +2,78 @@ package org.osmetrics.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osmetrics.sim.SimCloud;
+import org.osmetrics.sim.SimCredentials;
+import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.TestDatabases;
+import org.osmetrics.testing.TestDatabases.TestDatabase;
 
-/** The real compose.sh, run by bash as a child process. */
+/**
+ * The real compose.sh, run by bash as a child process against the simulated OpenStack (real HTTP) and a
+ * real PostgreSQL: it writes the old script's files, and the JSON document has the old field names, in
+ * order, and Nova's own figures for yesterday.
+ */
 class ComposeScriptTest {
+    private static final List<String> DOCUMENT_FIELDS = List.of("tenant_id", "server_usages", "total_local_gb_usage",
+            "total_vcpus_usage", "total_memory_mb_usage", "total_hours", "start", "stop");
+    private static final List<String> SERVER_FIELDS = List.of("hours", "flavor", "instance_id", "name", "tenant_id",
+            "memory_mb", "local_gb", "vcpus", "started_at", "ended_at", "state", "uptime");
+    private static final DateTimeFormatter NOVA_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS")
+            .withZone(ZoneOffset.UTC);
 
     @TempDir
     Path dir;
 
     private record Result(int exitCode, String output) {
+    }
+
+    /** A jar with only a manifest: os-metrics' Main on this test's class path, so no package step is needed. */
+    private Path launcherJar() throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> urls = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                urls.add(Path.of(entry).toAbsolutePath().toUri().toString());
+            }
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.osmetrics.cli.Main");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
+        Path jar = dir.resolve("os-metrics-launcher.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            return jar;
+        }
     }
 
     private Result compose(Map<String, String> environment, String... arguments) throws Exception {
@@ -36,6 +91,49 @@ class ComposeScriptTest {
         }
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as(output).isTrue();
         return new Result(process.exitValue(), output);
+    }
+
+    @Test
+    void composeWritesTheOldCsvAndJsonDocumentWithNovasFigures() throws Exception {
+        Instant now = Instant.now();
+        Instant today = now.truncatedTo(ChronoUnit.DAYS);
+        Instant yesterday = today.minus(Duration.ofDays(1));
+        try (TestDatabase db = TestDatabases.fresh();
+             SimServer sim = SimServer.start(SimCloud.generate(42, 3, 40, today.minus(Duration.ofDays(4)), now),
+                     Clock.systemUTC())) {
+            String project = sim.memberProjectId();
+            String projectName = sim.cloud().project(project).orElseThrow().name();
+
+            Result result = compose(Map.of("OS_METRICS_DB_URL", db.jdbcUrl(),
+                            "OS_METRICS_JAR", launcherJar().toString(),
+                            "OS_PASSWORD", SimCredentials.MEMBER_PASSWORD),
+                    SimCredentials.MEMBER_USER, "-", "2.1", projectName, sim.authUrl());
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).doesNotContain(SimCredentials.MEMBER_PASSWORD);
+            JsonNode nova = novaUsage(sim, project, yesterday, today);
+            Path json = dir.resolve("output/os_metrics_" + DateTimeFormatter.ofPattern("uuuuMMdd").withZone(ZoneOffset.UTC)
+                    .format(now) + ".json");
+            List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
+            assertThat(lines).hasSize(1);
+            JsonNode document = new ObjectMapper().readTree(lines.get(0));
+            assertThat(names(document.fieldNames())).containsExactlyElementsOf(DOCUMENT_FIELDS);
+            assertThat(document.get("tenant_id").asText()).isEqualTo(project);
+            for (String total : List.of("total_local_gb_usage", "total_vcpus_usage", "total_memory_mb_usage", "total_hours")) {
+                assertThat(document.get(total).doubleValue()).as(total).isEqualTo(nova.get(total).doubleValue());
+            }
+            assertThat(document.get("start").asText()).isEqualTo(NOVA_TIME.format(yesterday));
+            assertThat(document.get("stop").asText()).isEqualTo(NOVA_TIME.format(today));
+            assertThat(serverHours(document)).isEqualTo(serverHours(nova)).isNotEmpty();
+            for (JsonNode server : document.get("server_usages")) {
+                assertThat(names(server.fieldNames())).containsExactlyElementsOf(SERVER_FIELDS);
+            }
+
+            List<String> csv = Files.readAllLines(dir.resolve("output/os_metrics.csv"), StandardCharsets.UTF_8);
+            assertThat(csv.get(0)).startsWith("hours,flavor,instance_id,name,tenant_id,memory_mb,local_gb,vcpus,"
+                    + "started_at,ended_at,state,uptime,");
+            assertThat(csv).hasSize(1 + nova.get("server_usages").size());   // daily windows: one row per server
+        }
     }
 
     @Test
@@ -60,5 +158,39 @@ class ComposeScriptTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.output()).contains("NOVACLIENT_VERSION 'latest'");
+    }
+
+    /** Nova's answer (the simulator's), over HTTP, for one project and range, as the old script saw it. */
+    private static JsonNode novaUsage(SimServer sim, String project, Instant start, Instant end) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String auth = "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \""
+                + SimCredentials.MEMBER_USER + "\", \"domain\": {\"id\": \"default\"}, \"password\": \""
+                + SimCredentials.MEMBER_PASSWORD + "\"}}}, \"scope\": {\"project\": {\"id\": \"" + project + "\"}}}}";
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(sim.authUrl() + "/auth/tokens"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(auth)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).isEqualTo(201);
+        String url = sim.computeUrl() + "/os-simple-tenant-usage/" + project + "?start="
+                + DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC).format(start) + "&end="
+                + DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC).format(end);
+        HttpResponse<String> usage = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("X-Auth-Token", token.headers().firstValue("X-Subject-Token").orElseThrow()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(usage.statusCode()).as(usage.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(usage.body()).get("tenant_usage");
+    }
+
+    private static Map<String, Double> serverHours(JsonNode tenantUsage) {
+        Map<String, Double> hours = new TreeMap<>();
+        for (JsonNode server : tenantUsage.get("server_usages")) {
+            hours.merge(server.get("instance_id").asText(), server.get("hours").doubleValue(), Double::sum);
+        }
+        return hours;
+    }
+
+    private static List<String> names(Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 }

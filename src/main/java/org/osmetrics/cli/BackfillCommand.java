@@ -1,0 +1,174 @@
+package org.osmetrics.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.config.OpenStackSettings;
+import org.osmetrics.extract.OpenStackUsageSource;
+import org.osmetrics.load.Backfill;
+import org.osmetrics.load.Database;
+import org.osmetrics.load.LoadResult;
+import org.osmetrics.transform.WindowGrid;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code os-metrics backfill}: a historical range, resumable, extracted in parallel, loaded chunk by chunk. */
+@Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load a historical range once: plan the call-span chunks of [--from, --to), skip those a",
+            "complete extraction of the scope already covers (unless --force), extract up to --parallel chunks at",
+            "once and load each in its own transaction. Resumable: after a crash or kill, run the same command",
+            "again; the result is the same as one uninterrupted run. Holds the cloud's lock throughout (a 'run'",
+            "meanwhile exits 6). Warns when a range has far fewer servers than its neighbours (Nova archived or",
+            "purged deleted instances): see README, 'Why regular runs matter'."})
+final class BackfillCommand implements Runnable {
+
+    @Option(names = "--from", required = true, paramLabel = "DATE", converter = TimeArguments.InstantConverter.class,
+            description = "Start of the range (UTC), e.g. 2026-01-01; rounded down to the window grid.")
+    Instant from;
+
+    @Option(names = "--to", required = true, paramLabel = "DATE", converter = TimeArguments.InstantConverter.class,
+            description = "End of the range (exclusive, UTC), rounded up to the grid; a range reaching now ends at the"
+                    + " open window, which is stored as provisional.")
+    Instant to;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    RunCommand.ScopeOptions scopeOptions;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
+            description = "Chunks extracted at once, each on its own connection (1 to " + Backfill.MAX_PARALLEL
+                    + ", default: ${DEFAULT-VALUE}); loading stays one transaction per chunk.")
+    int parallel;
+
+    @Option(names = "--force", description = "Extract chunks already loaded again; closed windows change only with"
+            + " --restate (differences are logged in metrics.restatement).")
+    boolean force;
+
+    @Option(names = "--restate", description = "Apply differences that Nova now reports for closed windows already"
+            + " recorded.")
+    boolean restate;
+
+    @Option(names = "--window", paramLabel = "DURATION", converter = RunCommand.WindowConverter.class,
+            description = "Window grid of a new cloud: 1h (default) or 1d. Fixed once the cloud has data.")
+    WindowGrid window;
+
+    @Option(names = "--strict", description = "Exit 7 when the data does not reconcile with Nova's totals (it is"
+            + " loaded and flagged either way).")
+    boolean strict;
+
+    @Option(names = "--quiet", description = "No progress output.")
+    boolean quiet;
+
+    @Mixin
+    OpenStackOptions openstack;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        OpenStackSettings settings = openstack.settings();
+        Clock clock = Clock.systemUTC();
+        Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
+                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict);
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressListener listener = new ProgressListener(err, quiet);
+        Backfill.Summary summary;
+        try (Database db = database.openMigrated()) {
+            summary = new Backfill(db, clock).run(() -> OpenStackUsageSource.connect(settings, clock), request, listener);
+        } finally {
+            listener.close();
+        }
+        report(spec.commandLine().getOut(), err, summary);
+        if (!summary.reconciled()) {
+            String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"
+                    + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)", summary.anomalies(),
+                    summary.runId());
+            if (strict) {
+                throw new OsMetricsException(ExitCode.RECONCILIATION, message);
+            }
+            err.println("backfill: warning: " + message);
+            err.flush();
+        }
+    }
+
+    static void report(PrintWriter out, PrintWriter err, Backfill.Summary s) {
+        out.printf(Locale.ROOT, "backfill: %,d of %,d chunks loaded (%,d already loaded, skipped): %,d windows,"
+                        + " %,d servers, %,d rows in %.1f s (%s, %s..%s%s, run %d)%n", s.chunks() - s.skipped(), s.chunks(),
+                s.skipped(), s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(),
+                s.from(), s.to(), s.provisional() ? ", last window provisional" : "", s.runId());
+        if (s.restatements() > 0) {
+            out.printf(Locale.ROOT, "backfill: %,d restatement(s) of closed windows logged (see metrics.restatement)%n",
+                    s.restatements());
+        }
+        out.flush();
+        for (Backfill.SuspectedTruncation t : s.suspectedTruncations()) {
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half of its neighbours' median"
+                            + " (%.0f): Nova has probably archived or purged deleted instances of that time, and that"
+                            + " usage is lost at the source (README, 'Why regular runs matter')%n", t.start(), t.end(),
+                    t.servers(), t.neighbourMedian());
+        }
+        err.flush();
+    }
+
+    /** The options that shape the data, for the ledger: never credentials. */
+    private String arguments() {
+        List<String> args = new ArrayList<>(List.of("--from " + from, "--to " + to));
+        if (scopeOptions != null && scopeOptions.allProjects) {
+            args.add("--all-projects");
+        } else if (scopeOptions != null) {
+            args.add("--project " + scopeOptions.project);
+        }
+        args.add("--parallel " + parallel);
+        if (window != null) {
+            args.add("--window " + window.label());
+        }
+        for (String flag : new String[] {force ? "--force" : null, restate ? "--restate" : null, strict ? "--strict" : null}) {
+            if (flag != null) {
+                args.add(flag);
+            }
+        }
+        return String.join(" ", args);
+    }
+
+    /** A progress bar over the windows of the planned chunks, started once the plan is known. */
+    private static final class ProgressListener implements Backfill.Listener, AutoCloseable {
+        private final PrintWriter err;
+        private final boolean quiet;
+        private Progress progress = Progress.disabled();
+
+        ProgressListener(PrintWriter err, boolean quiet) {
+            this.err = err;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void planned(int toLoad, long windows, int skipped) {
+            if (!quiet && skipped > 0) {
+                err.printf(Locale.ROOT, "backfill: %,d chunk(s) already loaded, skipped; %,d to load%n", skipped, toLoad);
+                err.flush();
+            }
+            progress = Progress.start("backfill", "windows", windows, err, quiet);
+        }
+
+        @Override
+        public void loaded(LoadResult result) {
+            progress.advance(result.windows());
+        }
+
+        @Override
+        public void close() {
+            progress.close();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.osmetrics.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.load.Database;
+import org.osmetrics.report.PrometheusMetrics;
+import org.osmetrics.report.Status;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code os-metrics status}: the ledger's last runs, coverage, reconciliation problems; monitoring output. */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the last runs (when, what, how long, rows, result), the coverage of each cloud and",
+            "scope (first and last loaded window, gaps, provisional windows) and reconciliation problems.",
+            "For monitoring: --fail-if-stale exits non-zero when the cron job stopped succeeding, and",
+            "--metrics-file writes the figures for node_exporter's textfile collector."},
+        footer = {"", "Exit codes: 0 ok; with --fail-if-stale, 4 when stale (7 when the runs since the last success",
+            "loaded data that did not reconcile); 5 database error."})
+final class StatusCommand implements Runnable {
+    private static final int MAX_GAPS_SHOWN = 5;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "10",
+            description = "How many of the latest runs to list (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--command", paramLabel = "NAME", defaultValue = "run",
+            description = "Whose runs count for --fail-if-stale and the last-run metrics (default: ${DEFAULT-VALUE},"
+                    + " the cron job).")
+    String command;
+
+    @Option(names = "--fail-if-stale", paramLabel = "DURATION", converter = TimeArguments.DurationConverter.class,
+            description = "Exit 4 (7 if the runs since did not reconcile) when the last successful run of a cloud and"
+                    + " scope ended longer ago than this, e.g. 2h, or none ever succeeded.")
+    Duration failIfStale;
+
+    @Option(names = "--metrics-file", paramLabel = "PATH",
+            description = "Also write the figures in Prometheus text format to PATH (atomically), e.g."
+                    + " /var/lib/node_exporter/textfile_collector/os_metrics.prom.")
+    Path metricsFile;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (runs < 0) {
+            throw OsMetricsException.usage("--runs must be 0 or more");
+        }
+        if (failIfStale != null && (failIfStale.isNegative() || failIfStale.isZero())) {
+            throw OsMetricsException.usage("--fail-if-stale must be positive, e.g. 2h");
+        }
+        Status.Snapshot snapshot;
+        try (Database db = database.openMigrated()) {
+            snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        print(out, snapshot);
+        if (metricsFile != null) {
+            PrometheusMetrics.write(metricsFile, snapshot);
+        }
+        if (failIfStale != null) {
+            failIfStale(snapshot, failIfStale);
+        }
+    }
+
+    static void print(PrintWriter out, Status.Snapshot s) {
+        out.println("os-metrics status at " + Text.time(s.at()));
+        out.println();
+        out.println("Last runs (newest first):");
+        if (s.runs().isEmpty()) {
+            out.println("  none yet: 'os-metrics run' (cron) or 'os-metrics backfill' load data");
+        } else {
+            out.printf(Locale.ROOT, "  %6s  %-11s %-13s %-20s %-18s %9s %12s  %s%n", "run", "command", "scope",
+                    "started (UTC)", "range", "took", "rows", "result");
+            for (Status.Run run : s.runs()) {
+                out.printf(Locale.ROOT, "  %6d  %-11s %-13s %-20s %-18s %9s %,12d  %s%n", run.runId(), run.command(),
+                        Text.abbreviate(run.scope() == null ? "-" : run.scope(), 13), Text.time(run.startedAt()),
+                        Text.range(run.rangeStart(), run.rangeEnd()),
+                        run.duration().map(Text::duration).orElse("-"), run.rows(),
+                        run.result() + (run.error() == null ? "" : ": " + run.error()));
+            }
+        }
+        out.println();
+        out.println("Coverage:");
+        if (s.coverage().isEmpty()) {
+            out.println("  nothing loaded yet");
+        }
+        for (Status.Coverage c : s.coverage()) {
+            out.printf(Locale.ROOT, "  %s, %s: loaded %s .. %s (%,d windows)%n", c.cloud(),
+                    "*".equals(c.scope()) ? "all projects" : "project " + c.scope(), Text.time(c.firstWindow()),
+                    c.loadedUntil() == null ? "(none complete)" : Text.time(c.loadedUntil()), c.loadedWindows());
+            List<Status.Period> gaps = c.gaps();
+            out.printf(Locale.ROOT, "    gaps: %s%n", gaps.isEmpty() ? "none" : String.format(Locale.ROOT,
+                    "%,d windows in %d period(s): %s%s (fill them: os-metrics backfill --from .. --to ..)", c.gapWindows(),
+                    gaps.size(), String.join(", ", gaps.stream().limit(MAX_GAPS_SHOWN)
+                            .map(g -> Text.range(g.start(), g.end())).toList()),
+                    gaps.size() > MAX_GAPS_SHOWN ? ", ..." : ""));
+            out.printf(Locale.ROOT, "    provisional: %s%n", c.provisional().isEmpty() ? "none"
+                    : String.format(Locale.ROOT, "%,d windows (%s), replaced by the next run", c.provisionalWindows(),
+                            String.join(", ", c.provisional().stream().map(p -> Text.range(p.start(), p.end())).toList())));
+            if (c.behindWindows() > 0) {
+                out.printf(Locale.ROOT, "    behind: %,d closed windows since the last extracted one%n", c.behindWindows());
+            }
+        }
+        out.println();
+        out.println("Reconciliation:");
+        if (s.reconciliation().isEmpty()) {
+            out.println("  nothing loaded yet");
+        }
+        for (Status.Reconciliation r : s.reconciliation()) {
+            if (r.mismatches() == 0 && r.anomalies() == 0 && r.pendingRestatements() == 0) {
+                out.printf(Locale.ROOT, "  %s: every loaded range matches Nova's totals; no anomalies%n", r.cloud());
+                continue;
+            }
+            out.printf(Locale.ROOT, "  %s: %,d project range(s) not matching Nova's totals%s; %,d anomalies"
+                            + " (metrics.anomaly); %,d restatement(s) not applied (metrics.restatement)%n", r.cloud(),
+                    r.mismatches(), r.firstMismatch() == null ? "" : " (first " + Text.time(r.firstMismatch()) + ")",
+                    r.anomalies(), r.pendingRestatements());
+        }
+        out.println();
+        if (s.lastSuccess().isEmpty()) {
+            out.printf("Last successful '%s': never%n", s.command());
+        }
+        for (Status.LastSuccess last : s.lastSuccess()) {
+            out.printf(Locale.ROOT, "Last successful '%s' of %s, scope %s: %s%n", s.command(), last.cloud(), last.scope(),
+                    last.finishedAt() == null ? "never" : Text.time(last.finishedAt()) + " ("
+                            + Text.duration(Duration.between(last.finishedAt(), s.at())) + " ago)");
+        }
+        out.flush();
+    }
+
+    /** Throws exit 4 (7 when the runs since did not reconcile) when a scope's last success is too old. */
+    static void failIfStale(Status.Snapshot s, Duration maxAge) {
+        if (s.lastSuccess().isEmpty()) {
+            throw new OsMetricsException(ExitCode.SOURCE, "stale: no '" + s.command() + "' is recorded in this database;"
+                    + " schedule 'os-metrics " + s.command() + "' (see README, 'Why regular runs matter')");
+        }
+        List<Status.LastSuccess> stale = s.staleScopes(maxAge);
+        if (stale.isEmpty()) {
+            return;
+        }
+        Status.LastSuccess first = stale.get(0);
+        boolean reconciliation = "reconciliation_failed".equals(first.latestStatus());
+        String since = first.finishedAt() == null ? "never succeeded"
+                : "last succeeded at " + Text.time(first.finishedAt()) + ", "
+                        + Text.duration(Duration.between(first.finishedAt(), s.at())) + " ago";
+        throw new OsMetricsException(reconciliation ? ExitCode.RECONCILIATION : ExitCode.SOURCE, String.format(Locale.ROOT,
+                "stale: '%s' of %s, scope %s %s (limit %s); latest run: %s%s", s.command(), first.cloud(), first.scope(),
+                since, Text.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(),
+                stale.size() > 1 ? " (and " + (stale.size() - 1) + " more stale scope(s))" : ""));
+    }
+
+    /** Formatting of times and durations for the tables. */
+    static final class Text {
+        private Text() {
+        }
+
+        static String time(Instant instant) {
+            if (instant == null) {
+                return "-";
+            }
+            String text = instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            return text.endsWith(":00Z") ? text.substring(0, text.length() - 4) + "Z" : text;
+        }
+
+        static String range(Instant start, Instant end) {
+            if (start == null || end == null) {
+                return "-";
+            }
+            return compact(start) + ".." + compact(end);
+        }
+
+        /** {@code 2026-11-01} for midnight, else {@code 2026-11-01T06:00Z}. */
+        private static String compact(Instant instant) {
+            String text = time(instant);
+            return text.endsWith("T00:00Z") ? text.substring(0, 10) : text;
+        }
+
+        static String duration(Duration duration) {
+            long seconds = duration.getSeconds();
+            if (seconds < 60) {
+                return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+            }
+            if (seconds < 3600) {
+                return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+            }
+            if (seconds < 172_800) {
+                return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60);
+            }
+            return String.format(Locale.ROOT, "%dd%02dh", seconds / 86_400, seconds / 3600 % 24);
+        }
+
+        static String abbreviate(String text, int width) {
+            return text.length() <= width ? text : text.substring(0, width - 1) + "…";
+        }
+    }
+}
