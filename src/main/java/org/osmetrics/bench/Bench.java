@@ -27,7 +27,7 @@ import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
-import org.osmetrics.load.CatchUp;
+import org.osmetrics.load.Backfill;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.Database;
@@ -51,6 +51,8 @@ import org.osmetrics.transform.WindowGrid;
 public final class Bench {
     /** The end of every simulated range: a fixed past moment, so runs are comparable. */
     static final Instant END = Instant.parse("2026-01-01T00:00:00Z");
+    /** Chunks the backfill extracts ahead while it loads (its {@code --parallel}). */
+    static final int BACKFILL_PARALLEL = 2;
 
     /** The stages that can be chosen. */
     public enum Scenario { EXTRACT, LOAD, BACKFILL, REPORT, EXPORT }
@@ -159,9 +161,13 @@ public final class Bench {
         Clock clock = Clock.fixed(END, ZoneOffset.UTC);
         String size = settings.backfillServers() + " servers x " + settings.backfillDays() + " d "
                 + settings.backfillGrid().label();
-        try (SimServer sim = SimServer.start(cloud, clock); UsageSource source = connect.apply(sim, clock)) {
-            Loaded loaded = catchUp(source, clock, settings.backfillGrid(), settings.backfillDays(), "backfill " + size, 30);
-            Cloud target = new CloudRepository(database.jdbi()).find(source.cloudKey()).orElseThrow();
+        try (SimServer sim = SimServer.start(cloud, clock)) {
+            Loaded loaded = backfillRange(sim, clock, settings.backfillGrid(), settings.backfillDays(), "backfill " + size, 30);
+            String key;
+            try (UsageSource source = connect.apply(sim, clock)) {
+                key = source.cloudKey();
+            }
+            Cloud target = new CloudRepository(database.jdbi()).find(key).orElseThrow();
             List<Figure> references = CopyReference.measure(database.dataSource(), meter, target.cloudId(), "backfill rows");
             figures.addAll(references);
             if (loaded.firstMonth != null) {
@@ -171,26 +177,31 @@ public final class Bench {
         }
     }
 
-    /** A load through {@code run}'s own code path, and its figures after the first month. */
+    /** A backfill through the {@code backfill} command's code path, and its figures after the first month. */
     private record Loaded(Figure figure, Figure firstMonth) {
     }
 
-    private Loaded catchUp(UsageSource source, Clock clock, WindowGrid grid, int days, String stage, int sampleAfterRanges) {
-        CatchUp.Request request = new CatchUp.Request("bench", stage, Scope.allProjects(), grid, Duration.ofDays(1),
-                Duration.ofDays(days), false, false);
+    private Loaded backfillRange(SimServer sim, Clock clock, WindowGrid grid, int days, String stage, int sampleAfterRanges) {
+        Backfill.Request request = new Backfill.Request(stage, Scope.allProjects(), END.minus(Duration.ofDays(days)), END,
+                grid, Duration.ofDays(1), BACKFILL_PARALLEL, false, false, false);
         long[] rows = {0};
         int[] ranges = {0};
         Figure[] firstMonth = {null};
         meter.begin();
         long started = System.nanoTime();
-        CatchUp.Summary summary = new CatchUp(database, clock).run(source, request, result -> {
-            rows[0] += result.rows();
-            if (++ranges[0] == sampleAfterRanges) {
-                firstMonth[0] = new Figure(stage + ", first " + sampleAfterRanges + " d", rows[0], seconds(started),
-                        meter.sample(), -1, 0, null, "memory after " + sampleAfterRanges + " of " + days + " ranges");
-            }
-            progress(stage, ranges[0], days);
-        });
+        Backfill.Summary summary = new Backfill(database, clock).run(() -> connect.apply(sim, clock), request,
+                new Backfill.Listener() {
+                    @Override
+                    public void loaded(LoadResult result) {
+                        rows[0] += result.rows();
+                        if (++ranges[0] == sampleAfterRanges) {
+                            firstMonth[0] = new Figure(stage + ", first " + sampleAfterRanges + " d", rows[0],
+                                    seconds(started), meter.sample(), -1, 0, null,
+                                    "memory after " + sampleAfterRanges + " of " + days + " ranges");
+                        }
+                        progress(stage, ranges[0], days);
+                    }
+                });
         double seconds = seconds(started);
         Meter.Sample memory = meter.sample();
         if (!summary.reconciled()) {
@@ -198,7 +209,7 @@ public final class Bench {
         }
         long[] size = factTableSize();
         Figure figure = new Figure(stage + " (extract+load)", summary.rows(), seconds, memory, size[0], size[1], null,
-                "end to end, run's code path");
+                "end to end, backfill --parallel " + BACKFILL_PARALLEL);
         return new Loaded(figure, firstMonth[0]);
     }
 

@@ -41,7 +41,7 @@ final class CopyReference {
             figures.add(copyInto(connection, copy, meter, dump, rows, "bench_ref_plain", null,
                     "COPY " + label + " -> no index"));
             figures.add(copyInto(connection, copy, meter, dump, rows, "bench_ref_pk",
-                    "ALTER TABLE bench_ref_pk ADD PRIMARY KEY (cloud_id, instance_id, window_start)",
+                    "ALTER TABLE bench_ref_pk ADD PRIMARY KEY (cloud_id, window_start, instance_id)",
                     "COPY " + label + " -> same PK"));
             return figures;
         } finally {
