@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.extract.OpenStackUsageSource;
@@ -77,6 +78,8 @@ final class BackfillCommand implements Runnable {
 
     @Override
     public void run() {
+        Cancellation cancellation = Main.cancellationOf(spec);
+        cancellation.observe();
         OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
         Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
@@ -85,7 +88,7 @@ final class BackfillCommand implements Runnable {
         ProgressListener listener = new ProgressListener(err, quiet);
         Backfill.Summary summary;
         try (Database db = database.openMigrated()) {
-            summary = new Backfill(db, clock).run(() -> OpenStackUsageSource.connect(settings, clock), request, listener);
+            summary = new Backfill(db, clock, cancellation).run(() -> OpenStackUsageSource.connect(settings, clock), request, listener);
         } finally {
             listener.close();
         }

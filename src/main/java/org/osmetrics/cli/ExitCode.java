@@ -5,6 +5,11 @@ public enum ExitCode {
     OK(0),
     /** An unexpected internal error: a bug. */
     INTERNAL(1),
+    /**
+     * Stopped on request (SIGTERM, Ctrl-C) at a safe point before the work was done: the same code as an
+     * internal error (the contract has no other), but with its own message and without "internal error".
+     */
+    INTERRUPTED(1),
     /** Bad usage or bad input on the command line. */
     USAGE(2),
     /** Authentication or configuration error. */

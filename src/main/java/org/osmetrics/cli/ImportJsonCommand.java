@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.ArchiveImport;
 import org.osmetrics.load.Database;
@@ -74,6 +75,8 @@ final class ImportJsonCommand implements Runnable {
         if (parallel < 1 || parallel > 16) {
             throw OsMetricsException.usage("--parallel " + parallel + " is out of range: use 1 to 16");
         }
+        Cancellation cancellation = Main.cancellationOf(spec);
+        cancellation.observe();
         List<Path> files = expand(inputs);
         String cloudKey = cloud != null ? cloud : defaultCloudKey(Main.environmentOf(spec));
         PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +84,7 @@ final class ImportJsonCommand implements Runnable {
         try (Database db = database.openMigrated();
              Progress progress = quiet ? Progress.disabled()
                      : Progress.start("import-json", "files", files.size(), spec.commandLine().getErr(), false)) {
-            s = new ArchiveImport(db, Clock.systemUTC()).run(cloudKey, window, files, arguments(cloudKey), restate,
+            s = new ArchiveImport(db, Clock.systemUTC(), cancellation).run(cloudKey, window, files, arguments(cloudKey), restate,
                     parallel, file -> progress.advance(1));
         }
         out.printf(Locale.ROOT, "import-json: %,d of %,d files loaded (%,d ranges, %,d servers, %,d rows) into cloud %s"

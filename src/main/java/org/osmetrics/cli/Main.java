@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
 import org.jdbi.v3.core.JdbiException;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;
@@ -28,17 +29,19 @@ import picocli.CommandLine.ScopeType;
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
             StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
-            RatesCommand.class, SimCommand.class},
+            RatesCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",
-            "Exit codes: 0 ok, 1 internal error, 2 bad usage, 3 authentication/configuration,",
-            "4 OpenStack API unreachable or failing, 5 database, 6 another run holds the lock,",
-            "7 data did not reconcile with the source."
+            "Exit codes: 0 ok, 1 internal error or stopped by SIGTERM/Ctrl-C, 2 bad usage,",
+            "3 authentication/configuration, 4 OpenStack API unreachable or failing, 5 database,",
+            "6 another run holds the lock, 7 data did not reconcile with the source."
         })
 public final class Main implements Runnable {
 
     /** The process environment (OS_* and OS_METRICS_* variables), injected so tests can set it. */
     private final Map<String, String> environment;
+    /** Set by SIGTERM/Ctrl-C (see {@link StopSignal}); long commands stop at their next safe point. */
+    private final Cancellation cancellation;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Log details and print stack traces of errors (secrets are never printed).")
@@ -47,8 +50,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    Main(Map<String, String> environment) {
+    Main(Map<String, String> environment, Cancellation cancellation) {
         this.environment = Map.copyOf(environment);
+        this.cancellation = cancellation;
     }
 
     /** The environment of this invocation; commands reach it through their spec's root command. */
@@ -61,13 +65,21 @@ public final class Main implements Runnable {
         return ((Main) spec.root().userObject()).environment();
     }
 
+    /** The stop request of the invocation a command belongs to. */
+    static Cancellation cancellationOf(CommandLine.Model.CommandSpec spec) {
+        return ((Main) spec.root().userObject()).cancellation;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: see 'os-metrics --help'.");
     }
 
     public static void main(String[] args) {
-        System.exit(execute(System.getenv(), args));
+        Cancellation cancellation = new Cancellation();
+        PrintWriter err = new PrintWriter(System.err, true);
+        StopSignal stop = StopSignal.install(cancellation, err);
+        stop.exit(execute(System.getenv(), cancellation, new PrintWriter(System.out, true), err, args));
     }
 
     /** Runs one command line with the given environment and returns its exit code; never exits. */
@@ -83,9 +95,15 @@ public final class Main implements Runnable {
      * {@code spec.commandLine().getOut()/getErr()}), and returns its exit code; never exits.
      */
     public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
+        return execute(environment, new Cancellation(), out, err, args);
+    }
+
+    /** As {@link #execute(Map, PrintWriter, PrintWriter, String...)}, stopping long commands when asked. */
+    public static int execute(Map<String, String> environment, Cancellation cancellation, PrintWriter out,
+            PrintWriter err, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         configureLogging(debug);
-        CommandLine commandLine = new CommandLine(new Main(environment));
+        CommandLine commandLine = new CommandLine(new Main(environment, cancellation));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, cmd.getErr(), debug));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.extract.OpenStackUsageSource;
@@ -87,11 +88,13 @@ final class RunCommand implements Runnable {
 
     @Override
     public void run() {
+        Cancellation cancellation = Main.cancellationOf(spec);
+        cancellation.observe();
         OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
         try (Database db = database.openMigrated();
              UsageSource source = OpenStackUsageSource.connect(settings, clock)) {
-            CatchUp.Summary summary = new CatchUp(db, clock).run(source, request("run", settings.tuning().callSpan()),
+            CatchUp.Summary summary = new CatchUp(db, clock, cancellation).run(source, request("run", settings.tuning().callSpan()),
                     range -> { });
             report(spec.commandLine().getOut(), "run", summary, strict, restate);
         }

@@ -82,10 +82,10 @@ final class StatusCommand implements Runnable {
         if (s.runs().isEmpty()) {
             out.println("  none yet: 'os-metrics run' (cron) or 'os-metrics backfill' load data");
         } else {
-            out.printf(Locale.ROOT, "  %6s  %-11s %-13s %-20s %-18s %9s %12s  %s%n", "run", "command", "scope",
+            out.printf(Locale.ROOT, "  %6s  %-11s %-13s %-20s %-28s %9s %12s  %s%n", "run", "command", "scope",
                     "started (UTC)", "range", "took", "rows", "result");
             for (Status.Run run : s.runs()) {
-                out.printf(Locale.ROOT, "  %6d  %-11s %-13s %-20s %-18s %9s %,12d  %s%n", run.runId(), run.command(),
+                out.printf(Locale.ROOT, "  %6d  %-11s %-13s %-20s %-28s %9s %,12d  %s%n", run.runId(), run.command(),
                         Text.abbreviate(run.scope() == null ? "-" : run.scope(), 13), Text.time(run.startedAt()),
                         Text.range(run.rangeStart(), run.rangeEnd()),
                         run.duration().map(Text::duration).orElse("-"), run.rows(),

@@ -10,6 +10,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -100,11 +103,11 @@ final class HttpTransport {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         }
         long started = System.nanoTime();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
-        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request.build(), info -> {
+        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request.build(), info -> {
             head.set(info);
-            return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            return HttpResponse.BodySubscribers.ofByteArray();
         });
         try {
             // The request timeout of java.net.http stops at the response headers; this bound covers the body too.
@@ -130,7 +133,24 @@ final class HttpTransport {
             throw new RetryPolicy.TransientFailure("HTTP " + response.statusCode(),
                     retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
         }
-        return new Response(uri.toString(), response.statusCode(), response.headers(), response.body());
+        return new Response(uri.toString(), response.statusCode(), response.headers(),
+                utf8(response.body(), method, uri, response.statusCode()));
+    }
+
+    /**
+     * The body as text. JSON is UTF-8 (RFC 8259) and Nova escapes everything else, so bytes that are not
+     * UTF-8 mean a corrupted answer: an error, never characters silently replaced in a stored name.
+     */
+    private static String utf8(byte[] body, String method, URI uri, int status) {
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw OsMetricsException.source("the response body of " + method + " " + uri + " (HTTP " + status + ", "
+                    + body.length + " bytes) is not valid UTF-8 at byte " + bytes.position()
+                    + ": a proxy or the API corrupted it; nothing of it is loaded", e);
+        }
     }
 
     /** Classifies a failed exchange: transient (retried), TLS (exit 3), or a body cut short (exit 4). */

@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.nio.ByteBuffer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.ArchivedUsage;
@@ -65,11 +66,14 @@ public final class ArchiveImport {
     private final Jdbi jdbi;
     private final Database database;
     private final Clock clock;
+    private final Cancellation cancellation;
 
-    public ArchiveImport(Database database, Clock clock) {
+    /** An import that stops between two files when {@code cancellation} is requested (SIGTERM, Ctrl-C). */
+    public ArchiveImport(Database database, Clock clock, Cancellation cancellation) {
         this.database = database;
         this.jdbi = database.jdbi();
         this.clock = clock;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -131,7 +135,9 @@ public final class ArchiveImport {
         Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
         try {
             int next = 0;
+            int done = 0;
             while (next < files.size() || !inFlight.isEmpty()) {
+                cancellation.checkpoint("after " + done + " of " + files.size() + " files (re-importing is idempotent)");
                 while (next < files.size() && inFlight.size() < threads * READ_AHEAD) {
                     Path file = files.get(next++);
                     inFlight.add(workers.submit(() -> parse(file, cloud.grid())));
@@ -164,6 +170,7 @@ public final class ArchiveImport {
                 if (ledgerRows.size() >= LEDGER_BATCH) {
                     recordFiles(cloud, runId, ledgerRows);
                 }
+                done++;
                 listener.fileDone(parsed.file());
             }
         } finally {

@@ -20,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
@@ -102,11 +103,19 @@ public final class Backfill {
     private final Database database;
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Cancellation cancellation;
 
+    /** A backfill that always runs to its end (tests). */
     public Backfill(Database database, Clock clock) {
+        this(database, clock, new Cancellation());
+    }
+
+    /** A backfill that stops between two chunks when {@code cancellation} is requested (SIGTERM, Ctrl-C). */
+    public Backfill(Database database, Clock clock, Cancellation cancellation) {
         this.database = database;
         this.jdbi = database.jdbi();
         this.clock = clock;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -162,7 +171,9 @@ public final class Backfill {
             UsageLoader loader = new UsageLoader(jdbi);
             LoadOptions options = new LoadOptions(request.restate());
             int next = 0;
+            int loaded = 0;
             while (next < todo.size() || !inFlight.isEmpty()) {
+                cancellation.checkpoint("after " + loaded + " of " + todo.size() + " chunks of " + from + ".." + to);
                 // at most `parallel` extractions in flight: memory stays bounded by the chunk size
                 while (next < todo.size() && inFlight.size() < request.parallel()) {
                     Instant[] chunk = todo.get(next++);
@@ -171,6 +182,7 @@ public final class Backfill {
                 UsageExtraction extraction = await(inFlight.removeFirst());
                 LoadResult result = loader.load(cloud, extraction, options, runId);
                 totals.add(extraction, result);
+                loaded++;
                 listener.loaded(result);
             }
         } finally {

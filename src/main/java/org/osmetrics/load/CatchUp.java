@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
+import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ServerUsage;
@@ -56,11 +57,19 @@ public final class CatchUp {
     private final Jdbi jdbi;
     private final javax.sql.DataSource dataSource;
     private final Clock clock;
+    private final Cancellation cancellation;
 
+    /** A catch-up that always runs to its end (demo, tests). */
     public CatchUp(Database database, Clock clock) {
+        this(database, clock, new Cancellation());
+    }
+
+    /** A catch-up that stops between two ranges when {@code cancellation} is requested (exit 1, ledger failed). */
+    public CatchUp(Database database, Clock clock, Cancellation cancellation) {
         this.jdbi = database.jdbi();
         this.dataSource = database.dataSource();
         this.clock = clock;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -117,7 +126,10 @@ public final class CatchUp {
         int anomalies = 0;
         boolean reconciled = true;
         boolean provisional = false;
-        for (Instant[] chunk : chunks) {
+        for (int done = 0; done < chunks.size(); done++) {
+            Instant[] chunk = chunks.get(done);
+            cancellation.checkpoint("after " + done + " of " + chunks.size() + " ranges of " + from + ".." + to
+                    + " (loaded up to " + chunk[0] + ")");
             UsageExtraction extraction = source.extract(chunk[0], chunk[1], scope);
             LoadResult result = loader.load(cloud, extraction, options, runId);
             for (TenantUsage tenant : extraction.tenants()) {

@@ -7,7 +7,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The ledger of runs ({@code metrics.run}): a row is committed as {@code running} when a command starts
  * and closed when it ends, each in its own transaction, so a crash leaves a visible {@code running} row
- * and a failure a {@code failed} one with its error. The loader adds its counters inside its own
+ * (until the next run of the cloud closes it as failed, see {@link #start}) and a failure a {@code failed}
+ * one with its error. The loader adds its counters inside its own
  * transaction. Thread-safe (stateless over Jdbi).
  */
 public final class RunLedger {
@@ -35,23 +36,39 @@ public final class RunLedger {
         this.clock = clock;
     }
 
+    /** The error of a run whose process ended without closing its ledger row (SIGKILL, power loss, OOM kill). */
+    static final String INTERRUPTED = "interrupted: the process ended without finishing";
+
     /**
-     * Records the start of a run and returns its id.
+     * Records the start of a run and returns its id. With a cloud, call it only while holding the cloud's
+     * {@link RunLock}: rows of that cloud still {@code running} then belong to processes that ended without
+     * closing them (the lock proves they are gone), so they are closed as {@code failed} in the same
+     * transaction, with the error {@value #INTERRUPTED}.
      *
      * @param arguments the command line without secrets
+     * @param cloudId   the cloud, or null for a command that is not about one cloud
      * @param scope     the scope key (project id or {@code *}), or null
      */
     public long start(String command, String arguments, Integer cloudId, String scope) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("INSERT INTO metrics.run (command, arguments, cloud_id, scope, started_at)"
-                        + " VALUES (:command, :arguments, :cloud, :scope, :now)")
-                .bind("command", command)
-                .bind("arguments", arguments)
-                .bind("cloud", cloudId)
-                .bind("scope", scope)
-                .bind("now", clock.instant())
-                .executeAndReturnGeneratedKeys("run_id")
-                .mapTo(Long.class)
-                .one());
+        return jdbi.inTransaction(handle -> {
+            if (cloudId != null) {
+                handle.createUpdate("UPDATE metrics.run SET status = 'failed', error = :error"
+                                + " WHERE cloud_id = :cloud AND status = 'running'")
+                        .bind("error", INTERRUPTED)
+                        .bind("cloud", cloudId)
+                        .execute();
+            }
+            return handle.createUpdate("INSERT INTO metrics.run (command, arguments, cloud_id, scope, started_at)"
+                            + " VALUES (:command, :arguments, :cloud, :scope, :now)")
+                    .bind("command", command)
+                    .bind("arguments", arguments)
+                    .bind("cloud", cloudId)
+                    .bind("scope", scope)
+                    .bind("now", clock.instant())
+                    .executeAndReturnGeneratedKeys("run_id")
+                    .mapTo(Long.class)
+                    .one();
+        });
     }
 
     /** Widens the run's recorded range to cover {@code [start, end)}. */

@@ -122,6 +122,8 @@ final class NovaApi {
                 reply.drop();
                 return;
             }
+        } else if (faultKind == SimFaults.Kind.REWRITE) {
+            reply.rewriteBody(fault.rewrite());
         } else if (faultKind == SimFaults.Kind.RESET) {
             reply.drop();
             return;

@@ -2,11 +2,8 @@ package org.osmetrics.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +18,7 @@ import org.osmetrics.cli.Main;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.ChildProcess;
 import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
@@ -53,33 +50,42 @@ class BackfillKillTest {
                     new PrintWriter(err), backfillArguments());
             assertThat(referenceExit).as(err.toString()).isZero();
 
+            // each launch is killed after it has committed 1 to 5 more chunks (seeded, so a failure replays)
             Random random = new Random(42);
-            TreeSet<Integer> killPoints = new TreeSet<>();
-            while (killPoints.size() < 3) {
-                killPoints.add(1 + random.nextInt(DAYS - 2));
-            }
             List<Integer> killedAt = new ArrayList<>();
-            int launch = 0;
-            for (int point : killPoints) {
-                Process child = startChild(withDatabase(env, killed), logs.resolve("child-" + ++launch + ".log"));
-                int loaded = waitForRanges(killed.jdbi(), child, point);
-                child.destroyForcibly();  // SIGKILL: no shutdown hook, no rollback by the JVM
-                child.waitFor();
-                if (loaded < DAYS) {
-                    killedAt.add(loaded);
+            int launches = 3;
+            for (int launch = 1; launch <= launches; launch++) {
+                int point = ranges(killed.jdbi()) + 1 + random.nextInt(5);
+                try (ChildProcess child = ChildProcess.start(withDatabase(env, killed), logs.resolve("child-" + launch + ".log"),
+                        backfillArguments())) {
+                    child.awaitUntil(() -> ranges(killed.jdbi()) >= point, Duration.ofSeconds(60));
+                    child.kill();  // SIGKILL: no shutdown hook, no rollback by the JVM
+                    child.waitFor(Duration.ofSeconds(30));
+                    int loaded = ranges(killed.jdbi());
+                    if (loaded < DAYS) {
+                        killedAt.add(loaded);
+                    }
                 }
             }
-            Process last = startChild(withDatabase(env, killed), logs.resolve("child-final.log"));
-            int exit = last.waitFor();
+            int exit;
+            String output;
+            try (ChildProcess last = ChildProcess.start(withDatabase(env, killed), logs.resolve("child-final.log"),
+                    backfillArguments())) {
+                exit = last.waitFor(Duration.ofSeconds(120));
+                output = last.output();
+            }
 
-            assertThat(exit).as(Files.readString(logs.resolve("child-final.log"))).isZero();
+            assertThat(exit).as(output).isZero();
             assertThat(killedAt).as("kills landed in the middle of the backfill").isNotEmpty();
             assertThat(rows(killed.jdbi(), FACTS)).isNotEmpty().containsExactlyElementsOf(rows(reference.jdbi(), FACTS));
             assertThat(rows(killed.jdbi(), SERVERS)).containsExactlyElementsOf(rows(reference.jdbi(), SERVERS));
             assertThat(rows(killed.jdbi(), RANGES)).as("every day once, none missing")
                     .hasSize(DAYS).containsExactlyElementsOf(rows(reference.jdbi(), RANGES));
-            assertThat(rows(killed.jdbi(), "SELECT status FROM metrics.run ORDER BY run_id"))
-                    .as("killed runs stay visible in the ledger").endsWith("succeeded").contains("running");
+            assertThat(rows(killed.jdbi(), "SELECT status || ': ' || coalesce(error, '') FROM metrics.run ORDER BY run_id"))
+                    .as("killed runs stay visible in the ledger, closed by the next run")
+                    .hasSize(launches + 1).endsWith("succeeded: ")
+                    .filteredOn(status -> status.equals("failed: interrupted: the process ended without finishing"))
+                    .hasSize(killedAt.size());
         }
     }
 
@@ -104,29 +110,8 @@ class BackfillKillTest {
         return all;
     }
 
-    /** {@code java -cp <test classpath> org.osmetrics.cli.Main backfill ...}, secrets in the environment only. */
-    private static Process startChild(Map<String, String> env, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(backfillArguments()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .directory(new File(".").getAbsoluteFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("OS_"));
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
-    /** Waits until at least {@code ranges} ranges are committed or the child ends; returns how many there are. */
-    private static int waitForRanges(Jdbi jdbi, Process child, int ranges) throws InterruptedException {
-        while (true) {
-            int loaded = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM metrics.extracted_range")
-                    .mapTo(Integer.class).one());
-            if (loaded >= ranges || !child.isAlive()) {
-                return loaded;
-            }
-            Thread.sleep(5);
-        }
+    private static int ranges(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM metrics.extracted_range").mapTo(Integer.class).one());
     }
 
     private static List<String> rows(Jdbi jdbi, String sql) {

@@ -23,7 +23,7 @@ WITH recorded AS (
        OR (r.instance_id IS NULL AND NOT s.provisional
            AND EXISTS (SELECT 1 FROM metrics.extracted_range x
                        WHERE x.cloud_id = :cloud AND (x.scope = '*' OR x.scope = s.project_id)
-                         AND x.range_start <= s.window_start AND s.window_end <= x.stop)
+                         AND tstzrange(x.range_start, x.stop) @> tstzrange(s.window_start, s.window_end))
            AND NOT EXISTS (SELECT 1 FROM metrics.usage_fact p
                            WHERE p.cloud_id = :cloud AND p.instance_id = s.instance_id
                              AND p.window_start = s.window_start))

@@ -11,7 +11,7 @@ WHERE :restate
    OR s.provisional
    OR NOT EXISTS (SELECT 1 FROM metrics.extracted_range x
                   WHERE x.cloud_id = :cloud AND (x.scope = '*' OR x.scope = s.project_id)
-                    AND x.range_start <= s.window_start AND s.window_end <= x.stop)
+                    AND tstzrange(x.range_start, x.stop) @> tstzrange(s.window_start, s.window_end))
 ON CONFLICT (cloud_id, instance_id, window_start) DO UPDATE SET
     window_end      = excluded.window_end,
     project_id      = excluded.project_id,
