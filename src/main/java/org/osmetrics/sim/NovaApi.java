@@ -323,7 +323,7 @@ final class NovaApi {
                 return;
             }
             while (position < to) {
-                SimInstance candidate = cloud.at(position++);
+                SimInstance candidate = cloud.asOf(position++, now);
                 if (NovaUsage.counted(candidate, start, stop)) {
                     next = candidate;
                     return;
