@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +84,7 @@ class TlsVerificationTest {
     void applicationCredentialLoginToSelfSignedEndpointFailsWithOneConfigurationLine() {
         sim.clearRequests();
 
-        Run run = extract(applicationCredential(sim));
+        Run run = extract(SimulatorLogins.applicationCredential(sim));
 
         assertRefusedWithOneClearLine(run, sim.authUrl() + "/auth/tokens");
         assertThat(run.err()).doesNotContain(SimCredentials.APP_CREDENTIAL_SECRET);
@@ -108,7 +107,7 @@ class TlsVerificationTest {
     void applicationCredentialLoginAndUsageCallsTrustTheCaOfTheCacertFlag() {
         sim.clearRequests();
 
-        Run run = extract(applicationCredential(sim), "--os-cacert", cacert.toString());
+        Run run = extract(SimulatorLogins.applicationCredential(sim), "--os-cacert", cacert.toString());
 
         assertSucceededWithRecords(run);
         assertThat(run.err()).doesNotContain("WARNING");
@@ -125,7 +124,7 @@ class TlsVerificationTest {
 
     @Test
     void applicationCredentialLoginWithInsecureSucceedsAndWarnsOnStderr() {
-        Run run = extract(applicationCredential(sim), "--insecure");
+        Run run = extract(SimulatorLogins.applicationCredential(sim), "--insecure");
 
         assertSucceededWithRecords(run);
         assertWarnedOnce(run);
@@ -145,7 +144,7 @@ class TlsVerificationTest {
     @Test
     void insecureAlsoAcceptsACertificateForAnotherHost() {
         Run password = extract(SimulatorLogins.admin(otherHostSim), "--all-projects", "--insecure");
-        Run applicationCredential = extract(applicationCredential(otherHostSim), "--insecure");
+        Run applicationCredential = extract(SimulatorLogins.applicationCredential(otherHostSim), "--insecure");
 
         assertSucceededWithRecords(password);
         assertSucceededWithRecords(applicationCredential);
@@ -170,16 +169,6 @@ class TlsVerificationTest {
     private static void assertWarnedOnce(Run run) {
         assertThat(run.err().lines().filter(line -> line.contains("WARNING: TLS certificate verification is off")).toList())
                 .singleElement().asString().contains("OS_CACERT");
-    }
-
-    private static Map<String, String> applicationCredential(SimServer server) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
-        env.put("OS_AUTH_URL", server.authUrl());
-        env.put("OS_AUTH_TYPE", "v3applicationcredential");
-        env.put("OS_APPLICATION_CREDENTIAL_ID", SimCredentials.APP_CREDENTIAL_ID);
-        env.put("OS_APPLICATION_CREDENTIAL_SECRET", SimCredentials.APP_CREDENTIAL_SECRET);
-        return env;
     }
 
     /** {@code os-metrics extract} of {@link #DAY} in-process; a short --retry-for so that a retried TLS failure shows. */
