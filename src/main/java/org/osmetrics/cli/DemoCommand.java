@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,7 +75,7 @@ final class DemoCommand implements Runnable {
                     projects, servers, db.description());
             out.flush();
             try (UsageSource source = new Renamed(OpenStackUsageSource.connect(OpenStackSettingsLoader.load(
-                    Map.<OpenStackSetting, String>of(), environment(sim), ClientTuning.defaults()), clock), cloudKey)) {
+                    Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()), ClientTuning.defaults()), clock), cloudKey)) {
                 CatchUp.Request request = new CatchUp.Request("demo", "--days " + days + " --projects " + projects
                         + " --servers " + servers + " --seed " + seed, Scope.allProjects(), null, Duration.ofDays(1),
                         Duration.ofDays(days), false, false);
@@ -85,18 +84,6 @@ final class DemoCommand implements Runnable {
                 printLoaded(out, db, cloudKey);
             }
         }
-    }
-
-    /** The simulator's admin identity as an openrc would give it. */
-    private static Map<String, String> environment(SimServer sim) {
-        Map<String, String> env = new HashMap<>();
-        env.put("OS_AUTH_URL", sim.authUrl());
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
-        env.put("OS_PASSWORD", SimCredentials.ADMIN_PASSWORD);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
-        return env;
     }
 
     private static void printLoaded(PrintWriter out, Database db, String cloudKey) {

@@ -1,6 +1,8 @@
 package org.osmetrics.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
@@ -27,7 +29,7 @@ import picocli.CommandLine.ScopeType;
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
             StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
-            RatesCommand.class},
+            RatesCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error or stopped by SIGTERM/Ctrl-C, 2 bad usage,",
@@ -82,7 +84,10 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given environment and returns its exit code; never exits. */
     public static int execute(Map<String, String> environment, String... args) {
-        return execute(environment, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // UTF-8 whatever the platform locale: exports to stdout carry names in any script
+        return execute(environment,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), args);
     }
 
     /**

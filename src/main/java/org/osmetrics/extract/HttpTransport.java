@@ -3,6 +3,7 @@ package org.osmetrics.extract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -10,6 +11,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -29,10 +33,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.config.OpenStackSettings;
@@ -100,11 +105,11 @@ final class HttpTransport {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         }
         long started = System.nanoTime();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
-        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request.build(), info -> {
+        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request.build(), info -> {
             head.set(info);
-            return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            return HttpResponse.BodySubscribers.ofByteArray();
         });
         try {
             // The request timeout of java.net.http stops at the response headers; this bound covers the body too.
@@ -130,7 +135,24 @@ final class HttpTransport {
             throw new RetryPolicy.TransientFailure("HTTP " + response.statusCode(),
                     retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
         }
-        return new Response(uri.toString(), response.statusCode(), response.headers(), response.body());
+        return new Response(uri.toString(), response.statusCode(), response.headers(),
+                utf8(response.body(), method, uri, response.statusCode()));
+    }
+
+    /**
+     * The body as text. JSON is UTF-8 (RFC 8259) and Nova escapes everything else, so bytes that are not
+     * UTF-8 mean a corrupted answer: an error, never characters silently replaced in a stored name.
+     */
+    private static String utf8(byte[] body, String method, URI uri, int status) {
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw OsMetricsException.source("the response body of " + method + " " + uri + " (HTTP " + status + ", "
+                    + body.length + " bytes) is not valid UTF-8 at byte " + bytes.position()
+                    + ": a proxy or the API corrupted it; nothing of it is loaded", e);
+        }
     }
 
     /** Classifies a failed exchange: transient (retried), TLS (exit 3), or a body cut short (exit 4). */
@@ -143,8 +165,7 @@ final class HttpTransport {
             return new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
                     + " s", null, e);
         } catch (SSLException e) {
-            throw new OsMetricsException(ExitCode.CONFIG, "TLS failed for " + method + " " + uri + ": " + e.getMessage()
-                    + " (trust the cloud's CA with OS_CACERT/--os-cacert)", e);
+            throw tlsFailure(uri, e);
         } catch (ConnectException e) {
             return new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
         } catch (IOException e) {
@@ -160,6 +181,32 @@ final class HttpTransport {
         } catch (Throwable e) {
             throw new IllegalStateException("unexpected failure of " + method + " " + uri, e);
         }
+    }
+
+    /** The TLS exception in a failure's cause chain (a certificate the JVM does not trust, say), or null. */
+    static SSLException sslCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A TLS handshake that failed: a configuration problem (exit 3), never retried. Names the endpoint, the
+     * JVM's reason (its innermost message, e.g. "unable to find valid certification path to requested
+     * target") and both fixes.
+     */
+    static OsMetricsException tlsFailure(URI uri, SSLException cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new OsMetricsException(ExitCode.CONFIG, "cannot verify the TLS certificate of " + uri.getScheme() + "://"
+                + uri.getRawAuthority() + " (" + uri + "): " + reason + "; set OS_CACERT or --os-cacert to a PEM file of "
+                + "the CA that signed it, or pass --insecure to skip verification (unsafe)", cause);
     }
 
     private static String describe(IOException e) {
@@ -187,10 +234,6 @@ final class HttpTransport {
     private static SSLContext sslContext(OpenStackSettings settings) {
         try {
             if (settings.insecure()) {
-                LOG.warn("TLS certificate verification is OFF (--insecure): anyone on the network path can read the "
-                        + "credentials; use OS_CACERT instead");
-                // java.net.http verifies host names unless this property is set before the client is built.
-                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {new TrustEverything()}, null);
                 return context;
@@ -219,8 +262,11 @@ final class HttpTransport {
         }
     }
 
-    /** Accepts every certificate: only with the explicit --insecure. */
-    private static final class TrustEverything implements X509TrustManager {
+    /**
+     * Accepts every certificate and host name: only with the explicit --insecure. An extended trust manager,
+     * because the JVM wraps a plain one with its own host name check.
+     */
+    private static final class TrustEverything extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
             // --insecure: no verification, by request
@@ -228,6 +274,26 @@ final class HttpTransport {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             // --insecure: no verification, by request
         }
 

@@ -48,6 +48,15 @@ final class CopyWriter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Appends text already in COPY form (fields with their tabs, escaped), e.g. columns that are the same for
+     * every row; the next field still gets its separator.
+     */
+    CopyWriter raw(String copyText) {
+        buffer.append(copyText);
+        return this;
+    }
+
     CopyWriter number(long value) {
         separate();
         buffer.append(value);

@@ -11,6 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.Update;
 import org.osmetrics.OsMetricsException;
@@ -37,6 +39,10 @@ public final class UsageLoader {
     private static final String COPY_FACTS = "COPY stage_fact (instance_id, project_id, window_start, window_end,"
             + " flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state,"
             + " provisional) FROM STDIN";
+    /** A range nothing is recorded in yet: its facts go straight into the fact table (isNewRange.sql). */
+    private static final String COPY_NEW_FACTS = "COPY metrics.usage_fact (cloud_id, instance_id, project_id, window_start,"
+            + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
+            + " state, provisional, run_id) FROM STDIN";
 
     private final Jdbi jdbi;
 
@@ -77,15 +83,23 @@ public final class UsageLoader {
         Map<FlavorKey, Integer> flavors = upsertFlavors(handle, cloud.cloudId(), range.servers());
         handle.execute(SQL.locate(UsageLoader.class, "createStaging"));
         copyServers(handle, range.servers(), flavors);
-        copyFacts(handle, range.facts(), flavors);
         handle.execute("ANALYZE stage_server");
-        handle.execute("ANALYZE stage_fact");
         params.update(handle, "upsertProjects").execute();
         params.update(handle, "upsertServers").execute();
         params.update(handle, "insertFlavorHistory").execute();
-        long restatements = params.update(handle, "recordRestatements").execute();
-        params.update(handle, "deleteReplacedFacts").execute();
-        long rows = params.update(handle, "upsertFacts").execute();
+        long restatements = 0;
+        long rows;
+        boolean newRange = params.query(handle, "isNewRange").mapTo(Boolean.class).one();
+        if (newRange) {
+            rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId() + "\t", "\t" + runId);
+        } else {
+            handle.execute(SQL.locate(UsageLoader.class, "createFactStaging"));
+            copyFacts(handle, COPY_FACTS, range.facts(), flavors, "", "");
+            handle.execute("ANALYZE stage_fact");
+            restatements = params.update(handle, "recordRestatements").execute();
+            params.update(handle, "deleteReplacedFacts").execute();
+            rows = params.update(handle, "upsertFacts").execute();
+        }
         params.update(handle, "upsertExtractedRange")
                 .bind("scope", extraction.scope().key())
                 .bind("provisional", extraction.provisional())
@@ -174,18 +188,22 @@ public final class UsageLoader {
         }
     }
 
-    private static void copyFacts(Handle handle, List<WindowFact> facts, Map<FlavorKey, Integer> flavors)
-            throws SQLException {
-        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_FACTS)) {
+    /**
+     * COPYs the facts, each row between {@code prefix} and {@code suffix} (already in COPY text form: the
+     * cloud and run columns of a direct copy into the fact table, or nothing for the staging table).
+     */
+    private static long copyFacts(Handle handle, String copySql, List<WindowFact> facts, Map<FlavorKey, Integer> flavors,
+            String prefix, String suffix) throws SQLException {
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), copySql)) {
             for (WindowFact fact : facts) {
-                copy.text(fact.instanceId().toString()).text(fact.projectId()).time(fact.windowStart())
+                copy.raw(prefix).text(fact.instanceId().toString()).text(fact.projectId()).time(fact.windowStart())
                         .time(fact.windowEnd()).number(flavors.get(FlavorKey.of(fact))).number(fact.vcpus())
                         .number(fact.memoryMb()).number(fact.localGb()).number(fact.hours()).number(fact.vcpuHours())
                         .number(fact.memoryMbHours()).number(fact.localGbHours()).text(fact.state())
-                        .bool(fact.provisional())
+                        .bool(fact.provisional()).raw(suffix)
                         .endRow();
             }
-            copy.finish();
+            return copy.finish();
         }
     }
 
@@ -235,8 +253,16 @@ public final class UsageLoader {
     /** The parameters every statement of one load shares; each statement binds the ones it names. */
     private record Params(int cloudId, long runId, UsageExtraction extraction, boolean restate) {
         Update update(Handle handle, String statement) {
+            return bindAll(handle.createUpdate(SQL.locate(UsageLoader.class, statement)));
+        }
+
+        Query query(Handle handle, String statement) {
+            return bindAll(handle.createQuery(SQL.locate(UsageLoader.class, statement)));
+        }
+
+        private <T extends SqlStatement<T>> T bindAll(T sql) {
             Instant start = extraction.start();
-            return handle.createUpdate(SQL.locate(UsageLoader.class, statement))
+            return sql
                     .bind("cloud", cloudId)
                     .bind("run", runId)
                     .bind("start", start)

@@ -53,8 +53,8 @@ final class NovaApi {
                 return;
             }
         }
-        String host = "http://" + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
-                .orElse(sim.baseUrl().substring("http://".length()));
+        String host = sim.scheme() + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
+                .orElse(sim.baseUrl().substring(sim.scheme().length()));
         String root = host + SimServer.computePrefix(region, endpointInterface, firstRegion);
         if (segments.isEmpty()) {
             versions(reply, root);
@@ -122,6 +122,8 @@ final class NovaApi {
                 reply.drop();
                 return;
             }
+        } else if (faultKind == SimFaults.Kind.REWRITE) {
+            reply.rewriteBody(fault.rewrite());
         } else if (faultKind == SimFaults.Kind.RESET) {
             reply.drop();
             return;
@@ -321,7 +323,7 @@ final class NovaApi {
                 return;
             }
             while (position < to) {
-                SimInstance candidate = cloud.at(position++);
+                SimInstance candidate = cloud.asOf(position++, now);
                 if (NovaUsage.counted(candidate, start, stop)) {
                     next = candidate;
                     return;

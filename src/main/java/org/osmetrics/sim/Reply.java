@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes one response of the simulator. Bodies are streamed: a small body goes out with a
@@ -22,6 +23,7 @@ final class Reply {
     private final HttpExchange exchange;
     private final IntConsumer recorder;
     private boolean recorded;
+    private UnaryOperator<byte[]> rewrite;
 
     /** {@code recorder} learns the status just before anything is sent (so a log is complete first). */
     Reply(HttpExchange exchange, IntConsumer recorder) {
@@ -56,6 +58,15 @@ final class Reply {
             sendCut(status, body, fault);
             return;
         }
+        if (rewrite != null && status == 200) {
+            byte[] bytes = rewrite.apply(render(body));
+            record(status);
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+            return;
+        }
         record(status);
         try (Writer writer = new BufferedWriter(new OutputStreamWriter(
                 new StreamingBody(exchange, status), StandardCharsets.UTF_8), 8192)) {
@@ -70,12 +81,21 @@ final class Reply {
         exchange.close();
     }
 
-    private void sendCut(int status, Consumer<PyJson> body, SimFaults.Kind fault) throws IOException {
+    /** Passes the next 200 body through {@code rewrite} (see {@link SimFaults#rewriteNextBody}). */
+    void rewriteBody(UnaryOperator<byte[]> rewrite) {
+        this.rewrite = rewrite;
+    }
+
+    private static byte[] render(Consumer<PyJson> body) throws IOException {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         try (Writer writer = new OutputStreamWriter(whole, StandardCharsets.UTF_8)) {
             body.accept(new PyJson(writer));
         }
-        byte[] bytes = whole.toByteArray();
+        return whole.toByteArray();
+    }
+
+    private void sendCut(int status, Consumer<PyJson> body, SimFaults.Kind fault) throws IOException {
+        byte[] bytes = render(body);
         int half = bytes.length / 2;
         record(status);
         if (fault == SimFaults.Kind.MALFORM) {

@@ -33,6 +33,7 @@ public final class SimCloud {
     private final SimInstance[] instances;
     private final Map<String, Integer> positionByUuid;
     private final List<SimResize> resizes;
+    private final Map<String, List<SimResize>> resizesByUuid;
 
     private SimCloud(Map<String, SimProject> projects, List<SimInstance> instances, List<SimResize> resizes) {
         this.projectsById = Collections.unmodifiableMap(new LinkedHashMap<>(projects));
@@ -53,6 +54,11 @@ public final class SimCloud {
             }
         }
         this.resizes = List.copyOf(resizes);
+        this.resizesByUuid = new HashMap<>();
+        for (SimResize resize : this.resizes) {
+            resizesByUuid.computeIfAbsent(resize.instanceUuid(), uuid -> new ArrayList<>()).add(resize);
+        }
+        resizesByUuid.values().forEach(list -> list.sort(Comparator.comparing(SimResize::at)));
     }
 
     /** A builder for a hand-made cloud (exact tests). */
@@ -136,6 +142,31 @@ public final class SimCloud {
 
     SimInstance at(int position) {
         return instances[position];
+    }
+
+    /**
+     * The instance at {@code position} as Nova sees it at {@code now}: the cloud is a whole timeline, and a
+     * deletion or a resize that lies after {@code now} has not happened yet (no {@code terminated_at}; the
+     * launch and flavor from before the resize).
+     */
+    SimInstance asOf(int position, Instant now) {
+        SimInstance instance = instances[position];
+        Instant launched = instance.launchedAt();
+        SimFlavor flavor = instance.flavor();
+        for (SimResize resize : resizesByUuid.getOrDefault(instance.uuid(), List.of())) {
+            if (resize.at().isAfter(now)) {
+                launched = resize.launchedBefore();
+                flavor = resize.from();
+                break;
+            }
+        }
+        boolean deletedLater = instance.terminatedAt() != null && instance.terminatedAt().isAfter(now);
+        if (!deletedLater && launched == instance.launchedAt()) {
+            return instance;
+        }
+        return new SimInstance(instance.uuid(), instance.name(), instance.projectId(), flavor, launched,
+                deletedLater ? null : instance.terminatedAt(),
+                deletedLater && "deleted".equals(instance.vmState()) ? "active" : instance.vmState());
     }
 
     /** Position of the instance in Nova's order, or -1 when there is no such instance. */

@@ -40,4 +40,19 @@ public final class SimCredentials {
 
     private SimCredentials() {
     }
+
+    /**
+     * The admin identity as an openrc file gives it ({@code OS_*} variables, in openrc order), for the
+     * simulator listening at {@code authUrl}: what {@code demo}, {@code sim} and the tests log in with.
+     */
+    public static java.util.Map<String, String> adminOpenrc(String authUrl) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("OS_AUTH_URL", authUrl);
+        env.put("OS_USERNAME", ADMIN_USER);
+        env.put("OS_PASSWORD", ADMIN_PASSWORD);
+        env.put("OS_USER_DOMAIN_NAME", DOMAIN_NAME);
+        env.put("OS_PROJECT_NAME", ADMIN_PROJECT);
+        env.put("OS_PROJECT_DOMAIN_ID", DOMAIN_ID);
+        return env;
+    }
 }

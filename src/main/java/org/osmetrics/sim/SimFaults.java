@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Faults to inject into the next requests, in the order they were queued. Nova faults hit only the
@@ -15,9 +16,12 @@ public final class SimFaults {
 
     enum Target { NOVA, KEYSTONE }
 
-    enum Kind { FAIL, DELAY, TRUNCATE, MALFORM, REPEAT_MARKER, RESET }
+    enum Kind { FAIL, DELAY, TRUNCATE, MALFORM, REPEAT_MARKER, RESET, REWRITE }
 
-    record Fault(Target target, Kind kind, int status, Duration duration) {
+    record Fault(Target target, Kind kind, int status, Duration duration, UnaryOperator<byte[]> rewrite) {
+        Fault(Target target, Kind kind, int status, Duration duration) {
+            this(target, kind, status, duration, null);
+        }
     }
 
     private final Deque<Fault> queue = new ArrayDeque<>();
@@ -70,6 +74,16 @@ public final class SimFaults {
      */
     public SimFaults repeatMarkerNext() {
         return add(new Fault(Target.NOVA, Kind.REPEAT_MARKER, 0, null));
+    }
+
+    /**
+     * The next usage call that succeeds is answered with its JSON body passed through {@code rewrite} (the
+     * bytes as Nova would send them; {@code Content-Length} matches the result): for answers with values out
+     * of range, odd bytes or unknown fields.
+     */
+    public SimFaults rewriteNextBody(UnaryOperator<byte[]> rewrite) {
+        Objects.requireNonNull(rewrite, "rewrite");
+        return add(new Fault(Target.NOVA, Kind.REWRITE, 0, null, rewrite));
     }
 
     /**

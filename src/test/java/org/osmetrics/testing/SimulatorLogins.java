@@ -14,14 +14,19 @@ public final class SimulatorLogins {
 
     /** The simulator's admin (all projects), with a HOME that holds no clouds.yaml. */
     public static Map<String, String> admin(SimServer sim) {
+        Map<String, String> env = new HashMap<>(SimCredentials.adminOpenrc(sim.authUrl()));
+        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
+        return env;
+    }
+
+    /** The simulator's application credential (its member project), with a HOME that holds no clouds.yaml. */
+    public static Map<String, String> applicationCredential(SimServer sim) {
         Map<String, String> env = new HashMap<>();
         env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
+        env.put("OS_AUTH_TYPE", "v3applicationcredential");
         env.put("OS_AUTH_URL", sim.authUrl());
-        env.put("OS_USERNAME", SimCredentials.ADMIN_USER);
-        env.put("OS_PASSWORD", SimCredentials.ADMIN_PASSWORD);
-        env.put("OS_USER_DOMAIN_NAME", SimCredentials.DOMAIN_NAME);
-        env.put("OS_PROJECT_NAME", SimCredentials.ADMIN_PROJECT);
-        env.put("OS_PROJECT_DOMAIN_ID", SimCredentials.DOMAIN_ID);
+        env.put("OS_APPLICATION_CREDENTIAL_ID", SimCredentials.APP_CREDENTIAL_ID);
+        env.put("OS_APPLICATION_CREDENTIAL_SECRET", SimCredentials.APP_CREDENTIAL_SECRET);
         return env;
     }
 }

@@ -1,0 +1,372 @@
+package org.osmetrics.bench;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.UsageExtraction;
+import org.osmetrics.extract.UsageSource;
+import org.osmetrics.load.Backfill;
+import org.osmetrics.load.Cloud;
+import org.osmetrics.load.CloudRepository;
+import org.osmetrics.load.Database;
+import org.osmetrics.load.LoadOptions;
+import org.osmetrics.load.LoadResult;
+import org.osmetrics.load.RunLedger;
+import org.osmetrics.load.UsageLoader;
+import org.osmetrics.report.ExportFormat;
+import org.osmetrics.report.ExportRequest;
+import org.osmetrics.report.ReportCatalog;
+import org.osmetrics.report.ReportExporter;
+import org.osmetrics.sim.SimCloud;
+import org.osmetrics.sim.SimServer;
+import org.osmetrics.transform.WindowGrid;
+
+/**
+ * The benchmark: runs each stage of the pipeline against the simulated cloud (over real HTTP) and the given,
+ * empty database, and measures in the same run the physical reference (a plain COPY of the same fact rows).
+ * Prints one line per stage as it finishes and the whole table at the end. Not thread-safe; one per run.
+ */
+public final class Bench {
+    /** The end of every simulated range: a fixed past moment, so runs are comparable. */
+    static final Instant END = Instant.parse("2026-01-01T00:00:00Z");
+    /** Chunks the backfill extracts ahead while it loads (its {@code --parallel}). */
+    static final int BACKFILL_PARALLEL = 2;
+
+    /** The stages that can be chosen. */
+    public enum Scenario { EXTRACT, LOAD, BACKFILL, REPORT, EXPORT }
+
+    /**
+     * Sizes of the scenarios.
+     *
+     * @param backfillGrid the window grid of the backfill (1d by default, 1h for the full scale)
+     */
+    public record Settings(Set<Scenario> scenarios, int extractProjects, int extractServers, int loadServers,
+            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid) {
+        public Settings {
+            scenarios = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
+            if (extractProjects < 1 || extractServers < 1 || loadServers < 1 || loadDays < 1 || backfillServers < 1
+                    || backfillDays < 1) {
+                throw OsMetricsException.usage("every bench size (servers, projects, days) must be at least 1");
+            }
+        }
+    }
+
+    private final Database database;
+    private final Settings settings;
+    private final BiFunction<SimServer, Clock, UsageSource> connect;
+    private final PrintWriter out;
+    private final List<Figure> figures = new ArrayList<>();
+    private final Meter meter = new Meter();
+
+    /**
+     * @param connect how to connect the extract stage to a simulator, as a user's configuration would
+     */
+    public Bench(Database database, Settings settings, BiFunction<SimServer, Clock, UsageSource> connect, PrintWriter out) {
+        this.database = database;
+        this.settings = settings;
+        this.connect = connect;
+        this.out = out;
+    }
+
+    /** Runs the chosen scenarios and prints the table; returns it in Markdown as well. */
+    public void run(boolean markdown) {
+        try (meter) {
+            if (settings.scenarios().contains(Scenario.EXTRACT)) {
+                extract();
+            }
+            if (settings.scenarios().contains(Scenario.LOAD)) {
+                load();
+            }
+            if (settings.scenarios().contains(Scenario.BACKFILL)) {
+                backfill();
+            }
+            if (settings.scenarios().contains(Scenario.REPORT)) {
+                reports();
+            }
+            if (settings.scenarios().contains(Scenario.EXPORT)) {
+                export();
+            }
+        } catch (SQLException e) {
+            throw OsMetricsException.database("bench: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: " + e.getMessage(), e);
+        }
+        out.println();
+        Table.print(out, figures, markdown);
+    }
+
+    private void extract() {
+        Instant start = END.minus(Duration.ofDays(1));
+        SimCloud cloud = SimCloud.generate(6, settings.extractProjects(), settings.extractServers(), start, END);
+        Clock clock = Clock.fixed(END.plusSeconds(3600), ZoneOffset.UTC);
+        try (SimServer sim = SimServer.start(cloud, clock); UsageSource source = connect.apply(sim, clock)) {
+            meter.begin();
+            long baseline = meter.heapUsed();
+            long started = System.nanoTime();
+            UsageExtraction extraction = source.extract(start, END, Scope.allProjects());
+            double seconds = seconds(started);
+            add(new Figure("extract 1 day, " + settings.extractProjects() + " projects", extraction.serverCount(), seconds,
+                    meter.sample(), -1, 0, null, String.format(Locale.ROOT, "%d pages; simulator in the same JVM, its"
+                    + " cloud %.0f MB of the heap", extraction.rawPages().size(), baseline / 1048576.0)));
+        }
+    }
+
+    private void load() throws SQLException, IOException {
+        Instant start = END.minus(Duration.ofDays(settings.loadDays()));
+        SimCloud cloud = BenchClouds.alwaysOn(Math.max(1, settings.loadServers() / 100), settings.loadServers(), start);
+        Clock clock = Clock.fixed(END, ZoneOffset.UTC);
+        String size = settings.loadServers() + " servers x " + settings.loadDays() + " d hourly";
+        try (SimServer sim = SimServer.start(cloud, clock); UsageSource source = connect.apply(sim, clock)) {
+            Cloud target = new CloudRepository(database.jdbi()).resolve(source.cloudKey(), WindowGrid.ofSeconds(3600));
+            List<Figure> first = loadRange(source, target, start, "load " + size + " (new rows)");
+            List<Figure> again = loadRange(source, target, start, "re-run of the loaded range");
+            List<Figure> references = CopyReference.measure(database.dataSource(), meter, target.cloudId(), "load rows");
+            figures.addAll(references);
+            String pk = references.get(1).stage();
+            for (Figure figure : first) {
+                add(figure.withReference(pk));
+            }
+            for (Figure figure : again) {
+                add(figure.withReference(pk));
+            }
+        }
+    }
+
+    private void backfill() throws SQLException, IOException {
+        Instant start = END.minus(Duration.ofDays(settings.backfillDays()));
+        SimCloud cloud = BenchClouds.alwaysOn(Math.max(1, settings.backfillServers() / 100), settings.backfillServers(),
+                start);
+        Clock clock = Clock.fixed(END, ZoneOffset.UTC);
+        String size = settings.backfillServers() + " servers x " + settings.backfillDays() + " d "
+                + settings.backfillGrid().label();
+        try (SimServer sim = SimServer.start(cloud, clock)) {
+            Loaded loaded = backfillRange(sim, clock, settings.backfillGrid(), settings.backfillDays(), "backfill " + size, 30);
+            String key;
+            try (UsageSource source = connect.apply(sim, clock)) {
+                key = source.cloudKey();
+            }
+            Cloud target = new CloudRepository(database.jdbi()).find(key).orElseThrow();
+            List<Figure> references = CopyReference.measure(database.dataSource(), meter, target.cloudId(), "backfill rows");
+            figures.addAll(references);
+            if (loaded.firstMonth != null) {
+                add(loaded.firstMonth.withReference(references.get(1).stage()));
+            }
+            add(loaded.figure.withReference(references.get(1).stage()));
+        }
+    }
+
+    /** A backfill through the {@code backfill} command's code path, and its figures after the first month. */
+    private record Loaded(Figure figure, Figure firstMonth) {
+    }
+
+    private Loaded backfillRange(SimServer sim, Clock clock, WindowGrid grid, int days, String stage, int sampleAfterRanges) {
+        Backfill.Request request = new Backfill.Request(stage, Scope.allProjects(), END.minus(Duration.ofDays(days)), END,
+                grid, Duration.ofDays(1), BACKFILL_PARALLEL, false, false, false);
+        long[] rows = {0};
+        int[] ranges = {0};
+        Figure[] firstMonth = {null};
+        meter.begin();
+        long started = System.nanoTime();
+        Backfill.Summary summary = new Backfill(database, clock).run(() -> connect.apply(sim, clock), request,
+                new Backfill.Listener() {
+                    @Override
+                    public void loaded(LoadResult result) {
+                        rows[0] += result.rows();
+                        if (++ranges[0] == sampleAfterRanges) {
+                            firstMonth[0] = new Figure(stage + ", first " + sampleAfterRanges + " d", rows[0],
+                                    seconds(started), meter.sample(), -1, 0, null,
+                                    "memory after " + sampleAfterRanges + " of " + days + " ranges");
+                        }
+                        progress(stage, ranges[0], days);
+                    }
+                });
+        double seconds = seconds(started);
+        Meter.Sample memory = meter.sample();
+        if (!summary.reconciled()) {
+            throw new IllegalStateException(stage + " did not reconcile with the simulator: the benchmark is void");
+        }
+        long[] size = factTableSize();
+        Figure figure = new Figure(stage + " (extract+load)", summary.rows(), seconds, memory, size[0], size[1], null,
+                "end to end, backfill --parallel " + BACKFILL_PARALLEL);
+        return new Loaded(figure, firstMonth[0]);
+    }
+
+    /**
+     * Loads {@code loadDays} one-day ranges from {@code start}, as a backfill would, timing the extract stage
+     * (HTTP and parsing) and the load stage (transform and database) apart; reports the table's churn.
+     * Returns the load stage's figure, then the extract stage's.
+     */
+    private List<Figure> loadRange(UsageSource source, Cloud cloud, Instant start, String stage) {
+        long[] sizeBefore = factTableSize();
+        long[] churnBefore = churn();
+        RunLedger ledger = new RunLedger(database.jdbi(), Clock.systemUTC());
+        long runId = ledger.start("bench", stage, cloud.cloudId(), "*");
+        UsageLoader loader = new UsageLoader(database.jdbi());
+        meter.begin();
+        long extractNanos = 0;
+        long loadNanos = 0;
+        long rows = 0;
+        long written = 0;
+        long servers = 0;
+        for (int day = 0; day < settings.loadDays(); day++) {
+            Instant from = start.plus(Duration.ofDays(day));
+            long started = System.nanoTime();
+            UsageExtraction extraction = source.extract(from, from.plus(Duration.ofDays(1)), Scope.allProjects());
+            long extracted = System.nanoTime();
+            LoadResult result = loader.load(cloud, extraction, new LoadOptions(false), runId);
+            loadNanos += System.nanoTime() - extracted;
+            extractNanos += extracted - started;
+            rows += (long) result.servers() * result.windows();
+            servers += extraction.serverCount();
+            written += result.rows();
+            progress(stage, day + 1, settings.loadDays());
+        }
+        Meter.Sample memory = meter.sample();
+        ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
+        long[] sizeAfter = factTableSize();
+        long[] churnAfter = churn();
+        String note = String.format(Locale.ROOT, "rows written %d; table %.1f -> %.1f MB; tuples inserted %d, updated %d,"
+                        + " deleted %d, dead now %d", written, sizeBefore[0] / 1048576.0, sizeAfter[0] / 1048576.0,
+                churnAfter[0] - churnBefore[0], churnAfter[1] - churnBefore[1], churnAfter[2] - churnBefore[2],
+                churnAfter[3]);
+        return List.of(
+                new Figure(stage + ": load stage", rows, loadNanos / 1e9, memory, sizeAfter[0], sizeAfter[1], null, note),
+                new Figure(stage + ": extract stage", servers, extractNanos / 1e9, null, -1, 0, null,
+                        "server records over HTTP, " + settings.loadDays() + " calls"),
+                new Figure(stage + ": both, in sequence", rows, (loadNanos + extractNanos) / 1e9, null, -1, 0, null, ""));
+    }
+
+    private void reports() throws SQLException {
+        Instant month = END.minus(Duration.ofDays(Math.min(settings.backfillDays(), 365) / 2))
+                .atOffset(ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(java.time.temporal.ChronoUnit.DAYS).toInstant();
+        insertRates(month);
+        long factRows = database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT count(*) FROM metrics.usage_fact WHERE window_start >= CAST(:from AS timestamptz)"
+                                + " AND window_start < CAST(:from AS timestamptz) + interval '1 month'")
+                .bind("from", month).mapTo(Long.class).one());
+        for (String view : List.of("report.invoice_monthly", "report.project_usage_monthly")) {
+            for (String pass : List.of("cold", "warm")) {
+                meter.begin();
+                long started = System.nanoTime();
+                long resultRows = selectMonth(view, month);
+                add(new Figure(view + " 1 month (" + pass + ")", factRows, seconds(started), meter.sample(), -1, 0, null,
+                        resultRows + " result rows from the month's fact rows; " + factTableSize()[1]
+                                + " fact rows in the table"));
+            }
+        }
+    }
+
+    private long selectMonth(String view, Instant month) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT * FROM " + view + " WHERE month_start = ?")) {
+            statement.setObject(1, month.atOffset(ZoneOffset.UTC));
+            long count = 0;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    private void insertRates(Instant month) {
+        RunLedger ledger = new RunLedger(database.jdbi(), Clock.systemUTC());
+        long runId = ledger.start("bench", "rates", null, null);
+        Instant change = month.plus(Duration.ofDays(14));
+        database.jdbi().useTransaction(handle -> handle.createUpdate("INSERT INTO metrics.rate_card"
+                        + " (resource, flavor, unit_price, currency, minor_units, valid_from, valid_to, source, run_id) VALUES"
+                        + " ('vcpu_hour', NULL, 0.0125, 'EUR', 2, '2000-01-01Z', NULL, 'bench', :run),"
+                        + " ('ram_gb_hour', NULL, 0.004, 'EUR', 2, '2000-01-01Z', :change, 'bench', :run),"
+                        + " ('ram_gb_hour', NULL, 0.0035, 'EUR', 2, :change, NULL, 'bench', :run),"
+                        + " ('disk_gb_hour', NULL, 0.0001, 'EUR', 2, '2000-01-01Z', NULL, 'bench', :run),"
+                        + " ('flavor_hour', 'm1.large', 0.09, 'EUR', 2, :change, NULL, 'bench', :run)")
+                .bind("run", runId).bind("change", change).execute());
+        ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
+    }
+
+    private void export() throws IOException {
+        Path file = Files.createTempFile("os-metrics-bench-", ".csv");
+        try {
+            ExportRequest request = new ExportRequest(ReportCatalog.require("server_usage"), null, null, List.of(),
+                    ExportFormat.CSV);
+            meter.begin();
+            long started = System.nanoTime();
+            long rows;
+            try (Writer writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
+                rows = new ReportExporter(database.dataSource()).export(request, writer, done -> { });
+            }
+            add(new Figure("export server_usage CSV", rows, seconds(started), meter.sample(), -1, 0, null,
+                    String.format(Locale.ROOT, "%.0f MB of CSV", Files.size(file) / 1048576.0)));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Bytes of the fact table (every partition with its indexes and TOAST) and its row count. */
+    private long[] factTableSize() {
+        return database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) AS bytes,"
+                                + " (SELECT count(*) FROM metrics.usage_fact) AS rows"
+                                + " FROM pg_inherits i WHERE i.inhparent = 'metrics.usage_fact'::regclass")
+                .map((rs, ctx) -> new long[] {rs.getLong("bytes"), rs.getLong("rows")})
+                .one());
+    }
+
+    /** Tuples inserted, updated, deleted (cumulative) and dead now, over the fact table's partitions. */
+    private long[] churn() {
+        try {
+            Thread.sleep(1_500); // closed backends flush their statistics within a second
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT coalesce(sum(s.n_tup_ins), 0) AS ins, coalesce(sum(s.n_tup_upd), 0) AS upd,"
+                                + " coalesce(sum(s.n_tup_del), 0) AS del, coalesce(sum(s.n_dead_tup), 0) AS dead"
+                                + " FROM pg_stat_user_tables s JOIN pg_inherits i ON i.inhrelid = s.relid"
+                                + " WHERE i.inhparent = 'metrics.usage_fact'::regclass")
+                .map((rs, ctx) -> new long[] {rs.getLong("ins"), rs.getLong("upd"), rs.getLong("del"), rs.getLong("dead")})
+                .one());
+    }
+
+    private void add(Figure figure) {
+        figures.add(figure);
+        out.printf(Locale.ROOT, "%-58s %,12d rows %9.2f s %,10.0f rows/s%n", figure.stage(), figure.rows(),
+                figure.seconds(), figure.rowsPerSecond());
+        out.flush();
+    }
+
+    private void progress(String stage, int done, int total) {
+        if (done % 30 == 0 || done == total) {
+            out.printf(Locale.ROOT, "  %s: %d/%d ranges%n", stage, done, total);
+            out.flush();
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+}

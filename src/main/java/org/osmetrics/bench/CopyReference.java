@@ -1,0 +1,87 @@
+package org.osmetrics.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * The physical reference: the very fact rows os-metrics loaded, dumped once to a file and then sent with a
+ * plain {@code COPY ... FROM STDIN} into an unindexed table and into a table with the fact table's primary
+ * key, on the same database, each in one committed transaction. Nothing but PostgreSQL's own work is timed.
+ */
+final class CopyReference {
+    private static final String COLUMNS = "cloud_id, window_start, window_end, instance_id, project_id, flavor_id, vcpus,"
+            + " memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state, provisional, run_id";
+
+    private CopyReference() {
+    }
+
+    /** Times both COPYs of the cloud's fact rows; {@code label} names the row set in the stage names. */
+    static List<Figure> measure(DataSource dataSource, Meter meter, int cloudId, String label) throws SQLException, IOException {
+        Path dump = Files.createTempFile("os-metrics-bench-", ".copy");
+        try (Connection connection = dataSource.getConnection()) {
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            long rows;
+            try (OutputStream out = Files.newOutputStream(dump)) {
+                // cloudId is an integer from the database, not input text
+                rows = copy.copyOut("COPY (SELECT " + COLUMNS + " FROM metrics.usage_fact WHERE cloud_id = " + cloudId
+                        + ") TO STDOUT", out);
+            }
+            List<Figure> figures = new ArrayList<>();
+            figures.add(copyInto(connection, copy, meter, dump, rows, "bench_ref_plain", null,
+                    "COPY " + label + " -> no index"));
+            figures.add(copyInto(connection, copy, meter, dump, rows, "bench_ref_pk",
+                    "ALTER TABLE bench_ref_pk ADD PRIMARY KEY (cloud_id, window_start, instance_id)",
+                    "COPY " + label + " -> same PK"));
+            return figures;
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
+    private static Figure copyInto(Connection connection, CopyManager copy, Meter meter, Path dump, long rows,
+            String table, String keyDdl, String stage) throws SQLException, IOException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + table);
+            statement.execute("CREATE TABLE " + table + " (LIKE metrics.usage_fact)");
+            if (keyDdl != null) {
+                statement.execute(keyDdl);
+            }
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        meter.begin();
+        long started = System.nanoTime();
+        try (InputStream in = Files.newInputStream(dump)) {
+            long copied = copy.copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN", in, 1 << 16);
+            connection.commit();
+            if (copied != rows) {
+                throw new SQLException("reference COPY took " + copied + " rows of " + rows);
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Meter.Sample memory = meter.sample();
+        long bytes;
+        try (Statement statement = connection.createStatement();
+             var result = statement.executeQuery("SELECT pg_total_relation_size('" + table + "')")) {
+            result.next();
+            bytes = result.getLong(1);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE " + table);
+        }
+        return new Figure(stage, rows, seconds, memory, bytes, rows, null, null);
+    }
+}

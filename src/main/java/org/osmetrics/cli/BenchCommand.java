@@ -1,0 +1,209 @@
+package org.osmetrics.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.osmetrics.OsMetricsException;
+import org.osmetrics.bench.Bench;
+import org.osmetrics.config.ClientTuning;
+import org.osmetrics.config.DatabaseSettings;
+import org.osmetrics.config.OpenStackSetting;
+import org.osmetrics.config.OpenStackSettingsLoader;
+import org.osmetrics.sim.SimCredentials;
+import org.osmetrics.extract.OpenStackUsageSource;
+import org.osmetrics.load.Database;
+import org.osmetrics.transform.WindowGrid;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code os-metrics bench}: the reproducible benchmark (BENCHMARKS.md). Works in a scratch database of its own
+ * (a fresh embedded PostgreSQL, or a new database on the --db-url server), dropped at the end.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmark the pipeline against the simulated cloud, next to a plain COPY of the same rows"
+                + " into the same database (BENCHMARKS.md). Uses a scratch database, dropped afterwards.")
+final class BenchCommand implements Runnable {
+
+    /** The sizes of {@code --scale full}: the one year hourly for 10,000 servers (87.6 million rows). */
+    private static final int FULL_SERVERS = 10_000;
+
+    @Option(names = "--scenario", split = ",", paramLabel = "NAME",
+            description = "Scenarios to run, comma-separated: extract, load, backfill, report, export (default: all).")
+    List<String> scenarios = List.of();
+
+    @Option(names = "--servers", defaultValue = "2000",
+            description = "Always-on servers of the load scenario (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--days", defaultValue = "90",
+            description = "Days of hourly windows of the load scenario, loaded and then re-run (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--extract-servers", defaultValue = "100000",
+            description = "Servers of the generated cloud of the extract scenario (default: ${DEFAULT-VALUE}).")
+    int extractServers;
+
+    @Option(names = "--extract-projects", defaultValue = "200",
+            description = "Projects of the extract scenario (default: ${DEFAULT-VALUE}).")
+    int extractProjects;
+
+    @Option(names = "--backfill-servers", defaultValue = "10000",
+            description = "Always-on servers of the backfill scenario (default: ${DEFAULT-VALUE}).")
+    int backfillServers;
+
+    @Option(names = "--backfill-days", defaultValue = "365",
+            description = "Days of the backfill scenario (default: ${DEFAULT-VALUE}).")
+    int backfillDays;
+
+    @Option(names = "--window", defaultValue = "1d", converter = TimeArguments.DurationConverter.class,
+            description = "Window grid of the backfill scenario: 1d or 1h (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--scale", paramLabel = "full",
+            description = "'full': the backfill at one year of hourly windows for 10,000 servers (87.6 million rows;"
+                    + " hours of run time and about 25 GB of disk).")
+    String scale;
+
+    @Option(names = "--markdown", description = "Print the final table as Markdown.")
+    boolean markdown;
+
+    @Option(names = "--keep", description = "Keep the scratch database (its location is printed).")
+    boolean keep;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+            description = "Benchmark on this PostgreSQL server: a scratch database is created there and dropped"
+                    + " afterwards (user and password: $OS_METRICS_DB_USER, $OS_METRICS_DB_PASSWORD). Default: a"
+                    + " fresh embedded PostgreSQL in a temporary folder.")
+    String dbUrl;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        WindowGrid grid;
+        try {
+            grid = WindowGrid.ofSeconds(window.getSeconds());
+        } catch (IllegalArgumentException e) {
+            throw OsMetricsException.usage("--window " + window + ": " + e.getMessage());
+        }
+        int fillServers = backfillServers;
+        if (scale != null) {
+            if (!scale.equals("full")) {
+                throw OsMetricsException.usage("--scale takes only 'full', got '" + scale + "'");
+            }
+            grid = WindowGrid.ofSeconds(3600);
+            fillServers = FULL_SERVERS;
+        }
+        EnumSet<Bench.Scenario> chosen = EnumSet.noneOf(Bench.Scenario.class);
+        for (String name : scenarios) {
+            try {
+                chosen.add(Bench.Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw OsMetricsException.usage("--scenario " + name + " is not one of extract, load, backfill, report,"
+                        + " export");
+            }
+        }
+        Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
+                scale != null ? 365 : backfillDays, grid);
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> env = Main.environmentOf(spec);
+        try (Scratch scratch = Scratch.open(dbUrl, env, keep)) {
+            out.printf("bench: %s; %d cores, max heap %d MB, Java %s%n", scratch.description(),
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                    System.getProperty("java.version"));
+            out.flush();
+            new Bench(scratch.database, settings, (sim, clock) -> OpenStackUsageSource.connect(
+                    OpenStackSettingsLoader.load(Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()),
+                            ClientTuning.defaults()), clock), out).run(markdown);
+        }
+    }
+
+    /** The scratch database: migrated, dropped (or its folder deleted) on close unless kept. */
+    private static final class Scratch implements AutoCloseable {
+        private final Database database;
+        private final Database server;
+        private final String name;
+        private final Path folder;
+        private final boolean keep;
+
+        private Scratch(Database database, Database server, String name, Path folder, boolean keep) {
+            this.database = database;
+            this.server = server;
+            this.name = name;
+            this.folder = folder;
+            this.keep = keep;
+        }
+
+        static Scratch open(String dbUrl, Map<String, String> env, boolean keep) {
+            DatabaseSettings given = DatabaseSettings.resolve(dbUrl, null, env);
+            if (given.embedded()) {
+                Path folder;
+                try {
+                    folder = Files.createTempDirectory("os-metrics-bench-");
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create a temporary folder for the bench database", e);
+                }
+                Database database = Database.open(new DatabaseSettings(null, null, null, folder));
+                database.migrate();
+                return new Scratch(database, null, null, folder, keep);
+            }
+            Database server = Database.open(given);
+            // a name made here from the clock, not input text
+            String name = "osmetrics_bench_" + Clock.systemUTC().millis();
+            try (Connection connection = server.dataSource().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + name);
+            } catch (SQLException e) {
+                server.close();
+                throw OsMetricsException.database("bench: cannot create a scratch database on " + given.describe()
+                        + " (the user needs CREATEDB): " + e.getMessage(), e);
+            }
+            PGSimpleDataSource url = new PGSimpleDataSource();
+            url.setURL(given.url());
+            url.setDatabaseName(name);
+            Database database = Database.open(new DatabaseSettings(url.getURL(), given.user(), given.password(), null));
+            database.migrate();
+            return new Scratch(database, server, name, null, keep);
+        }
+
+        String description() {
+            return server == null ? database.description() : "scratch database " + name + " on " + server.description();
+        }
+
+        @Override
+        public void close() {
+            database.close();
+            if (server != null) {
+                try (server) {
+                    if (!keep) {
+                        server.jdbi().useHandle(handle -> handle.execute("DROP DATABASE " + name));
+                    }
+                }
+            } else if (!keep) {
+                try (Stream<Path> files = Files.walk(folder)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete the bench database folder " + folder, e);
+                }
+            }
+        }
+    }
+}
