@@ -6,10 +6,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -24,8 +22,6 @@ import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
-import org.osmetrics.extract.ServerUsage;
-import org.osmetrics.extract.TenantUsage;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
@@ -164,7 +160,7 @@ public final class Backfill {
         if (!all.isEmpty()) {
             ledger.coverRange(runId, from, all.get(all.size() - 1)[1]);
         }
-        Totals totals = new Totals();
+        LoadTotals totals = new LoadTotals();
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
         Deque<Future<UsageExtraction>> inFlight = new ArrayDeque<>();
         try {
@@ -192,7 +188,7 @@ public final class Backfill {
         CatchUp.recordProjectNames(pool.any(), new UsageLoader(jdbi), cloud);
         List<SuspectedTruncation> truncations = suspectedTruncations(serverCounts(cloud, scope, from, to, request.callSpan()));
         return new Summary(runId, scope, from, to, all.size(), all.size() - todo.size(), totals.windows,
-                totals.servers.size(), totals.rows, totals.restatements, totals.anomalies, totals.reconciled,
+                totals.servers(), totals.rows, totals.restatements, totals.anomalies, totals.reconciled,
                 totals.provisional, truncations, Duration.between(started, clock.instant()));
     }
 
@@ -285,29 +281,6 @@ public final class Backfill {
             }
         }
         return suspects;
-    }
-
-    /** The sums of the loaded chunks. */
-    private static final class Totals {
-        final Set<String> servers = new HashSet<>();
-        int windows;
-        long rows;
-        long restatements;
-        int anomalies;
-        boolean reconciled = true;
-        boolean provisional;
-
-        void add(UsageExtraction extraction, LoadResult result) {
-            for (TenantUsage tenant : extraction.tenants()) {
-                tenant.servers().stream().map(ServerUsage::instanceId).forEach(servers::add);
-            }
-            windows += result.windows();
-            rows += result.rows();
-            restatements += result.restatements();
-            anomalies += result.anomalies();
-            reconciled &= result.reconciled();
-            provisional |= result.provisional();
-        }
     }
 
     /**

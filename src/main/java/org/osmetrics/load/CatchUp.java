@@ -4,17 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.Scope;
-import org.osmetrics.extract.ServerUsage;
-import org.osmetrics.extract.TenantUsage;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
@@ -119,33 +115,20 @@ public final class CatchUp {
         }
         UsageLoader loader = new UsageLoader(jdbi);
         LoadOptions options = new LoadOptions(request.restate());
-        Set<String> servers = new HashSet<>();
-        int windows = 0;
-        long rows = 0;
-        long restatements = 0;
-        int anomalies = 0;
-        boolean reconciled = true;
-        boolean provisional = false;
+        LoadTotals totals = new LoadTotals();
         for (int done = 0; done < chunks.size(); done++) {
             Instant[] chunk = chunks.get(done);
             cancellation.checkpoint("after " + done + " of " + chunks.size() + " ranges of " + from + ".." + to
                     + " (loaded up to " + chunk[0] + ")");
             UsageExtraction extraction = source.extract(chunk[0], chunk[1], scope);
             LoadResult result = loader.load(cloud, extraction, options, runId);
-            for (TenantUsage tenant : extraction.tenants()) {
-                tenant.servers().stream().map(ServerUsage::instanceId).forEach(servers::add);
-            }
-            windows += result.windows();
-            rows += result.rows();
-            restatements += result.restatements();
-            anomalies += result.anomalies();
-            reconciled &= result.reconciled();
-            provisional |= result.provisional();
+            totals.add(extraction, result);
             onRange.accept(result);
         }
         recordProjectNames(source, loader, cloud);
-        return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, windows, servers.size(), rows, restatements,
-                anomalies, reconciled, provisional, Duration.between(started, clock.instant()));
+        return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, totals.windows, totals.servers(),
+                totals.rows, totals.restatements, totals.anomalies, totals.reconciled, totals.provisional,
+                Duration.between(started, clock.instant()));
     }
 
     /** {@code [from, to)} cut at every multiple of the call span (from the epoch), never starting after now. */
