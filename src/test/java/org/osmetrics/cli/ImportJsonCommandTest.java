@@ -2,9 +2,9 @@ package org.osmetrics.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.osmetrics.testing.ArchiveDocuments.tenantUsage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,9 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -29,8 +26,6 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
 /** import-json end to end: documents written by the test (both shapes, empty, broken) and the old archive. */
 class ImportJsonCommandTest {
     private static final Path ARCHIVE = Path.of("..", "shared", "fixtures", "nova", "original-script-output");
-    private static final DateTimeFormatter NOVA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
-            .withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -63,53 +58,6 @@ class ImportJsonCommandTest {
         System.arraycopy(args, 0, all, 4, args.length);
         int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), all);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    /** One tenant_usage object the way Nova computes it: hours from the overlap, totals as double sums in order. */
-    private static ObjectNode tenantUsage(String project, Instant start, Instant stop, int servers, int seed) {
-        ObjectNode tenant = JSON.createObjectNode();
-        tenant.put("tenant_id", project);
-        ArrayNode rows = tenant.putArray("server_usages");
-        double hours = 0, vcpus = 0, memory = 0, disk = 0;
-        for (int n = 0; n < servers; n++) {
-            Instant launched = start.minus(Duration.ofMinutes(37L * (n + seed))).plus(Duration.ofMinutes(n % 3 == 0 ? 700 : 0))
-                    .plus(123_456L * n, ChronoUnit.MICROS);
-            Instant ended = n % 4 == 1 ? stop.minus(Duration.ofMinutes(55L * n)) : null;
-            Instant from = launched.isAfter(start) ? launched : start;
-            Instant to = ended == null ? stop : ended;
-            double h = ChronoUnit.MICROS.between(from, to) / 1e6 / 3600;
-            int cpu = 1 + n % 4;
-            int mem = 2048 * cpu;
-            int gb = 20 + 10 * (n % 2);
-            ObjectNode row = rows.addObject();
-            row.put("hours", h);
-            row.put("flavor", "m" + cpu + ".test");
-            row.put("instance_id", String.format("%08d-0000-4000-8000-%012d", seed, n));
-            row.put("name", "server-" + n);
-            row.put("tenant_id", project);
-            row.put("memory_mb", mem);
-            row.put("local_gb", gb);
-            row.put("vcpus", cpu);
-            row.put("started_at", NOVA_TIME.format(launched));
-            if (ended == null) {
-                row.putNull("ended_at");
-            } else {
-                row.put("ended_at", NOVA_TIME.format(ended));
-            }
-            row.put("state", ended == null ? "active" : "terminated");
-            row.put("uptime", 86_400 + n);
-            hours += h;
-            vcpus += cpu * h;
-            memory += mem * h;
-            disk += gb * h;
-        }
-        tenant.put("total_local_gb_usage", disk);
-        tenant.put("total_vcpus_usage", vcpus);
-        tenant.put("total_memory_mb_usage", memory);
-        tenant.put("total_hours", hours);
-        tenant.put("start", NOVA_TIME.format(start));
-        tenant.put("stop", NOVA_TIME.format(stop));
-        return tenant;
     }
 
     private Path write(String name, String content) throws IOException {
