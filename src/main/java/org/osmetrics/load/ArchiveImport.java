@@ -13,7 +13,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,10 +37,12 @@ import org.osmetrics.transform.WindowGrid;
 /**
  * The import of archived usage documents (the old script's {@code output/*.json}) as history: under the
  * cloud's lock, files are read, parsed and split over the grid by worker threads, and loaded in file order
- * through the same loader as {@code run}, one transaction per range, so an import is idempotent with what
- * run or backfill loaded for the same range. A 0-byte file (a failed run of the old script) is counted,
- * never loaded as zero usage; a malformed or truncated file is reported with its reason and skipped, and
- * nothing of it is loaded. Each file is recorded in {@code metrics.imported_file}. Not thread-safe.
+ * through the same loader as {@code run}, up to 200 ranges per transaction ({@link UsageLoader#loadBatch},
+ * which leaves the same rows as loading them one by one), so an import is idempotent with what run or
+ * backfill loaded for the same range. A 0-byte file (a failed run of the old script) is counted, never
+ * loaded as zero usage; a malformed or truncated file is reported with its reason and skipped, and nothing
+ * of it is loaded; so is a file the database refuses (the rest of its batch is then loaded file by file).
+ * Each file is recorded in {@code metrics.imported_file}. Not thread-safe.
  */
 public final class ArchiveImport {
     private static final String INSERT_FILE = "INSERT INTO metrics.imported_file (run_id, file_name, outcome, cloud_id,"
@@ -46,6 +50,9 @@ public final class ArchiveImport {
             + " :end, :servers, :detail)";
     /** Files parsed ahead of the loader per worker: bounds memory whatever the number of files. */
     private static final int READ_AHEAD = 4;
+    /** At most this many ranges, and about this many facts, share one load transaction. */
+    private static final int BATCH_RANGES = 200;
+    private static final long BATCH_FACTS = 200_000;
     private static final int LEDGER_BATCH = 500;
 
     /** A file that was not loaded, and why. */
@@ -114,19 +121,7 @@ public final class ArchiveImport {
 
     private Summary importFiles(Cloud cloud, List<Path> files, long runId, RunLedger ledger, LoadOptions options,
             int threads, Listener listener, Instant started) {
-        UsageLoader loader = new UsageLoader(jdbi);
-        List<String> empty = new ArrayList<>();
-        List<Failure> failures = new ArrayList<>();
-        Set<String> servers = new HashSet<>();
-        List<FileRow> ledgerRows = new ArrayList<>();
-        int loadedFiles = 0;
-        int ranges = 0;
-        long rows = 0;
-        long restatements = 0;
-        int anomalies = 0;
-        boolean reconciled = true;
-        Instant first = null;
-        Instant last = null;
+        Batches batches = new Batches(cloud, runId, options, listener);
         ExecutorService workers = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "import-parse");
             thread.setDaemon(true);
@@ -135,35 +130,156 @@ public final class ArchiveImport {
         Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
         try {
             int next = 0;
-            int done = 0;
             while (next < files.size() || !inFlight.isEmpty()) {
-                cancellation.checkpoint("after " + done + " of " + files.size() + " files (re-importing is idempotent)");
-                while (next < files.size() && inFlight.size() < threads * READ_AHEAD) {
+                if (cancellation.isRequested()) {
+                    batches.flush();
+                }
+                cancellation.checkpoint("after " + batches.done + " of " + files.size()
+                        + " files (re-importing is idempotent)");
+                while (next < files.size() && inFlight.size() < Math.max(threads * READ_AHEAD, BATCH_RANGES)) {
                     Path file = files.get(next++);
                     inFlight.add(workers.submit(() -> parse(file, cloud.grid())));
                 }
-                Parsed parsed = await(inFlight.removeFirst());
+                batches.add(await(inFlight.removeFirst()));
+            }
+            batches.flush();
+        } finally {
+            inFlight.forEach(future -> future.cancel(true));
+            workers.shutdownNow();
+        }
+        recordFiles(cloud, runId, batches.ledgerRows);
+        if (batches.first != null) {
+            ledger.coverRange(runId, batches.first, batches.last);
+        }
+        return new Summary(runId, files.size(), batches.loadedFiles, batches.ranges, batches.servers.size(),
+                batches.rows, batches.restatements, batches.anomalies, batches.reconciled, batches.empty,
+                batches.failures, Duration.between(started, clock.instant()));
+    }
+
+    /**
+     * The parsed files in file order, their ranges gathered into batches that {@link UsageLoader#loadBatch}
+     * loads in one transaction each (so the rows are those of loading them one by one), and the tally of
+     * what became of each file, made once every range of it is loaded. A file's ranges always share one
+     * transaction: a file is loaded whole or not at all.
+     */
+    private final class Batches {
+        private final Cloud cloud;
+        private final long runId;
+        private final LoadOptions options;
+        private final Listener listener;
+        private final UsageLoader loader = new UsageLoader(jdbi);
+        /** Files not tallied yet, in order, and the ranges of those not loaded yet. */
+        private final List<Parsed> pending = new ArrayList<>();
+        private final List<Parsed> batchFiles = new ArrayList<>();
+        private final List<TransformedRange> batch = new ArrayList<>();
+        private long batchFacts;
+        /** What loading each range did, and why a file could not be loaded. */
+        private final Map<TransformedRange, LoadResult> results = new IdentityHashMap<>();
+        private final Map<Parsed, String> refused = new IdentityHashMap<>();
+
+        private final List<FileRow> ledgerRows = new ArrayList<>();
+        private final List<String> empty = new ArrayList<>();
+        private final List<Failure> failures = new ArrayList<>();
+        private final Set<String> servers = new HashSet<>();
+        private int done;
+        private int loadedFiles;
+        private int ranges;
+        private long rows;
+        private long restatements;
+        private int anomalies;
+        private boolean reconciled = true;
+        private Instant first;
+        private Instant last;
+
+        Batches(Cloud cloud, long runId, LoadOptions options, Listener listener) {
+            this.cloud = cloud;
+            this.runId = runId;
+            this.options = options;
+            this.listener = listener;
+        }
+
+        void add(Parsed parsed) {
+            List<TransformedRange> fileRanges = parsed.ranges();
+            if (fileRanges.isEmpty()) {
+                pending.add(parsed);
+            } else if (!independent(fileRanges, fileRanges)) {
+                // ranges of one file that must not share a batch (one server in two projects' answers of the
+                // same day): after the batch, loaded one after the other, one transaction each
+                flush();
+                pending.add(parsed);
+                fileRanges.forEach(range -> results.put(range, loader.load(cloud, range, options, runId)));
+            } else {
+                long facts = fileRanges.stream().mapToLong(range -> range.facts().size()).sum();
+                if (!batch.isEmpty() && (batch.size() + fileRanges.size() > BATCH_RANGES
+                        || batchFacts + facts > BATCH_FACTS || !independent(batch, fileRanges))) {
+                    flush();
+                }
+                pending.add(parsed);
+                batch.addAll(fileRanges);
+                batchFiles.add(parsed);
+                batchFacts += facts;
+            }
+            if (batch.isEmpty()) {
+                tally();
+            }
+        }
+
+        private static boolean independent(List<TransformedRange> a, List<TransformedRange> b) {
+            for (TransformedRange x : a) {
+                for (TransformedRange y : b) {
+                    if (x != y && !UsageLoader.canShareBatch(x, y)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Loads the batch; when the database refuses it, loads its files one by one and skips the refused ones. */
+        void flush() {
+            if (!batch.isEmpty()) {
+                try {
+                    store(batch, loader.loadBatch(cloud, batch, options, runId));
+                } catch (OsMetricsException batchFailed) {
+                    for (Parsed file : batchFiles) {
+                        try {
+                            store(file.ranges(), loader.loadBatch(cloud, file.ranges(), options, runId));
+                        } catch (OsMetricsException e) {
+                            if (!UsageLoader.refusedData(e)) {
+                                throw e;
+                            }
+                            refused.put(file, e.getMessage());
+                        }
+                    }
+                }
+                batch.clear();
+                batchFiles.clear();
+                batchFacts = 0;
+            }
+            tally();
+        }
+
+        private void store(List<TransformedRange> loaded, List<LoadResult> outcomes) {
+            for (int i = 0; i < loaded.size(); i++) {
+                results.put(loaded.get(i), outcomes.get(i));
+            }
+        }
+
+        /** Counts and records the pending files, all of whose ranges are loaded (or refused) by now. */
+        private void tally() {
+            for (Parsed parsed : pending) {
                 String name = parsed.file().toString();
+                String refusal = refused.get(parsed);
                 if (parsed.empty()) {
                     empty.add(name);
                     ledgerRows.add(new FileRow(name, "empty", null, null, null, null, "0-byte file: a failed run, no data"));
-                } else if (parsed.failure() != null) {
-                    failures.add(new Failure(name, parsed.failure()));
-                    ledgerRows.add(new FileRow(name, "malformed", null, null, null, null, parsed.failure()));
+                } else if (parsed.failure() != null || refusal != null) {
+                    String reason = refusal != null ? refusal : parsed.failure();
+                    failures.add(new Failure(name, reason));
+                    ledgerRows.add(new FileRow(name, "malformed", null, null, null, null, reason));
                 } else {
                     for (TransformedRange range : parsed.ranges()) {
-                        LoadResult result = loader.load(cloud, range, options, runId);
-                        UsageExtraction extraction = range.extraction();
-                        extraction.tenants().forEach(t -> t.servers().stream().map(ServerUsage::instanceId).forEach(servers::add));
-                        ranges++;
-                        rows += result.rows();
-                        restatements += result.restatements();
-                        anomalies += result.anomalies();
-                        reconciled &= result.reconciled();
-                        first = first == null || extraction.start().isBefore(first) ? extraction.start() : first;
-                        last = last == null || extraction.requestedEnd().isAfter(last) ? extraction.requestedEnd() : last;
-                        ledgerRows.add(new FileRow(name, "loaded", extraction.scope().key(), extraction.start(),
-                                extraction.requestedEnd(), extraction.serverCount(), null));
+                        tally(name, range, results.remove(range));
                     }
                     loadedFiles++;
                 }
@@ -173,16 +289,23 @@ public final class ArchiveImport {
                 done++;
                 listener.fileDone(parsed.file());
             }
-        } finally {
-            inFlight.forEach(future -> future.cancel(true));
-            workers.shutdownNow();
+            pending.clear();
+            refused.clear();
         }
-        recordFiles(cloud, runId, ledgerRows);
-        if (first != null) {
-            ledger.coverRange(runId, first, last);
+
+        private void tally(String name, TransformedRange range, LoadResult result) {
+            UsageExtraction extraction = range.extraction();
+            extraction.tenants().forEach(t -> t.servers().stream().map(ServerUsage::instanceId).forEach(servers::add));
+            ranges++;
+            rows += result.rows();
+            restatements += result.restatements();
+            anomalies += result.anomalies();
+            reconciled &= result.reconciled();
+            first = first == null || extraction.start().isBefore(first) ? extraction.start() : first;
+            last = last == null || extraction.requestedEnd().isAfter(last) ? extraction.requestedEnd() : last;
+            ledgerRows.add(new FileRow(name, "loaded", extraction.scope().key(), extraction.start(),
+                    extraction.requestedEnd(), extraction.serverCount(), null));
         }
-        return new Summary(runId, files.size(), loadedFiles, ranges, servers.size(), rows, restatements, anomalies,
-                reconciled, empty, failures, Duration.between(started, clock.instant()));
     }
 
     /** Reads, parses and transforms one file; a bad file becomes a failure, never an exception. */

@@ -2,9 +2,15 @@ package org.osmetrics.load;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -17,6 +23,7 @@ import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.Update;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.RawPage;
+import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ServerUsage;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.transform.Anomaly;
@@ -43,6 +50,16 @@ public final class UsageLoader {
     private static final String COPY_NEW_FACTS = "COPY metrics.usage_fact (cloud_id, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
             + " state, provisional, run_id) FROM STDIN";
+
+    /** The servers of every range of a batch, with the range's start and stop and its position. */
+    private static final String COPY_BATCH_SERVERS = "COPY stage_batch_server (instance_id, project_id, name, flavor_id,"
+            + " started_at, ended_at, state, uptime, first_seen, last_seen, doc) FROM STDIN";
+    private static final String COPY_BATCH_RANGES = "COPY stage_batch_range (doc, range_start, range_end, stop,"
+            + " all_projects, project_id, own_project) FROM STDIN";
+    /** The facts of the ranges of a batch that meet recorded data, after their position in the batch. */
+    private static final String COPY_BATCH_FACTS = "COPY stage_batch_fact (doc, instance_id, project_id, window_start,"
+            + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
+            + " state, provisional) FROM STDIN";
 
     private final Jdbi jdbi;
 
@@ -93,21 +110,11 @@ public final class UsageLoader {
         if (newRange) {
             rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId() + "\t", "\t" + runId);
         } else {
-            handle.execute(SQL.locate(UsageLoader.class, "createFactStaging"));
-            copyFacts(handle, COPY_FACTS, range.facts(), flavors, "", "");
-            handle.execute("ANALYZE stage_fact");
-            restatements = params.update(handle, "recordRestatements").execute();
-            params.update(handle, "deleteReplacedFacts").execute();
-            rows = params.update(handle, "upsertFacts").execute();
+            RecordedFacts recorded = loadRecordedFacts(handle, params, range.facts(), flavors);
+            restatements = recorded.restatements();
+            rows = recorded.rows();
         }
-        params.update(handle, "upsertExtractedRange")
-                .bind("scope", extraction.scope().key())
-                .bind("provisional", extraction.provisional())
-                .bind("microversion", extraction.microversion())
-                .bind("truncationSuspected", extraction.truncationSuspected())
-                .bind("serverCount", extraction.serverCount())
-                .bind("extractedAt", extraction.extractedAt() == null ? extraction.stop() : extraction.extractedAt())
-                .execute();
+        bindExtractedRange(params.update(handle, "upsertExtractedRange"), extraction).execute();
         insertNovaTotals(handle, params, range.reconciliations());
         insertAnomalies(handle, params, range.anomalies());
         insertRawPages(handle, params, extraction.scope().key(), extraction.rawPages());
@@ -117,9 +124,51 @@ public final class UsageLoader {
                 .bind("rows", rows)
                 .bind("run", runId)
                 .execute();
+        return result(range, rows, restatements);
+    }
+
+    private static LoadResult result(TransformedRange range, long rows, long restatements) {
+        UsageExtraction extraction = range.extraction();
         return new LoadResult(extraction.start(), extraction.requestedEnd(), extraction.provisional(),
                 range.windowStarts().size(), range.servers().size(), rows, restatements, range.anomalies().size(),
                 range.reconciled());
+    }
+
+    /** What the staged path did with the facts of a range that meets recorded data. */
+    private record RecordedFacts(long rows, long restatements) {
+    }
+
+    /**
+     * The facts of a range that meets recorded data: staged, compared with the recorded closed windows
+     * (restatements), the replaced ones deleted, the rest upserted. Leaves {@code stage_fact} behind.
+     */
+    private static RecordedFacts loadRecordedFacts(Handle handle, Params params, List<WindowFact> facts,
+            Map<FlavorKey, Integer> flavors) throws SQLException {
+        handle.execute(SQL.locate(UsageLoader.class, "createFactStaging"));
+        copyFacts(handle, COPY_FACTS, facts, flavors, "", "");
+        handle.execute("ANALYZE stage_fact");
+        long restatements = params.update(handle, "recordRestatements").execute();
+        params.update(handle, "deleteReplacedFacts").execute();
+        long rows = params.update(handle, "upsertFacts").execute();
+        return new RecordedFacts(rows, restatements);
+    }
+
+    private static <T extends SqlStatement<T>> T bindExtractedRange(T sql, UsageExtraction extraction) {
+        return sql.bind("scope", extraction.scope().key())
+                .bind("provisional", extraction.provisional())
+                .bind("microversion", extraction.microversion())
+                .bind("truncationSuspected", extraction.truncationSuspected())
+                .bind("serverCount", extraction.serverCount())
+                .bind("extractedAt", extraction.extractedAt() == null ? extraction.stop() : extraction.extractedAt());
+    }
+
+    /** Runs a batch statement that returns a count per range (doc, count) and adds them to {@code counts}. */
+    private static void perRange(Handle handle, String statement, int cloudId, long runId, LoadOptions options,
+            long[] counts) {
+        handle.createQuery(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).bind("run", runId)
+                .bind("restate", options.restate())
+                .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getLong(2)))
+                .forEach(count -> counts[count.getKey()] += count.getValue());
     }
 
     /** The database's own words (the statement text and values stay in the cause, for --debug). */
@@ -131,6 +180,195 @@ public final class UsageLoader {
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /**
+     * True when {@code a} and {@code b} may be loaded in one {@link #loadBatch} in either order: their ranges do
+     * not overlap, or they overlap but each holds only the servers of its own project, the projects differ
+     * and no server is listed in both. Then neither range reads or writes a row the other one writes (facts,
+     * extracted ranges, Nova totals, raw pages), and the servers they share are merged as loading them one
+     * after the other would.
+     */
+    public static boolean canShareBatch(TransformedRange a, TransformedRange b) {
+        UsageExtraction x = a.extraction();
+        UsageExtraction y = b.extraction();
+        if (!x.start().isBefore(y.requestedEnd()) || !y.start().isBefore(x.requestedEnd())) {
+            return true;
+        }
+        if (x.scope().equals(y.scope()) || !ownProjectOnly(a) || !ownProjectOnly(b)) {
+            return false;
+        }
+        Set<String> servers = new HashSet<>();
+        a.servers().forEach(server -> servers.add(UUID.fromString(server.instanceId()).toString()));
+        return b.servers().stream().noneMatch(server -> servers.contains(UUID.fromString(server.instanceId()).toString()));
+    }
+
+    /** A range of one project whose servers, facts and totals all belong to that project. */
+    private static boolean ownProjectOnly(TransformedRange range) {
+        Scope scope = range.extraction().scope();
+        if (scope.isAllProjects()) {
+            return false;
+        }
+        String project = scope.projectId();
+        return range.servers().stream().allMatch(server -> project.equals(server.tenantId()))
+                && range.facts().stream().allMatch(fact -> project.equals(fact.projectId()))
+                && range.reconciliations().stream().allMatch(r -> project.equals(r.projectId()));
+    }
+
+    /**
+     * Loads several ranges in ONE transaction with set-based statements over all of them (one COPY of their
+     * servers, one of the facts of the ranges nothing is recorded in yet), leaving exactly the rows that
+     * loading them one after the other with {@link #load(Cloud, TransformedRange, LoadOptions, long)} leaves
+     * (flavor ids aside, which are only numbered without gaps). Every pair must pass {@link #canShareBatch};
+     * ranges that meet recorded data go through the staged path of a single load, in order. All or nothing:
+     * when the database refuses anything, nothing of the batch is stored.
+     *
+     * @return what loading each range did, in order
+     */
+    public List<LoadResult> loadBatch(Cloud cloud, List<TransformedRange> ranges, LoadOptions options, long runId) {
+        if (ranges.isEmpty()) {
+            return List.of();
+        }
+        Set<YearMonth> months = new TreeSet<>();
+        for (TransformedRange range : ranges) {
+            UsageExtraction extraction = range.extraction();
+            YearMonth last = YearMonth.from(extraction.requestedEnd().minusNanos(1).atOffset(ZoneOffset.UTC));
+            for (YearMonth month = YearMonth.from(extraction.start().atOffset(ZoneOffset.UTC)); !month.isAfter(last);
+                    month = month.plusMonths(1)) {
+                months.add(month);
+            }
+        }
+        for (YearMonth month : months) {
+            Instant first = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Partitions.ensureMonths(jdbi, first, first.plusSeconds(1));
+        }
+        try {
+            return jdbi.inTransaction(handle -> loadBatchInTransaction(handle, cloud, ranges, options, runId));
+        } catch (SQLException | JdbiException e) {
+            UsageExtraction first = ranges.get(0).extraction();
+            UsageExtraction last = ranges.get(ranges.size() - 1).extraction();
+            throw OsMetricsException.database("loading " + ranges.size() + " ranges from " + first.start() + ".."
+                    + first.requestedEnd() + " (" + first.scope() + ") to " + last.start() + ".." + last.requestedEnd()
+                    + " (" + last.scope() + ") failed and was rolled back: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * True when {@code e} (from {@link #load} or {@link #loadBatch}) is the database refusing the data itself
+     * (SQLSTATE class 22 data exception or 23 integrity violation, e.g. a NUL character in a text), not the
+     * database failing: loading other data may still work.
+     */
+    static boolean refusedData(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<LoadResult> loadBatchInTransaction(Handle handle, Cloud cloud, List<TransformedRange> ranges,
+            LoadOptions options, long runId) throws SQLException {
+        handle.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        // the statements below are short; compiling their plans (JIT) took longer than running them
+        handle.execute("SET LOCAL jit = off");
+        int cloudId = cloud.cloudId();
+        Map<FlavorKey, Integer> flavors = upsertFlavors(handle, cloudId,
+                ranges.stream().flatMap(range -> range.servers().stream()).toList());
+        handle.execute(SQL.locate(UsageLoader.class, "createBatchStaging"));
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_SERVERS)) {
+            for (int doc = 0; doc < ranges.size(); doc++) {
+                UsageExtraction extraction = ranges.get(doc).extraction();
+                writeServers(copy, ranges.get(doc).servers(), flavors,
+                        "\t" + extraction.start() + "\t" + extraction.stop() + "\t" + doc);
+            }
+            copy.finish();
+        }
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_RANGES)) {
+            for (int doc = 0; doc < ranges.size(); doc++) {
+                UsageExtraction extraction = ranges.get(doc).extraction();
+                copy.number(doc).time(extraction.start()).time(extraction.requestedEnd()).time(extraction.stop())
+                        .bool(extraction.scope().isAllProjects()).text(extraction.scope().projectId())
+                        .bool(ownProjectOnly(ranges.get(doc))).endRow();
+            }
+            copy.finish();
+        }
+        handle.execute("ANALYZE stage_batch_server");
+        Set<Integer> fresh = new HashSet<>();
+        handle.createQuery(SQL.locate(UsageLoader.class, "markFreshBatchRanges")).bind("cloud", cloudId)
+                .map((rs, ctx) -> rs.getBoolean("fresh") ? rs.getInt("doc") : -1)
+                .forEach(fresh::add);
+        for (String statement : List.of("upsertBatchProjects", "upsertBatchServers", "insertBatchFlavorHistory")) {
+            handle.createUpdate(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).bind("run", runId)
+                    .execute();
+        }
+        long[] rows = new long[ranges.size()];
+        long[] restatements = new long[ranges.size()];
+        List<WindowFact> freshFacts = new ArrayList<>();
+        List<Integer> staged = new ArrayList<>();
+        for (int doc = 0; doc < ranges.size(); doc++) {
+            TransformedRange range = ranges.get(doc);
+            if (fresh.contains(doc)) {
+                freshFacts.addAll(range.facts());
+                rows[doc] = range.facts().size();
+            } else {
+                staged.add(doc);
+                copyFacts(handle, COPY_BATCH_FACTS, range.facts(), flavors, doc + "\t", "");
+            }
+        }
+        if (!staged.isEmpty()) {
+            handle.execute("ANALYZE stage_batch_fact, stage_batch_range");
+            boolean collisions = handle.createQuery(SQL.locate(UsageLoader.class, "batchFactCollisions"))
+                    .bind("cloud", cloudId).mapTo(Boolean.class).one();
+            if (collisions) {
+                // one after the other, in order, as single loads would
+                for (int doc : staged) {
+                    TransformedRange range = ranges.get(doc);
+                    RecordedFacts recorded = loadRecordedFacts(handle,
+                            new Params(cloudId, runId, range.extraction(), options.restate()), range.facts(), flavors);
+                    handle.execute("DROP TABLE stage_fact");
+                    rows[doc] = recorded.rows();
+                    restatements[doc] = recorded.restatements();
+                }
+            } else {
+                perRange(handle, "recordBatchRestatements", cloudId, runId, options, restatements);
+                handle.createUpdate(SQL.locate(UsageLoader.class, "deleteBatchReplacedFacts")).bind("cloud", cloudId)
+                        .bind("restate", options.restate()).execute();
+                perRange(handle, "upsertBatchFacts", cloudId, runId, options, rows);
+            }
+        }
+        copyFacts(handle, COPY_NEW_FACTS, freshFacts, flavors, cloudId + "\t", "\t" + runId);
+        PreparedBatch extractedRanges = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertExtractedRange"));
+        PreparedBatch novaTotals = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertNovaTotals"));
+        PreparedBatch anomalies = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertAnomaly"));
+        PreparedBatch rawPages = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertRawPage"));
+        List<LoadResult> results = new ArrayList<>(ranges.size());
+        int windows = 0;
+        int servers = 0;
+        long allRows = 0;
+        for (int doc = 0; doc < ranges.size(); doc++) {
+            TransformedRange range = ranges.get(doc);
+            UsageExtraction extraction = range.extraction();
+            Params params = new Params(cloudId, runId, extraction, options.restate());
+            bindExtractedRange(params.bindAll(extractedRanges), extraction).add();
+            range.reconciliations().forEach(r -> bindNovaTotals(params.bindAll(novaTotals), params, r).add());
+            range.anomalies().forEach(anomaly -> bindAnomaly(params.bindAll(anomalies), anomaly).add());
+            extraction.rawPages().forEach(page -> bindRawPage(params.bindAll(rawPages), extraction.scope().key(), page).add());
+            windows += range.windowStarts().size();
+            servers = Math.max(servers, range.servers().size());
+            allRows += rows[doc];
+            results.add(result(range, rows[doc], restatements[doc]));
+        }
+        for (PreparedBatch batch : List.of(extractedRanges, novaTotals, anomalies, rawPages)) {
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        }
+        handle.createUpdate(SQL.locate(UsageLoader.class, "countRun"))
+                .bind("windows", windows).bind("servers", servers).bind("rows", allRows).bind("run", runId)
+                .execute();
+        return results;
     }
 
     /** Stores the project names Keystone gave (the credentials may not allow listing them: then none). */
@@ -178,13 +416,19 @@ public final class UsageLoader {
     private static void copyServers(Handle handle, List<ServerUsage> servers, Map<FlavorKey, Integer> flavors)
             throws SQLException {
         try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_SERVERS)) {
-            for (ServerUsage server : servers) {
-                copy.text(UUID.fromString(server.instanceId()).toString()).text(server.tenantId()).text(server.name())
-                        .number(flavors.get(FlavorKey.of(server))).time(server.startedAt()).time(server.endedAt())
-                        .text(server.state()).number(server.uptime())
-                        .endRow();
-            }
+            writeServers(copy, servers, flavors, "");
             copy.finish();
+        }
+    }
+
+    /** One COPY row per server, each ending with {@code suffix} (further columns already in COPY text form). */
+    private static void writeServers(CopyWriter copy, List<ServerUsage> servers, Map<FlavorKey, Integer> flavors,
+            String suffix) throws SQLException {
+        for (ServerUsage server : servers) {
+            copy.text(UUID.fromString(server.instanceId()).toString()).text(server.tenantId()).text(server.name())
+                    .number(flavors.get(FlavorKey.of(server))).time(server.startedAt()).time(server.endedAt())
+                    .text(server.state()).number(server.uptime()).raw(suffix)
+                    .endRow();
         }
     }
 
@@ -209,45 +453,51 @@ public final class UsageLoader {
 
     private static void insertNovaTotals(Handle handle, Params params, List<Reconciliation> reconciliations) {
         for (Reconciliation r : reconciliations) {
-            params.update(handle, "upsertNovaTotals")
-                    .bind("project", r.projectId())
-                    .bind("serverCount", r.nova().serverCount())
-                    .bind("totalHours", r.nova().totalHours())
-                    .bind("totalVcpus", r.nova().totalVcpusUsage())
-                    .bind("totalMemory", r.nova().totalMemoryMbUsage())
-                    .bind("totalDisk", r.nova().totalLocalGbUsage())
-                    .bind("ourHours", r.ours().totalHours())
-                    .bind("ourVcpus", r.ours().totalVcpusUsage())
-                    .bind("ourMemory", r.ours().totalMemoryMbUsage())
-                    .bind("ourDisk", r.ours().totalLocalGbUsage())
-                    .bind("matches", r.matches())
-                    .bind("provisional", params.extraction.provisional())
-                    .execute();
+            bindNovaTotals(params.update(handle, "upsertNovaTotals"), params, r).execute();
         }
+    }
+
+    private static <T extends SqlStatement<T>> T bindNovaTotals(T sql, Params params, Reconciliation r) {
+        return sql.bind("project", r.projectId())
+                .bind("serverCount", r.nova().serverCount())
+                .bind("totalHours", r.nova().totalHours())
+                .bind("totalVcpus", r.nova().totalVcpusUsage())
+                .bind("totalMemory", r.nova().totalMemoryMbUsage())
+                .bind("totalDisk", r.nova().totalLocalGbUsage())
+                .bind("ourHours", r.ours().totalHours())
+                .bind("ourVcpus", r.ours().totalVcpusUsage())
+                .bind("ourMemory", r.ours().totalMemoryMbUsage())
+                .bind("ourDisk", r.ours().totalLocalGbUsage())
+                .bind("matches", r.matches())
+                .bind("provisional", params.extraction.provisional());
     }
 
     private static void insertAnomalies(Handle handle, Params params, List<Anomaly> anomalies) {
         for (Anomaly anomaly : anomalies) {
-            params.update(handle, "insertAnomaly")
-                    .bind("project", anomaly.projectId())
-                    .bind("instance", anomaly.instanceId())
-                    .bind("kind", anomaly.kind().code())
-                    .bind("detail", anomaly.detail())
-                    .execute();
+            bindAnomaly(params.update(handle, "insertAnomaly"), anomaly).execute();
         }
+    }
+
+    private static <T extends SqlStatement<T>> T bindAnomaly(T sql, Anomaly anomaly) {
+        return sql.bind("project", anomaly.projectId())
+                .bind("instance", anomaly.instanceId())
+                .bind("kind", anomaly.kind().code())
+                .bind("detail", anomaly.detail());
     }
 
     private static void insertRawPages(Handle handle, Params params, String scope, List<RawPage> pages) {
         for (RawPage page : pages) {
-            params.update(handle, "insertRawPage")
-                    .bind("scope", scope)
-                    .bind("page", page.index())
-                    .bind("url", page.url())
-                    .bind("status", page.status())
-                    .bind("microversion", page.microversion())
-                    .bind("body", page.body())
-                    .execute();
+            bindRawPage(params.update(handle, "insertRawPage"), scope, page).execute();
         }
+    }
+
+    private static <T extends SqlStatement<T>> T bindRawPage(T sql, String scope, RawPage page) {
+        return sql.bind("scope", scope)
+                .bind("page", page.index())
+                .bind("url", page.url())
+                .bind("status", page.status())
+                .bind("microversion", page.microversion())
+                .bind("body", page.body());
     }
 
     /** The parameters every statement of one load shares; each statement binds the ones it names. */
