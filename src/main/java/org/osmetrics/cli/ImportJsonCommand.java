@@ -59,7 +59,8 @@ final class ImportJsonCommand implements Runnable {
     boolean restate;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
-            description = "Files read and parsed at once (default: ${DEFAULT-VALUE}); loading is one range at a time.")
+            description = "Files read and parsed at once (default: ${DEFAULT-VALUE}); they load in order, up to 200"
+                    + " ranges per transaction.")
     int parallel;
 
     @Option(names = "--quiet", description = "No progress output.")

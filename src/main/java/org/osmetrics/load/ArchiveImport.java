@@ -51,7 +51,7 @@ public final class ArchiveImport {
     /** Files parsed ahead of the loader per worker: bounds memory whatever the number of files. */
     private static final int READ_AHEAD = 4;
     /** At most this many ranges, and about this many facts, share one load transaction. */
-    private static final int BATCH_RANGES = 200;
+    static final int BATCH_RANGES = 200;
     private static final long BATCH_FACTS = 200_000;
     private static final int LEDGER_BATCH = 500;
 
@@ -74,13 +74,20 @@ public final class ArchiveImport {
     private final Database database;
     private final Clock clock;
     private final Cancellation cancellation;
+    private final int batchRanges;
 
     /** An import that stops between two files when {@code cancellation} is requested (SIGTERM, Ctrl-C). */
     public ArchiveImport(Database database, Clock clock, Cancellation cancellation) {
+        this(database, clock, cancellation, BATCH_RANGES);
+    }
+
+    /** With {@code batchRanges} 1, every range is its own load, one transaction each (as before batching). */
+    ArchiveImport(Database database, Clock clock, Cancellation cancellation, int batchRanges) {
         this.database = database;
         this.jdbi = database.jdbi();
         this.clock = clock;
         this.cancellation = cancellation;
+        this.batchRanges = batchRanges;
     }
 
     /**
@@ -136,7 +143,7 @@ public final class ArchiveImport {
                 }
                 cancellation.checkpoint("after " + batches.done + " of " + files.size()
                         + " files (re-importing is idempotent)");
-                while (next < files.size() && inFlight.size() < Math.max(threads * READ_AHEAD, BATCH_RANGES)) {
+                while (next < files.size() && inFlight.size() < Math.max(threads * READ_AHEAD, batchRanges)) {
                     Path file = files.get(next++);
                     inFlight.add(workers.submit(() -> parse(file, cloud.grid())));
                 }
@@ -202,15 +209,15 @@ public final class ArchiveImport {
             List<TransformedRange> fileRanges = parsed.ranges();
             if (fileRanges.isEmpty()) {
                 pending.add(parsed);
-            } else if (!independent(fileRanges, fileRanges)) {
+            } else if (batchRanges == 1 || !independent(fileRanges, fileRanges)) {
                 // ranges of one file that must not share a batch (one server in two projects' answers of the
-                // same day): after the batch, loaded one after the other, one transaction each
+                // same day), or no batches: after the batch, loaded one after the other, one transaction each
                 flush();
                 pending.add(parsed);
                 fileRanges.forEach(range -> results.put(range, loader.load(cloud, range, options, runId)));
             } else {
                 long facts = fileRanges.stream().mapToLong(range -> range.facts().size()).sum();
-                if (!batch.isEmpty() && (batch.size() + fileRanges.size() > BATCH_RANGES
+                if (!batch.isEmpty() && (batch.size() + fileRanges.size() > batchRanges
                         || batchFacts + facts > BATCH_FACTS || !independent(batch, fileRanges))) {
                     flush();
                 }
