@@ -48,31 +48,9 @@ final class CopyWriter implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Appends text already in COPY form (fields with their tabs, escaped), e.g. columns that are the same for
-     * every row; the next field still gets its separator.
-     */
-    CopyWriter raw(String copyText) {
-        buffer.append(copyText);
-        return this;
-    }
-
     CopyWriter number(long value) {
         separate();
         buffer.append(value);
-        return this;
-    }
-
-    /** Doubles as Java's shortest round-trip text: PostgreSQL reads back the same bits. */
-    CopyWriter number(double value) {
-        separate();
-        buffer.append(Double.toString(value));
-        return this;
-    }
-
-    CopyWriter bool(boolean value) {
-        separate();
-        buffer.append(value ? 't' : 'f');
         return this;
     }
 

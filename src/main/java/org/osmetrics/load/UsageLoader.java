@@ -1,5 +1,6 @@
 package org.osmetrics.load;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,11 +39,11 @@ public final class UsageLoader {
             + " ended_at, state, uptime) FROM STDIN";
     private static final String COPY_FACTS = "COPY stage_fact (instance_id, project_id, window_start, window_end,"
             + " flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state,"
-            + " provisional) FROM STDIN";
+            + " provisional) FROM STDIN WITH (FORMAT binary)";
     /** A range nothing is recorded in yet: its facts go straight into the fact table (isNewRange.sql). */
     private static final String COPY_NEW_FACTS = "COPY metrics.usage_fact (cloud_id, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
-            + " state, provisional, run_id) FROM STDIN";
+            + " state, provisional, run_id) FROM STDIN WITH (FORMAT binary)";
 
     private final Jdbi jdbi;
 
@@ -91,10 +92,10 @@ public final class UsageLoader {
         long rows;
         boolean newRange = params.query(handle, "isNewRange").mapTo(Boolean.class).one();
         if (newRange) {
-            rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId() + "\t", "\t" + runId);
+            rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId(), runId);
         } else {
             handle.execute(SQL.locate(UsageLoader.class, "createFactStaging"));
-            copyFacts(handle, COPY_FACTS, range.facts(), flavors, "", "");
+            copyFacts(handle, COPY_FACTS, range.facts(), flavors, null, null);
             handle.execute("ANALYZE stage_fact");
             restatements = params.update(handle, "recordRestatements").execute();
             params.update(handle, "deleteReplacedFacts").execute();
@@ -189,22 +190,45 @@ public final class UsageLoader {
     }
 
     /**
-     * COPYs the facts, each row between {@code prefix} and {@code suffix} (already in COPY text form: the
-     * cloud and run columns of a direct copy into the fact table, or nothing for the staging table).
+     * COPYs the facts in binary form: into the fact table with the cloud and run columns ({@code cloudId} and
+     * {@code runId} not null), or into the staging table without them (both null).
      */
     private static long copyFacts(Handle handle, String copySql, List<WindowFact> facts, Map<FlavorKey, Integer> flavors,
-            String prefix, String suffix) throws SQLException {
-        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), copySql)) {
+            Integer cloudId, Long runId) throws SQLException {
+        // Few distinct texts and flavors, each server's facts together: each is encoded or looked up once.
+        Map<String, byte[]> texts = new HashMap<>();
+        WindowFact previous = null;
+        int flavorId = 0;
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), copySql, cloudId == null ? 14 : 16)) {
             for (WindowFact fact : facts) {
-                copy.raw(prefix).text(fact.instanceId().toString()).text(fact.projectId()).time(fact.windowStart())
-                        .time(fact.windowEnd()).number(flavors.get(FlavorKey.of(fact))).number(fact.vcpus())
-                        .number(fact.memoryMb()).number(fact.localGb()).number(fact.hours()).number(fact.vcpuHours())
-                        .number(fact.memoryMbHours()).number(fact.localGbHours()).text(fact.state())
-                        .bool(fact.provisional()).raw(suffix)
-                        .endRow();
+                if (previous == null || !sameFlavor(fact, previous)) {
+                    flavorId = flavors.get(FlavorKey.of(fact));
+                }
+                previous = fact;
+                if (cloudId != null) {
+                    copy.integer(cloudId);
+                }
+                copy.uuid(fact.instanceId()).bytes(texts.computeIfAbsent(fact.projectId(), UsageLoader::utf8))
+                        .timestamp(fact.windowStart()).timestamp(fact.windowEnd()).integer(flavorId).integer(fact.vcpus())
+                        .integer(fact.memoryMb()).integer(fact.localGb()).float8(fact.hours()).float8(fact.vcpuHours())
+                        .float8(fact.memoryMbHours()).float8(fact.localGbHours())
+                        .bytes(texts.computeIfAbsent(fact.state(), UsageLoader::utf8)).bool(fact.provisional());
+                if (runId != null) {
+                    copy.bigint(runId);
+                }
+                copy.endRow();
             }
             return copy.finish();
         }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean sameFlavor(WindowFact fact, WindowFact other) {
+        return fact.flavor().equals(other.flavor()) && fact.vcpus() == other.vcpus() && fact.memoryMb() == other.memoryMb()
+                && fact.localGb() == other.localGb();
     }
 
     private static void insertNovaTotals(Handle handle, Params params, List<Reconciliation> reconciliations) {
