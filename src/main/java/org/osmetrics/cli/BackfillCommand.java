@@ -23,12 +23,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code os-metrics backfill}: a historical range, resumable, extracted in parallel, loaded chunk by chunk. */
 @Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load a historical range once: plan the call-span chunks of [--from, --to), skip those a",
-            "complete extraction of the scope already covers (unless --force), extract up to --parallel chunks at",
-            "once and load each in its own transaction. Resumable: after a crash or kill, run the same command",
-            "again; the result is the same as one uninterrupted run. Holds the cloud's lock throughout (a 'run'",
-            "meanwhile exits 6). Warns when a range has far fewer servers than its neighbours (Nova archived or",
-            "purged deleted instances): see README, 'Why regular runs matter'."})
+        description = {"Load a historical range once, resumably, extracting chunks in parallel.",
+            "Plans the call-span chunks of [--from, --to), skips those a complete extraction of the scope already "
+                + "covers (unless --force), extracts up to --parallel chunks at once and loads each in its own "
+                + "transaction. After a crash or kill, run the same command again: the result is the same as one "
+                + "uninterrupted run. Holds the cloud's lock throughout (a 'run' meanwhile exits 6). Warns when a "
+                + "range has far fewer servers than its neighbours (Nova archived or purged deleted instances): see "
+                + "README, 'Why regular runs matter'."})
 final class BackfillCommand implements Runnable {
 
     @Option(names = "--from", required = true, paramLabel = "DATE", converter = TimeArguments.InstantConverter.class,

@@ -30,11 +30,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code os-metrics import-json FILE...}: the old script's archived JSON documents loaded as history. */
 @Command(name = "import-json", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load usage documents that the old script archived (output/*.json: one tenant_usage object",
-            "per file) or saved Nova answers ({\"tenant_usage\": {...}}, {\"tenant_usages\": [...]}) as history.",
-            "Project and range come from each document, never from the file name. Idempotent with run and",
-            "backfill for the same range. A 0-byte file (a failed run of the old script) is counted, never",
-            "loaded as zero usage; a malformed or truncated file is reported and skipped, the rest still load."},
+        description = {"Load the old script's archived JSON documents (output/*.json) as history.",
+            "Reads one tenant_usage object per file, or saved Nova answers ({\"tenant_usage\": {...}}, "
+                + "{\"tenant_usages\": [...]}). Project and range come from each document, never from the file "
+                + "name. Idempotent with run and backfill for the same range. A 0-byte file (a failed run of the old "
+                + "script) is counted, never loaded as zero usage; a malformed or truncated file is reported and "
+                + "skipped, the rest still load."},
         footer = {"", "Exit codes: 0 all files loaded (empty files included); 2 some files were malformed or",
             "truncated (the others are loaded) or a FILE does not exist; 5 database; 6 the cloud is locked."})
 final class ImportJsonCommand implements Runnable {

@@ -119,10 +119,19 @@ public final class OpenStackOptions {
             description = "Time one request may take to answer (default: ${DEFAULT-VALUE}).")
     Duration readTimeout;
 
-    /** Loads and validates the settings from these flags, the run's environment and clouds.yaml (exit 3 if bad). */
+    /**
+     * Loads and validates the settings from these flags, the run's environment and clouds.yaml (exit 3 if bad);
+     * warns on the command's stderr when TLS verification is off.
+     */
     public OpenStackSettings settings() {
         ClientTuning tuning = new ClientTuning(pageSize, callSpan, retryFor, connectTimeout, readTimeout);
-        return OpenStackSettingsLoader.load(flags(), Main.environmentOf(mixee), tuning);
+        OpenStackSettings settings = OpenStackSettingsLoader.load(flags(), Main.environmentOf(mixee), tuning);
+        if (settings.insecure()) {
+            mixee.commandLine().getErr().println("os-metrics: WARNING: TLS certificate verification is off (--insecure or "
+                    + "clouds.yaml verify: false): anyone on the network path to " + settings.authUrl().getHost()
+                    + " can read the credentials; set OS_CACERT to the cloud's CA instead");
+        }
+        return settings;
     }
 
     Map<OpenStackSetting, String> flags() {

@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code os-metrics status}: the ledger's last runs, coverage, reconciliation problems; monitoring output. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show the last runs (when, what, how long, rows, result), the coverage of each cloud and",
-            "scope (first and last loaded window, gaps, provisional windows) and reconciliation problems.",
-            "For monitoring: --fail-if-stale exits non-zero when the cron job stopped succeeding, and",
-            "--metrics-file writes the figures for node_exporter's textfile collector."},
+        description = {"Show the last runs, coverage and reconciliation problems; monitoring output.",
+            "Lists the last runs (when, what, how long, rows, result), the coverage of each cloud and scope (first "
+                + "and last loaded window, gaps, provisional windows) and reconciliation problems. For monitoring: "
+                + "--fail-if-stale exits non-zero when the cron job stopped succeeding, and --metrics-file writes the "
+                + "figures for node_exporter's textfile collector."},
         footer = {"", "Exit codes: 0 ok; with --fail-if-stale, 4 when stale (7 when the runs since the last success",
             "loaded data that did not reconcile); 5 database error."})
 final class StatusCommand implements Runnable {

@@ -3,6 +3,7 @@ package org.osmetrics.extract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -32,10 +33,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.config.OpenStackSettings;
@@ -163,8 +165,7 @@ final class HttpTransport {
             return new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
                     + " s", null, e);
         } catch (SSLException e) {
-            throw new OsMetricsException(ExitCode.CONFIG, "TLS failed for " + method + " " + uri + ": " + e.getMessage()
-                    + " (trust the cloud's CA with OS_CACERT/--os-cacert)", e);
+            throw tlsFailure(uri, e);
         } catch (ConnectException e) {
             return new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
         } catch (IOException e) {
@@ -180,6 +181,32 @@ final class HttpTransport {
         } catch (Throwable e) {
             throw new IllegalStateException("unexpected failure of " + method + " " + uri, e);
         }
+    }
+
+    /** The TLS exception in a failure's cause chain (a certificate the JVM does not trust, say), or null. */
+    static SSLException sslCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A TLS handshake that failed: a configuration problem (exit 3), never retried. Names the endpoint, the
+     * JVM's reason (its innermost message, e.g. "unable to find valid certification path to requested
+     * target") and both fixes.
+     */
+    static OsMetricsException tlsFailure(URI uri, SSLException cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new OsMetricsException(ExitCode.CONFIG, "cannot verify the TLS certificate of " + uri.getScheme() + "://"
+                + uri.getRawAuthority() + " (" + uri + "): " + reason + "; set OS_CACERT or --os-cacert to a PEM file of "
+                + "the CA that signed it, or pass --insecure to skip verification (unsafe)", cause);
     }
 
     private static String describe(IOException e) {
@@ -207,10 +234,6 @@ final class HttpTransport {
     private static SSLContext sslContext(OpenStackSettings settings) {
         try {
             if (settings.insecure()) {
-                LOG.warn("TLS certificate verification is OFF (--insecure): anyone on the network path can read the "
-                        + "credentials; use OS_CACERT instead");
-                // java.net.http verifies host names unless this property is set before the client is built.
-                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {new TrustEverything()}, null);
                 return context;
@@ -239,8 +262,11 @@ final class HttpTransport {
         }
     }
 
-    /** Accepts every certificate: only with the explicit --insecure. */
-    private static final class TrustEverything implements X509TrustManager {
+    /**
+     * Accepts every certificate and host name: only with the explicit --insecure. An extended trust manager,
+     * because the JVM wraps a plain one with its own host name check.
+     */
+    private static final class TrustEverything extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
             // --insecure: no verification, by request
@@ -248,6 +274,26 @@ final class HttpTransport {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            // --insecure: no verification, by request
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             // --insecure: no verification, by request
         }
 

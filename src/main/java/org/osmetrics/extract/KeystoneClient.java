@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.api.exceptions.OS4JException;
 import org.openstack4j.api.exceptions.ResponseException;
@@ -82,17 +83,26 @@ final class KeystoneClient {
                         .authenticate();
             } catch (ResponseException e) {
                 if (e.getStatus() == 0) { // openstack4j's way of saying the connection failed
-                    throw new RetryPolicy.TransientFailure("cannot connect (" + rootMessage(e) + ")", null, e);
+                    throw connectionFailure(e);
                 }
                 if (e.getStatus() == 429 || e.getStatus() == 502 || e.getStatus() == 503 || e.getStatus() == 504) {
                     throw new RetryPolicy.TransientFailure("HTTP " + e.getStatus(), null, null);
                 }
                 throw rejected(e.getStatus(), null);
             } catch (OS4JException | javax.ws.rs.ProcessingException e) {
-                throw new RetryPolicy.TransientFailure("cannot connect (" + rootMessage(e) + ")", null, e);
+                throw connectionFailure(e);
             }
         });
         return fromOpenstack4j(client.getToken());
+    }
+
+    /** A failed connection of openstack4j: an untrusted certificate is a configuration error, the rest is retried. */
+    private RetryPolicy.TransientFailure connectionFailure(RuntimeException e) {
+        SSLException tls = HttpTransport.sslCause(e);
+        if (tls != null) {
+            throw HttpTransport.tlsFailure(URI.create(settings.authUrl() + "/auth/tokens"), tls);
+        }
+        return new RetryPolicy.TransientFailure("cannot connect (" + rootMessage(e) + ")", null, e);
     }
 
     /** openstack4j wants the user either by id (no domain) or by name with its domain. */

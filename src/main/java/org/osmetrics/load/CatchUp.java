@@ -3,18 +3,14 @@ package org.osmetrics.load;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.Scope;
-import org.osmetrics.extract.ServerUsage;
-import org.osmetrics.extract.TenantUsage;
+import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
@@ -113,53 +109,26 @@ public final class CatchUp {
             from = grid.floor(now.minus(request.initialLookback()));
         }
         Instant to = grid.ceil(now);
-        List<Instant[]> chunks = chunks(from, to, now, request.callSpan());
+        List<TimeRange> chunks = TimeRange.splitBefore(from, to, request.callSpan(), now);
         if (!chunks.isEmpty()) {
             ledger.coverRange(runId, from, to);
         }
         UsageLoader loader = new UsageLoader(jdbi);
         LoadOptions options = new LoadOptions(request.restate());
-        Set<String> servers = new HashSet<>();
-        int windows = 0;
-        long rows = 0;
-        long restatements = 0;
-        int anomalies = 0;
-        boolean reconciled = true;
-        boolean provisional = false;
+        LoadTotals totals = new LoadTotals();
         for (int done = 0; done < chunks.size(); done++) {
-            Instant[] chunk = chunks.get(done);
+            TimeRange chunk = chunks.get(done);
             cancellation.checkpoint("after " + done + " of " + chunks.size() + " ranges of " + from + ".." + to
-                    + " (loaded up to " + chunk[0] + ")");
-            UsageExtraction extraction = source.extract(chunk[0], chunk[1], scope);
+                    + " (loaded up to " + chunk.start() + ")");
+            UsageExtraction extraction = source.extract(chunk.start(), chunk.end(), scope);
             LoadResult result = loader.load(cloud, extraction, options, runId);
-            for (TenantUsage tenant : extraction.tenants()) {
-                tenant.servers().stream().map(ServerUsage::instanceId).forEach(servers::add);
-            }
-            windows += result.windows();
-            rows += result.rows();
-            restatements += result.restatements();
-            anomalies += result.anomalies();
-            reconciled &= result.reconciled();
-            provisional |= result.provisional();
+            totals.add(extraction, result);
             onRange.accept(result);
         }
         recordProjectNames(source, loader, cloud);
-        return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, windows, servers.size(), rows, restatements,
-                anomalies, reconciled, provisional, Duration.between(started, clock.instant()));
-    }
-
-    /** {@code [from, to)} cut at every multiple of the call span (from the epoch), never starting after now. */
-    static List<Instant[]> chunks(Instant from, Instant to, Instant now, Duration callSpan) {
-        List<Instant[]> chunks = new ArrayList<>();
-        long span = callSpan.getSeconds();
-        for (Instant start = from; start.isBefore(to) && start.isBefore(now); ) {
-            long startSecond = start.getEpochSecond();
-            Instant boundary = Instant.ofEpochSecond(startSecond - Math.floorMod(startSecond, span) + span);
-            Instant end = boundary.isBefore(to) ? boundary : to;
-            chunks.add(new Instant[] {start, end});
-            start = end;
-        }
-        return chunks;
+        return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, totals.windows, totals.servers(),
+                totals.rows, totals.restatements, totals.anomalies, totals.reconciled, totals.provisional,
+                Duration.between(started, clock.instant()));
     }
 
     static void requireWholeWindows(Duration callSpan, WindowGrid grid) {

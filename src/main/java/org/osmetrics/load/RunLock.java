@@ -16,11 +16,14 @@ public final class RunLock implements AutoCloseable {
     /** The first key of the two-key advisory lock: "osme" in ASCII, so other applications' locks do not clash. */
     public static final int NAMESPACE = 0x6f736d65;
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?, hashtext(?))";
+    private static final String UNLOCK = "SELECT pg_advisory_unlock(?, hashtext(?))";
 
     private final Connection connection;
+    private final String cloudKey;
 
-    private RunLock(Connection connection) {
+    private RunLock(Connection connection, String cloudKey) {
         this.connection = connection;
+        this.cloudKey = cloudKey;
     }
 
     /**
@@ -47,16 +50,27 @@ public final class RunLock implements AutoCloseable {
                 throw new OsMetricsException(ExitCode.LOCKED, "another os-metrics run holds the lock for cloud "
                         + cloudKey + "; this run exits without doing anything (the next one catches up)");
             }
-            return new RunLock(connection);
+            return new RunLock(connection, cloudKey);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw OsMetricsException.database("cannot take the run lock for cloud " + cloudKey + ": " + e.getMessage(), e);
         }
     }
 
-    /** Releases the lock by closing its session. */
+    /**
+     * Releases the lock, explicitly: closing the session alone would release it only when the server has
+     * ended the backend, a moment after {@code close()} returns, so a run started right after this one
+     * could find it still held.
+     */
     @Override
     public void close() {
+        try (PreparedStatement statement = connection.prepareStatement(UNLOCK)) {
+            statement.setInt(1, NAMESPACE);
+            statement.setString(2, cloudKey);
+            statement.execute();
+        } catch (SQLException e) {
+            // the session is gone (database restarted or connection lost): the lock went with it
+        }
         closeQuietly(connection);
     }
 

@@ -53,8 +53,8 @@ final class NovaApi {
                 return;
             }
         }
-        String host = "http://" + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
-                .orElse(sim.baseUrl().substring("http://".length()));
+        String host = sim.scheme() + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
+                .orElse(sim.baseUrl().substring(sim.scheme().length()));
         String root = host + SimServer.computePrefix(region, endpointInterface, firstRegion);
         if (segments.isEmpty()) {
             versions(reply, root);

@@ -3,6 +3,7 @@ package org.osmetrics.sim;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a {@link SimServer} starts: the catalog it hands out and Nova's and Keystone's initial settings.
@@ -20,6 +21,8 @@ import java.util.Objects;
  *                                an old cloud without paging)
  * @param tokenLifetime           Keystone's token lifetime (runtime; default 1 h)
  * @param threads                 request-handling threads
+ * @param tls                     the server's TLS context (its key and certificate) to serve HTTPS, or null
+ *                                for plain HTTP (the default)
  */
 public record SimOptions(
         List<String> regions,
@@ -29,7 +32,8 @@ public record SimOptions(
         String minMicroversion,
         String maxMicroversion,
         Duration tokenLifetime,
-        int threads) {
+        int threads,
+        SSLContext tls) {
 
     public SimOptions {
         regions = List.copyOf(regions);
@@ -62,41 +66,47 @@ public record SimOptions(
     /** One region {@code RegionOne}, compute at {@code .../compute/v2.1}, max_limit 1000, 2.1 to 2.96. */
     public static SimOptions defaults() {
         return new SimOptions(List.of("RegionOne"), true, false, 1000, "2.1", "2.96",
-                Duration.ofHours(1), 8);
+                Duration.ofHours(1), 8, null);
     }
 
     public SimOptions withRegions(String... names) {
         return new SimOptions(List.of(names), computeInCatalog, computeUrlWithProjectId, maxLimit,
-                minMicroversion, maxMicroversion, tokenLifetime, threads);
+                minMicroversion, maxMicroversion, tokenLifetime, threads, tls);
     }
 
     public SimOptions withoutComputeInCatalog() {
         return new SimOptions(regions, false, computeUrlWithProjectId, maxLimit, minMicroversion,
-                maxMicroversion, tokenLifetime, threads);
+                maxMicroversion, tokenLifetime, threads, tls);
     }
 
     public SimOptions withComputeUrlWithProjectId(boolean withProjectId) {
         return new SimOptions(regions, computeInCatalog, withProjectId, maxLimit, minMicroversion,
-                maxMicroversion, tokenLifetime, threads);
+                maxMicroversion, tokenLifetime, threads, tls);
     }
 
     public SimOptions withMaxLimit(int limit) {
         return new SimOptions(regions, computeInCatalog, computeUrlWithProjectId, limit, minMicroversion,
-                maxMicroversion, tokenLifetime, threads);
+                maxMicroversion, tokenLifetime, threads, tls);
     }
 
     public SimOptions withMaxMicroversion(String version) {
         return new SimOptions(regions, computeInCatalog, computeUrlWithProjectId, maxLimit, minMicroversion,
-                version, tokenLifetime, threads);
+                version, tokenLifetime, threads, tls);
     }
 
     public SimOptions withTokenLifetime(Duration lifetime) {
         return new SimOptions(regions, computeInCatalog, computeUrlWithProjectId, maxLimit, minMicroversion,
-                maxMicroversion, lifetime, threads);
+                maxMicroversion, lifetime, threads, tls);
     }
 
     public SimOptions withThreads(int count) {
         return new SimOptions(regions, computeInCatalog, computeUrlWithProjectId, maxLimit, minMicroversion,
-                maxMicroversion, tokenLifetime, count);
+                maxMicroversion, tokenLifetime, count, tls);
+    }
+
+    /** Serves HTTPS with this context's key and certificate instead of plain HTTP. */
+    public SimOptions withTls(SSLContext context) {
+        return new SimOptions(regions, computeInCatalog, computeUrlWithProjectId, maxLimit, minMicroversion,
+                maxMicroversion, tokenLifetime, threads, Objects.requireNonNull(context, "context"));
     }
 }

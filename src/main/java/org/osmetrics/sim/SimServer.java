@@ -2,6 +2,8 @@ package org.osmetrics.sim;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Identities are in {@link SimCredentials}. "Now" (Nova's clamp of {@code end}, uptimes, token
  * expiry) comes from the injected clock. Settings and {@link #faults()} can be changed while it runs;
- * every method is thread-safe. Close it to stop the server.
+ * every method is thread-safe. Close it to stop the server. With {@link SimOptions#withTls} it serves
+ * HTTPS instead, and every URL it hands out (auth URL, catalog, links) starts with {@code https://}.
  *
  * <pre>{@code
  * try (SimServer sim = SimServer.start(SimCloud.generate(1, 5, 200, from, to), clock)) {
@@ -81,20 +84,29 @@ public final class SimServer implements AutoCloseable {
         this.tokenLifetime = options.tokenLifetime();
         this.memberProjectId = cloud.projects().isEmpty()
                 ? SimCredentials.ADMIN_PROJECT_ID : cloud.projects().get(0).id();
-        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.http = listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options);
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(options.threads(), runnable -> {
             Thread thread = new Thread(runnable, "sim-openstack-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        this.baseUrl = "http://127.0.0.1:" + http.getAddress().getPort();
+        this.baseUrl = (options.tls() == null ? "http" : "https") + "://127.0.0.1:" + http.getAddress().getPort();
         this.keystone = new KeystoneApi(this);
         this.nova = new NovaApi(this);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
         http.start();
         LOG.debug("Simulated OpenStack listening at {}", baseUrl);
+    }
+
+    private static HttpServer listen(InetSocketAddress address, SimOptions options) throws IOException {
+        if (options.tls() == null) {
+            return HttpServer.create(address, 64);
+        }
+        HttpsServer https = HttpsServer.create(address, 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
+        return https;
     }
 
     /** Starts a simulator with {@link SimOptions#defaults()}. */
@@ -112,7 +124,10 @@ public final class SimServer implements AutoCloseable {
         }
     }
 
-    /** Keystone v3, e.g. {@code http://127.0.0.1:PORT/identity/v3} (what {@code OS_AUTH_URL} holds). */
+    /**
+     * Keystone v3, e.g. {@code http://127.0.0.1:PORT/identity/v3} (what {@code OS_AUTH_URL} holds), or
+     * {@code https://...} with TLS.
+     */
     public String authUrl() {
         return baseUrl + "/identity/v3";
     }
@@ -237,6 +252,11 @@ public final class SimServer implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    /** "http://" or "https://". */
+    String scheme() {
+        return baseUrl.substring(0, baseUrl.indexOf("://") + 3);
     }
 
     int maxLimit() {

@@ -1,14 +1,11 @@
 package org.osmetrics.extract;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.config.OpenStackSettingsLoader;
-import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
 
@@ -23,13 +20,7 @@ final class SimulatedCloud {
     }
 
     static Map<String, String> applicationCredentialEnvironment(SimServer sim) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", Path.of("target", "no-home").toAbsolutePath().toString());
-        env.put("OS_AUTH_TYPE", "v3applicationcredential");
-        env.put("OS_AUTH_URL", sim.authUrl());
-        env.put("OS_APPLICATION_CREDENTIAL_ID", SimCredentials.APP_CREDENTIAL_ID);
-        env.put("OS_APPLICATION_CREDENTIAL_SECRET", SimCredentials.APP_CREDENTIAL_SECRET);
-        return env;
+        return SimulatorLogins.applicationCredential(sim);
     }
 
     static OpenStackSettings settings(Map<String, String> env, int pageSize) {

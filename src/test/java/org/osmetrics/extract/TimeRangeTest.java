@@ -28,6 +28,17 @@ class TimeRangeTest {
     }
 
     @Test
+    void splitBeforeNowNeverYieldsARangeStartingAtOrAfterNow() {
+        Instant now = Instant.parse("2026-10-02T00:00:00Z");
+        List<TimeRange> ranges = TimeRange.splitBefore(Instant.parse("2026-10-01T00:00:00Z"),
+                Instant.parse("2026-10-04T00:00:00Z"), Duration.ofDays(1), now);
+        assertThat(ranges).containsExactly(
+                new TimeRange(Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-10-02T00:00:00Z")));
+        assertThat(TimeRange.splitBefore(now, now.plus(Duration.ofDays(1)), Duration.ofDays(1), now.plusSeconds(1)))
+                .containsExactly(new TimeRange(now, now.plus(Duration.ofDays(1))));
+    }
+
+    @Test
     void novaTimeRoundTripsMicrosecondsInUtcWithoutZone() {
         Instant instant = Instant.parse("2021-10-05T23:59:59.999999Z");
         assertThat(NovaTime.format(instant)).isEqualTo("2021-10-05T23:59:59.999999");
