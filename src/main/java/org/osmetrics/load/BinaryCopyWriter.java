@@ -109,7 +109,7 @@ final class BinaryCopyWriter implements AutoCloseable {
 
     void endRow() throws SQLException {
         if (fieldsInRow != columns) {
-            throw new IllegalStateException("a COPY row of " + fieldsInRow + " fields, the COPY has " + columns);
+            throw new IllegalStateException("a COPY row with " + fieldsInRow + " values for " + columns + " columns");
         }
         fieldsInRow = 0;
         rows++;
@@ -124,11 +124,7 @@ final class BinaryCopyWriter implements AutoCloseable {
         putShort(-1); // the trailer
         flush();
         finished = true;
-        long copied = copy.endCopy();
-        if (copied != rows) {
-            throw new SQLException("COPY took " + copied + " rows of " + rows);
-        }
-        return copied;
+        return CopyWriter.end(copy, rows);
     }
 
     private void startField() {

@@ -71,6 +71,11 @@ final class CopyWriter implements AutoCloseable {
     long finish() throws SQLException {
         flush();
         finished = true;
+        return end(copy, rows);
+    }
+
+    /** Ends a COPY that was sent {@code rows} rows; an error if the server took another number. */
+    static long end(CopyIn copy, long rows) throws SQLException {
         long copied = copy.endCopy();
         if (copied != rows) {
             throw new SQLException("COPY took " + copied + " rows of " + rows);
