@@ -79,8 +79,7 @@ final class ExtractCommand implements Runnable {
                     + "): Nova has no usage for the future");
         }
         OpenStackSettings settings = openstack.settings();
-        List<TimeRange> ranges = TimeRange.split(from, to, settings.tuning().callSpan()).stream()
-                .filter(range -> range.start().isBefore(now)).toList();
+        List<TimeRange> ranges = TimeRange.splitBefore(from, to, settings.tuning().callSpan(), now);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (OpenStackUsageSource source = OpenStackUsageSource.connect(settings, clock)) {

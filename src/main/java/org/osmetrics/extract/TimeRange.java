@@ -42,6 +42,14 @@ public record TimeRange(Instant start, Instant end) {
         return ranges;
     }
 
+    /**
+     * {@link #split} without the ranges that start at or after {@code now}: Nova has no usage for the
+     * future (and answers a future start with negative hours), so such a range is never requested.
+     */
+    public static List<TimeRange> splitBefore(Instant from, Instant to, Duration span, Instant now) {
+        return split(from, to, span).stream().filter(range -> range.start().isBefore(now)).toList();
+    }
+
     @Override
     public String toString() {
         return "[" + start + ", " + end + ")";

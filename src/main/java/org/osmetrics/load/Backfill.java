@@ -22,6 +22,7 @@ import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
@@ -153,12 +154,12 @@ public final class Backfill {
         Instant from = grid.floor(request.from());
         Instant ceilNow = grid.ceil(now);
         Instant to = grid.ceil(request.to()).isAfter(ceilNow) ? ceilNow : grid.ceil(request.to());
-        List<Instant[]> all = CatchUp.chunks(from, to, now, request.callSpan());
-        List<Instant[]> todo = request.force() ? all : uncovered(all, covered(cloud, scope, from, to));
-        long windows = todo.stream().mapToLong(c -> (c[1].getEpochSecond() - c[0].getEpochSecond()) / grid.seconds()).sum();
+        List<TimeRange> all = TimeRange.splitBefore(from, to, request.callSpan(), now);
+        List<TimeRange> todo = request.force() ? all : uncovered(all, covered(cloud, scope, from, to));
+        long windows = todo.stream().mapToLong(c -> Duration.between(c.start(), c.end()).getSeconds() / grid.seconds()).sum();
         listener.planned(todo.size(), windows, all.size() - todo.size());
         if (!all.isEmpty()) {
-            ledger.coverRange(runId, from, all.get(all.size() - 1)[1]);
+            ledger.coverRange(runId, from, all.get(all.size() - 1).end());
         }
         LoadTotals totals = new LoadTotals();
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
@@ -172,8 +173,8 @@ public final class Backfill {
                 cancellation.checkpoint("after " + loaded + " of " + todo.size() + " chunks of " + from + ".." + to);
                 // at most `parallel` extractions in flight: memory stays bounded by the chunk size
                 while (next < todo.size() && inFlight.size() < request.parallel()) {
-                    Instant[] chunk = todo.get(next++);
-                    inFlight.add(workers.submit(() -> pool.extract(chunk[0], chunk[1], scope)));
+                    TimeRange chunk = todo.get(next++);
+                    inFlight.add(workers.submit(() -> pool.extract(chunk.start(), chunk.end(), scope)));
                 }
                 UsageExtraction extraction = await(inFlight.removeFirst());
                 LoadResult result = loader.load(cloud, extraction, options, runId);
@@ -208,30 +209,30 @@ public final class Backfill {
         }
     }
 
-    private List<Instant[]> covered(Cloud cloud, Scope scope, Instant from, Instant to) {
+    private List<TimeRange> covered(Cloud cloud, Scope scope, Instant from, Instant to) {
         return jdbi.withHandle(handle -> handle.createQuery(COVERED_SQL)
                 .bind("cloud", cloud.cloudId())
                 .bind("scope", scope.key())
                 .bind("from", from)
                 .bind("to", to)
-                .map((rs, ctx) -> new Instant[] {rs.getTimestamp("range_start").toInstant(), rs.getTimestamp("range_end").toInstant()})
+                .map((rs, ctx) -> new TimeRange(rs.getTimestamp("range_start").toInstant(), rs.getTimestamp("range_end").toInstant()))
                 .list());
     }
 
     /** The chunks not entirely inside the union of {@code covered} (sorted by start). */
-    static List<Instant[]> uncovered(List<Instant[]> chunks, List<Instant[]> covered) {
-        List<Instant[]> merged = new ArrayList<>();
-        for (Instant[] range : covered) {
-            Instant[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && !range[0].isAfter(last[1])) {
-                last[1] = range[1].isAfter(last[1]) ? range[1] : last[1];
+    static List<TimeRange> uncovered(List<TimeRange> chunks, List<TimeRange> covered) {
+        List<TimeRange> merged = new ArrayList<>();
+        for (TimeRange range : covered) {
+            TimeRange last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && !range.start().isAfter(last.end())) {
+                merged.set(merged.size() - 1, new TimeRange(last.start(), range.end().isAfter(last.end()) ? range.end() : last.end()));
             } else {
-                merged.add(new Instant[] {range[0], range[1]});
+                merged.add(range);
             }
         }
-        List<Instant[]> todo = new ArrayList<>();
-        for (Instant[] chunk : chunks) {
-            boolean inside = merged.stream().anyMatch(r -> !r[0].isAfter(chunk[0]) && !r[1].isBefore(chunk[1]));
+        List<TimeRange> todo = new ArrayList<>();
+        for (TimeRange chunk : chunks) {
+            boolean inside = merged.stream().anyMatch(r -> !r.start().isAfter(chunk.start()) && !r.end().isBefore(chunk.end()));
             if (!inside) {
                 todo.add(chunk);
             }

@@ -3,7 +3,6 @@ package org.osmetrics.load;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -11,6 +10,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
@@ -109,7 +109,7 @@ public final class CatchUp {
             from = grid.floor(now.minus(request.initialLookback()));
         }
         Instant to = grid.ceil(now);
-        List<Instant[]> chunks = chunks(from, to, now, request.callSpan());
+        List<TimeRange> chunks = TimeRange.splitBefore(from, to, request.callSpan(), now);
         if (!chunks.isEmpty()) {
             ledger.coverRange(runId, from, to);
         }
@@ -117,10 +117,10 @@ public final class CatchUp {
         LoadOptions options = new LoadOptions(request.restate());
         LoadTotals totals = new LoadTotals();
         for (int done = 0; done < chunks.size(); done++) {
-            Instant[] chunk = chunks.get(done);
+            TimeRange chunk = chunks.get(done);
             cancellation.checkpoint("after " + done + " of " + chunks.size() + " ranges of " + from + ".." + to
-                    + " (loaded up to " + chunk[0] + ")");
-            UsageExtraction extraction = source.extract(chunk[0], chunk[1], scope);
+                    + " (loaded up to " + chunk.start() + ")");
+            UsageExtraction extraction = source.extract(chunk.start(), chunk.end(), scope);
             LoadResult result = loader.load(cloud, extraction, options, runId);
             totals.add(extraction, result);
             onRange.accept(result);
@@ -129,20 +129,6 @@ public final class CatchUp {
         return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, totals.windows, totals.servers(),
                 totals.rows, totals.restatements, totals.anomalies, totals.reconciled, totals.provisional,
                 Duration.between(started, clock.instant()));
-    }
-
-    /** {@code [from, to)} cut at every multiple of the call span (from the epoch), never starting after now. */
-    static List<Instant[]> chunks(Instant from, Instant to, Instant now, Duration callSpan) {
-        List<Instant[]> chunks = new ArrayList<>();
-        long span = callSpan.getSeconds();
-        for (Instant start = from; start.isBefore(to) && start.isBefore(now); ) {
-            long startSecond = start.getEpochSecond();
-            Instant boundary = Instant.ofEpochSecond(startSecond - Math.floorMod(startSecond, span) + span);
-            Instant end = boundary.isBefore(to) ? boundary : to;
-            chunks.add(new Instant[] {start, end});
-            start = end;
-        }
-        return chunks;
     }
 
     static void requireWholeWindows(Duration callSpan, WindowGrid grid) {

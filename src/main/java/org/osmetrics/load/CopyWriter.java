@@ -48,25 +48,9 @@ final class CopyWriter implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Appends text already in COPY form (fields with their tabs, escaped), e.g. columns that are the same for
-     * every row; the next field still gets its separator.
-     */
-    CopyWriter raw(String copyText) {
-        buffer.append(copyText);
-        return this;
-    }
-
     CopyWriter number(long value) {
         separate();
         buffer.append(value);
-        return this;
-    }
-
-    /** Doubles as Java's shortest round-trip text: PostgreSQL reads back the same bits. */
-    CopyWriter number(double value) {
-        separate();
-        buffer.append(Double.toString(value));
         return this;
     }
 
@@ -93,6 +77,11 @@ final class CopyWriter implements AutoCloseable {
     long finish() throws SQLException {
         flush();
         finished = true;
+        return end(copy, rows);
+    }
+
+    /** Ends a COPY that was sent {@code rows} rows; an error if the server took another number. */
+    static long end(CopyIn copy, long rows) throws SQLException {
         long copied = copy.endCopy();
         if (copied != rows) {
             throw new SQLException("COPY took " + copied + " rows of " + rows);

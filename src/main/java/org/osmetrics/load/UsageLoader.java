@@ -1,5 +1,6 @@
 package org.osmetrics.load;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -45,11 +47,11 @@ public final class UsageLoader {
             + " ended_at, state, uptime) FROM STDIN";
     private static final String COPY_FACTS = "COPY stage_fact (instance_id, project_id, window_start, window_end,"
             + " flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state,"
-            + " provisional) FROM STDIN";
+            + " provisional) FROM STDIN WITH (FORMAT binary)";
     /** A range nothing is recorded in yet: its facts go straight into the fact table (isNewRange.sql). */
     private static final String COPY_NEW_FACTS = "COPY metrics.usage_fact (cloud_id, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
-            + " state, provisional, run_id) FROM STDIN";
+            + " state, provisional, run_id) FROM STDIN WITH (FORMAT binary)";
 
     /** The servers of every range of a batch, with the range's start and stop and its position. */
     private static final String COPY_BATCH_SERVERS = "COPY stage_batch_server (instance_id, project_id, name, flavor_id,"
@@ -59,7 +61,7 @@ public final class UsageLoader {
     /** The facts of the ranges of a batch that meet recorded data, after their position in the batch. */
     private static final String COPY_BATCH_FACTS = "COPY stage_batch_fact (doc, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
-            + " state, provisional) FROM STDIN";
+            + " state, provisional) FROM STDIN WITH (FORMAT binary)";
 
     private final Jdbi jdbi;
 
@@ -108,7 +110,7 @@ public final class UsageLoader {
         long rows;
         boolean newRange = params.query(handle, "isNewRange").mapTo(Boolean.class).one();
         if (newRange) {
-            rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId() + "\t", "\t" + runId);
+            rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId(), runId);
         } else {
             RecordedFacts recorded = loadRecordedFacts(handle, params, range.facts(), flavors);
             restatements = recorded.restatements();
@@ -145,7 +147,7 @@ public final class UsageLoader {
     private static RecordedFacts loadRecordedFacts(Handle handle, Params params, List<WindowFact> facts,
             Map<FlavorKey, Integer> flavors) throws SQLException {
         handle.execute(SQL.locate(UsageLoader.class, "createFactStaging"));
-        copyFacts(handle, COPY_FACTS, facts, flavors, "", "");
+        copyFacts(handle, COPY_FACTS, facts, flavors, null, null);
         handle.execute("ANALYZE stage_fact");
         long restatements = params.update(handle, "recordRestatements").execute();
         params.update(handle, "deleteReplacedFacts").execute();
@@ -280,8 +282,9 @@ public final class UsageLoader {
         try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_SERVERS)) {
             for (int doc = 0; doc < ranges.size(); doc++) {
                 UsageExtraction extraction = ranges.get(doc).extraction();
+                int position = doc;
                 writeServers(copy, ranges.get(doc).servers(), flavors,
-                        "\t" + extraction.start() + "\t" + extraction.stop() + "\t" + doc);
+                        row -> row.time(extraction.start()).time(extraction.stop()).number(position));
             }
             copy.finish();
         }
@@ -314,7 +317,7 @@ public final class UsageLoader {
                 rows[doc] = range.facts().size();
             } else {
                 staged.add(doc);
-                copyFacts(handle, COPY_BATCH_FACTS, range.facts(), flavors, doc + "\t", "");
+                copyFacts(handle, COPY_BATCH_FACTS, range.facts(), flavors, doc, null);
             }
         }
         if (!staged.isEmpty()) {
@@ -338,7 +341,7 @@ public final class UsageLoader {
                 perRange(handle, "upsertBatchFacts", cloudId, runId, options, rows);
             }
         }
-        copyFacts(handle, COPY_NEW_FACTS, freshFacts, flavors, cloudId + "\t", "\t" + runId);
+        copyFacts(handle, COPY_NEW_FACTS, freshFacts, flavors, cloudId, (long) runId);
         PreparedBatch extractedRanges = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertExtractedRange"));
         PreparedBatch novaTotals = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertNovaTotals"));
         PreparedBatch anomalies = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertAnomaly"));
@@ -416,39 +419,64 @@ public final class UsageLoader {
     private static void copyServers(Handle handle, List<ServerUsage> servers, Map<FlavorKey, Integer> flavors)
             throws SQLException {
         try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_SERVERS)) {
-            writeServers(copy, servers, flavors, "");
+            writeServers(copy, servers, flavors, UnaryOperator.identity());
             copy.finish();
         }
     }
 
-    /** One COPY row per server, each ending with {@code suffix} (further columns already in COPY text form). */
+    /** One COPY row per server, each ending with the columns {@code more} adds. */
     private static void writeServers(CopyWriter copy, List<ServerUsage> servers, Map<FlavorKey, Integer> flavors,
-            String suffix) throws SQLException {
+            UnaryOperator<CopyWriter> more) throws SQLException {
         for (ServerUsage server : servers) {
             copy.text(UUID.fromString(server.instanceId()).toString()).text(server.tenantId()).text(server.name())
                     .number(flavors.get(FlavorKey.of(server))).time(server.startedAt()).time(server.endedAt())
-                    .text(server.state()).number(server.uptime()).raw(suffix)
-                    .endRow();
+                    .text(server.state()).number(server.uptime());
+            more.apply(copy).endRow();
         }
     }
 
     /**
-     * COPYs the facts, each row between {@code prefix} and {@code suffix} (already in COPY text form: the
-     * cloud and run columns of a direct copy into the fact table, or nothing for the staging table).
+     * COPYs the facts in binary form: into the fact table with the cloud and run columns ({@code cloudId} and
+     * {@code runId} not null), or into a staging table without them (both null), or with a leading integer
+     * column only (a batch's position of the range, given as {@code cloudId}).
      */
     private static long copyFacts(Handle handle, String copySql, List<WindowFact> facts, Map<FlavorKey, Integer> flavors,
-            String prefix, String suffix) throws SQLException {
-        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), copySql)) {
+            Integer cloudId, Long runId) throws SQLException {
+        // Few distinct texts and flavors, each server's facts together: each is encoded or looked up once.
+        Map<String, byte[]> texts = new HashMap<>();
+        WindowFact previous = null;
+        int flavorId = 0;
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), copySql,
+                14 + (cloudId == null ? 0 : 1) + (runId == null ? 0 : 1))) {
             for (WindowFact fact : facts) {
-                copy.raw(prefix).text(fact.instanceId().toString()).text(fact.projectId()).time(fact.windowStart())
-                        .time(fact.windowEnd()).number(flavors.get(FlavorKey.of(fact))).number(fact.vcpus())
-                        .number(fact.memoryMb()).number(fact.localGb()).number(fact.hours()).number(fact.vcpuHours())
-                        .number(fact.memoryMbHours()).number(fact.localGbHours()).text(fact.state())
-                        .bool(fact.provisional()).raw(suffix)
-                        .endRow();
+                if (previous == null || !sameFlavor(fact, previous)) {
+                    flavorId = flavors.get(FlavorKey.of(fact));
+                }
+                previous = fact;
+                if (cloudId != null) {
+                    copy.integer(cloudId);
+                }
+                copy.uuid(fact.instanceId()).bytes(texts.computeIfAbsent(fact.projectId(), UsageLoader::utf8))
+                        .timestamp(fact.windowStart()).timestamp(fact.windowEnd()).integer(flavorId).integer(fact.vcpus())
+                        .integer(fact.memoryMb()).integer(fact.localGb()).float8(fact.hours()).float8(fact.vcpuHours())
+                        .float8(fact.memoryMbHours()).float8(fact.localGbHours())
+                        .bytes(texts.computeIfAbsent(fact.state(), UsageLoader::utf8)).bool(fact.provisional());
+                if (runId != null) {
+                    copy.bigint(runId);
+                }
+                copy.endRow();
             }
             return copy.finish();
         }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean sameFlavor(WindowFact fact, WindowFact other) {
+        return fact.flavor().equals(other.flavor()) && fact.vcpus() == other.vcpus() && fact.memoryMb() == other.memoryMb()
+                && fact.localGb() == other.localGb();
     }
 
     private static void insertNovaTotals(Handle handle, Params params, List<Reconciliation> reconciliations) {

@@ -143,6 +143,12 @@ final class PyJson {
     }
 
     private void writeString(String text) {
+        if (isPlain(text)) { // keys, ids, times: nothing to escape, so no copy
+            raw("\"");
+            raw(text);
+            raw("\"");
+            return;
+        }
         StringBuilder escaped = new StringBuilder(text.length() + 2);
         escaped.append('"');
         for (int i = 0; i < text.length(); i++) {
@@ -168,6 +174,17 @@ final class PyJson {
         }
         escaped.append('"');
         raw(escaped.toString());
+    }
+
+    /** Printable ASCII without a quote or backslash: written as it is between quotes. */
+    private static boolean isPlain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void raw(String text) {

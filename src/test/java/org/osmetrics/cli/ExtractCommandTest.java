@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
 
 /** {@code os-metrics extract} in-process against the simulator, as a user runs it. */
@@ -37,17 +36,8 @@ class ExtractCommandTest {
         sim.close();
     }
 
-    private record Run(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(Map<String, String> env, String... args) {
+        return CommandRun.of(env, args);
     }
 
     private static Map<String, String> openrc(String authUrl, String password) {
@@ -59,7 +49,7 @@ class ExtractCommandTest {
 
     @Test
     void printsOneJsonLinePerServerWithNovasFieldNamesAndTheRange() throws Exception {
-        Run run = run(openrc(sim.authUrl(), SimCredentials.ADMIN_PASSWORD), "extract", "--from", DAY.toString(),
+        CommandRun run = run(openrc(sim.authUrl(), SimCredentials.ADMIN_PASSWORD), "extract", "--from", DAY.toString(),
                 "--to", DAY.plus(1, ChronoUnit.DAYS).toString(), "--all-projects", "--call-span", "12h");
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<JsonNode> lines = new ArrayList<>();
@@ -80,12 +70,12 @@ class ExtractCommandTest {
     @Test
     void aWrongPasswordExits3WithOneLineAndNoSecret() {
         String wrong = "wrong-Pa55word-xyz";
-        Run run = run(openrc(sim.authUrl(), wrong), "extract", "--from", DAY.toString(), "--to",
+        CommandRun run = run(openrc(sim.authUrl(), wrong), "extract", "--from", DAY.toString(), "--to",
                 DAY.plus(1, ChronoUnit.DAYS).toString(), "--debug");
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).doesNotContain(wrong).contains("401");
-        Run quiet = run(openrc(sim.authUrl(), wrong), "extract", "--from", DAY.toString(), "--to",
+        CommandRun quiet = run(openrc(sim.authUrl(), wrong), "extract", "--from", DAY.toString(), "--to",
                 DAY.plus(1, ChronoUnit.DAYS).toString());
         assertThat(quiet.exitCode()).isEqualTo(3);
         assertThat(quiet.errLines()).hasSize(1);
@@ -98,7 +88,7 @@ class ExtractCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Run run = run(openrc("http://127.0.0.1:" + port + "/identity/v3", "whatever-secret"), "extract",
+        CommandRun run = run(openrc("http://127.0.0.1:" + port + "/identity/v3", "whatever-secret"), "extract",
                 "--from", DAY.toString(), "--to", DAY.plus(1, ChronoUnit.DAYS).toString(), "--retry-for", "2s",
                 "--connect-timeout", "1s");
         assertThat(run.exitCode()).isEqualTo(4);
@@ -108,7 +98,7 @@ class ExtractCommandTest {
 
     @Test
     void aFromInTheFutureIsBadUsage() {
-        Run run = run(openrc(sim.authUrl(), SimCredentials.ADMIN_PASSWORD), "extract", "--from", "2999-01-01",
+        CommandRun run = run(openrc(sim.authUrl(), SimCredentials.ADMIN_PASSWORD), "extract", "--from", "2999-01-01",
                 "--to", "2999-01-02");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(sim.usageRequests().stream().filter(r -> r.pathAndQuery().contains("2999"))).isEmpty();

@@ -2,8 +2,6 @@ package org.osmetrics.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +14,7 @@ import org.osmetrics.load.RunLock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
@@ -42,34 +41,28 @@ class RunCommandTest {
         test.close();
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(env, args);
     }
 
     @Test
     void runPrintsOneSummaryLineAndRefusesAnotherGridOrAHeldLock() {
-        Result first = run("run", "--all-projects", "--initial-lookback", "30h");
+        CommandRun first = run("run", "--all-projects", "--initial-lookback", "30h");
 
-        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).matches("(?s)run: \\d+ windows, [\\d,]+ servers, [\\d,]+ rows in [\\d.]+ s \\(all projects, "
                 + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:00Z\\.\\.\\d{4}-\\d\\d-\\d\\dT\\d\\d:00Z, last window provisional\\)\\n");
         assertThat(first.err()).doesNotContain(SimCredentials.ADMIN_PASSWORD);
 
-        Result otherGrid = run("run", "--all-projects", "--window", "1d");
-        assertThat(otherGrid.code()).isEqualTo(2);
+        CommandRun otherGrid = run("run", "--all-projects", "--window", "1d");
+        assertThat(otherGrid.exitCode()).isEqualTo(2);
         assertThat(otherGrid.err()).contains("--window 1h");
 
         String cloudKey = test.jdbi().withHandle(h -> h.createQuery("SELECT cloud_key FROM metrics.cloud")
                 .mapTo(String.class).one());
         try (RunLock held = RunLock.acquire(test.database().dataSource(), cloudKey)) {
-            Result locked = run("run", "--all-projects");
-            assertThat(locked.code()).isEqualTo(6);
+            CommandRun locked = run("run", "--all-projects");
+            assertThat(locked.exitCode()).isEqualTo(6);
             assertThat(locked.err()).contains("another os-metrics run holds the lock for cloud " + cloudKey);
         }
         String arguments = test.jdbi().withHandle(h -> h.createQuery("SELECT string_agg(arguments, '|') FROM metrics.run")
@@ -79,9 +72,9 @@ class RunCommandTest {
 
     @Test
     void aProjectScopeAndAllProjectsTogetherAreBadUsage() {
-        Result both = run("run", "--project", "x", "--all-projects");
+        CommandRun both = run("run", "--project", "x", "--all-projects");
 
-        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
     }
 }

@@ -3,8 +3,6 @@ package org.osmetrics.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
@@ -26,14 +25,8 @@ class StatusCommandTest {
     @TempDir
     Path folder;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result execute(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static CommandRun execute(Map<String, String> env, String... args) {
+        return CommandRun.of(env, args);
     }
 
     @Test
@@ -44,13 +37,13 @@ class StatusCommandTest {
                      Clock.systemUTC())) {
             Map<String, String> env = new java.util.HashMap<>(SimulatorLogins.admin(sim));
             env.put("OS_METRICS_DB_URL", test.jdbcUrl());
-            Result backfill = execute(env, "backfill", "--from", today.minus(Duration.ofDays(4)).toString(), "--to",
+            CommandRun backfill = execute(env, "backfill", "--from", today.minus(Duration.ofDays(4)).toString(), "--to",
                     today.minus(Duration.ofDays(1)).toString(), "--all-projects", "--quiet");
             Path metrics = folder.resolve("textfile").resolve("os_metrics.prom");
 
-            Result fresh = execute(env, "status", "--command", "backfill", "--fail-if-stale", "2h", "--metrics-file",
+            CommandRun fresh = execute(env, "status", "--command", "backfill", "--fail-if-stale", "2h", "--metrics-file",
                     metrics.toString());
-            Result cron = execute(env, "status", "--fail-if-stale", "2h");
+            CommandRun cron = execute(env, "status", "--fail-if-stale", "2h");
 
             assertThat(backfill.exitCode()).as(backfill.err()).isZero();
             assertThat(backfill.out()).startsWith("backfill: 3 of 3 chunks loaded (0 already loaded, skipped): 72 windows,");
