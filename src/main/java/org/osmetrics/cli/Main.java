@@ -32,9 +32,9 @@ import picocli.CommandLine.ScopeType;
             RatesCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",
-            "Exit codes: 0 ok, 1 internal error or stopped by SIGTERM/Ctrl-C, 2 bad usage,",
-            "3 authentication/configuration, 4 OpenStack API unreachable or failing, 5 database,",
-            "6 another run holds the lock, 7 data did not reconcile with the source."
+            "Exit codes: 0 ok; 1 internal error, or stopped by SIGTERM/Ctrl-C; 2 bad usage;",
+            "3 authentication or configuration; 4 OpenStack API unreachable or failing;",
+            "5 database; 6 another run holds the lock; 7 data did not reconcile."
         })
 public final class Main implements Runnable {
 
