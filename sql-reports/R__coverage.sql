@@ -7,7 +7,8 @@
 --   scope            '*' (all projects) or the project id the ranges were extracted for
 --   project_name     the project's name for a project scope, when known
 --   status           'loaded'      closed windows extracted completely: the record
---                    'provisional' windows extracted while still open (a later run replaces them)
+--                    'provisional' windows extracted while still open (a later run replaces them); the
+--                                  windows of the same range that had closed by then are 'loaded'
 --                    'missing'     windows no run has extracted yet (run or backfill fills them)
 --   period_start, period_end  the period, UTC, [start, end)
 --   windows          number of windows of the grid in the period
@@ -27,13 +28,20 @@ FROM (
     FROM (
         SELECT r.cloud_id,
                r.scope,
-               coalesce(range_agg(tstzrange(r.range_start, r.range_end)) FILTER (WHERE NOT r.provisional),
+               -- a provisional range's windows that had closed when Nova answered (before the window
+               -- holding its stop) were stored as final facts: they are loaded, only the rest is provisional
+               coalesce(range_agg(tstzrange(r.range_start, CASE WHEN r.provisional THEN r.closed_until
+                                                                ELSE r.range_end END)),
                         '{}'::tstzmultirange) AS loaded,
-               coalesce(range_agg(tstzrange(r.range_start, r.range_end)) FILTER (WHERE r.provisional),
+               coalesce(range_agg(tstzrange(r.closed_until, r.range_end)) FILTER (WHERE r.provisional),
                         '{}'::tstzmultirange) AS provisional,
                tstzmultirange(tstzrange(min(r.range_start),
                                         greatest(max(r.range_end), max(g.open_window_start)))) AS span
-        FROM metrics.extracted_range r
+        FROM (SELECT x.*,
+                     greatest(x.range_start, to_timestamp(floor(extract(epoch FROM x.stop) / cl.window_seconds)
+                                                          * cl.window_seconds)) AS closed_until
+              FROM metrics.extracted_range x
+              JOIN metrics.cloud cl ON cl.cloud_id = x.cloud_id) r
         JOIN (SELECT cl.cloud_id,
                      to_timestamp(floor(extract(epoch FROM now()) / cl.window_seconds) * cl.window_seconds)
                          AS open_window_start

@@ -109,7 +109,8 @@ final class StatusCommand implements Runnable {
                             .map(g -> Text.range(g.start(), g.end())).toList()),
                     gaps.size() > MAX_GAPS_SHOWN ? ", ..." : ""));
             out.printf(Locale.ROOT, "    provisional: %s%n", c.provisional().isEmpty() ? "none"
-                    : String.format(Locale.ROOT, "%,d windows (%s), replaced by the next run", c.provisionalWindows(),
+                    : String.format(Locale.ROOT, "%,d window%s (%s), replaced by the next run", c.provisionalWindows(),
+                            c.provisionalWindows() == 1 ? "" : "s",
                             String.join(", ", c.provisional().stream().map(p -> Text.range(p.start(), p.end())).toList())));
             if (c.behindWindows() > 0) {
                 out.printf(Locale.ROOT, "    behind: %,d closed windows since the last extracted one%n", c.behindWindows());

@@ -61,8 +61,8 @@ class StatusTest {
                 assertThat(c.cloud()).isEqualTo(cloud);
                 assertThat(c.scope()).isEqualTo("*");
                 assertThat(c.firstWindow()).isEqualTo(SEP_1);
-                assertThat(c.loadedUntil()).isEqualTo("2026-10-01T00:00:00Z");
-                assertThat(c.provisionalWindows()).as("the chunk holding the open window").isEqualTo(13);
+                assertThat(c.loadedUntil()).as("the windows that had closed when Nova answered").isEqualTo("2026-10-01T12:00:00Z");
+                assertThat(c.provisionalWindows()).as("the window open when Nova answered").isEqualTo(1);
                 assertThat(c.gaps()).extracting(Status.Period::start, Status.Period::end).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Instant.parse("2026-09-04T00:00:00Z"), Instant.parse("2026-09-06T00:00:00Z")),
                         org.assertj.core.groups.Tuple.tuple(Instant.parse("2026-09-08T00:00:00Z"), Instant.parse("2026-09-30T12:00:00Z")));
@@ -81,7 +81,7 @@ class StatusTest {
                     .contains("# TYPE os_metrics_last_success_timestamp_seconds gauge\n")
                     .contains("os_metrics_last_success_timestamp_seconds" + labels + " " + NOW.getEpochSecond() + "\n")
                     .contains("os_metrics_coverage_gaps" + labels + " 588\n")
-                    .contains("os_metrics_provisional_windows" + labels + " 13\n")
+                    .contains("os_metrics_provisional_windows" + labels + " 1\n")
                     .contains("os_metrics_reconciliation_mismatches{cloud=\"" + cloud + "\"} 0\n");
             assertThat(metrics.lines().filter(line -> !line.startsWith("#")))
                     .allMatch(line -> line.matches("[a-z_]+\\{[^}]*} -?[0-9.]+"));
