@@ -1,7 +1,8 @@
 -- Differences between the closed windows already recorded (non-provisional facts, or windows an earlier
 -- extraction of the same projects saw closed) and this extraction: changed hours or flavor, servers gone,
 -- servers new. State and uptime change by nature and are not compared. An identical pending restatement
--- is not logged twice.
+-- is not logged twice (checked on the differences only: materialized, so that the check is not run for
+-- every staged row).
 WITH recorded AS (
     SELECT f.*
     FROM metrics.usage_fact f
@@ -9,7 +10,7 @@ WITH recorded AS (
       AND f.window_start >= :start AND f.window_start < :end
       AND NOT f.provisional
       AND (:allProjects OR f.project_id = :project)
-), diff AS (
+), diff AS MATERIALIZED (
     SELECT COALESCE(r.instance_id, s.instance_id)   AS instance_id,
            COALESCE(r.window_start, s.window_start) AS window_start,
            COALESCE(r.window_end, s.window_end)     AS window_end,
