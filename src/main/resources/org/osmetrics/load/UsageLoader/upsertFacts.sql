@@ -1,6 +1,14 @@
 -- A closed window already recorded for the project stays as it is unless --restate: new rows go in only
 -- where the window was not recorded yet, and existing rows change only when provisional (or --restate)
--- and only when a value differs, so an idempotent re-run writes no tuple.
+-- and only when a value differs, so an idempotent re-run writes no tuple. Whether a window of a project was
+-- recorded is asked once per distinct (project, window) of the stage, not once per staged row.
+WITH unrecorded AS MATERIALIZED (
+    SELECT w.project_id, w.window_start, w.window_end
+    FROM (SELECT DISTINCT project_id, window_start, window_end FROM stage_fact WHERE NOT provisional) w
+    WHERE NOT EXISTS (SELECT 1 FROM metrics.extracted_range x
+                      WHERE x.cloud_id = :cloud AND (x.scope = '*' OR x.scope = w.project_id)
+                        AND tstzrange(x.range_start, x.stop) @> tstzrange(w.window_start, w.window_end))
+)
 INSERT INTO metrics.usage_fact AS f
        (cloud_id, window_start, window_end, instance_id, project_id, flavor_id, vcpus, memory_mb, local_gb,
         hours, vcpu_hours, memory_mb_hours, local_gb_hours, state, provisional, run_id)
@@ -9,9 +17,7 @@ SELECT :cloud, s.window_start, s.window_end, s.instance_id, s.project_id, s.flav
 FROM stage_fact s
 WHERE :restate
    OR s.provisional
-   OR NOT EXISTS (SELECT 1 FROM metrics.extracted_range x
-                  WHERE x.cloud_id = :cloud AND (x.scope = '*' OR x.scope = s.project_id)
-                    AND tstzrange(x.range_start, x.stop) @> tstzrange(s.window_start, s.window_end))
+   OR (s.project_id, s.window_start, s.window_end) IN (SELECT u.project_id, u.window_start, u.window_end FROM unrecorded u)
 ON CONFLICT (cloud_id, instance_id, window_start) DO UPDATE SET
     window_end      = excluded.window_end,
     project_id      = excluded.project_id,
