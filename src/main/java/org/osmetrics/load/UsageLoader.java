@@ -104,6 +104,7 @@ public final class UsageLoader {
         copyServers(handle, range.servers(), flavors);
         handle.execute("ANALYZE stage_server");
         params.update(handle, "upsertProjects").execute();
+        params.update(handle, "recordProjectServers").execute();
         params.update(handle, "upsertServers").execute();
         params.update(handle, "insertFlavorHistory").execute();
         long restatements = 0;
@@ -305,7 +306,8 @@ public final class UsageLoader {
         handle.createQuery(SQL.locate(UsageLoader.class, "markFreshBatchRanges")).bind("cloud", cloudId)
                 .map((rs, ctx) -> rs.getBoolean("fresh") ? rs.getInt("doc") : -1)
                 .forEach(fresh::add);
-        for (String statement : List.of("upsertBatchProjects", "upsertBatchServers", "insertBatchFlavorHistory")) {
+        for (String statement : List.of("upsertBatchProjects", "recordBatchProjectServers", "upsertBatchServers",
+                "insertBatchFlavorHistory")) {
             handle.createUpdate(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).bind("run", runId)
                     .execute();
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,38 @@ class DatabaseTest {
                     "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'metrics' AND table_name = 'usage_fact'")
                     .mapTo(Integer.class).one());
             assertThat(tables).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void upgradeWithoutTheFactProjectIndexRecordsTheProjectServerPairsOfTheFactsLoadedBefore() {
+        try (TestDatabase test = TestDatabases.freshUnmigrated()) {
+            // the tables as V70 left them (today's report views need V80)
+            Flyway.configure().dataSource(test.database().dataSource()).locations("classpath:db/migration")
+                    .schemas("metrics", "report").defaultSchema("metrics").createSchemas(true).target("70").load()
+                    .migrate();
+            test.jdbi().useHandle(h -> h.execute("""
+                    INSERT INTO metrics.cloud (cloud_key, window_seconds) VALUES ('old', 86400);
+                    CREATE TABLE metrics.usage_fact_old PARTITION OF metrics.usage_fact
+                        FOR VALUES FROM ('2026-10-01Z') TO ('2026-11-01Z');
+                    INSERT INTO metrics.usage_fact
+                    SELECT 1, d, d + interval '1 day', s.id::uuid, s.project, 1, 1, 512, 1, 24, 24, 12288, 24, 'active',
+                           false, 1
+                    FROM (VALUES ('00000000-0000-0000-0000-000000000001', 'p-a'),
+                                 ('00000000-0000-0000-0000-000000000002', 'p-b')) s(id, project),
+                         generate_series(timestamptz '2026-10-01Z', '2026-10-03Z', interval '1 day') d;
+                    """));
+
+            test.database().migrate();
+
+            List<String> pairs = test.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT project_id || ' ' || instance_id FROM metrics.project_server ORDER BY 1").mapTo(String.class).list());
+            assertThat(pairs).containsExactly("p-a 00000000-0000-0000-0000-000000000001",
+                    "p-b 00000000-0000-0000-0000-000000000002");
+            List<String> indexes = test.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = 'metrics' AND tablename = 'usage_fact'")
+                    .mapTo(String.class).list());
+            assertThat(indexes).containsExactly("usage_fact_pkey");
         }
     }
 

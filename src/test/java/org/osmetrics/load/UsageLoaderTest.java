@@ -116,6 +116,43 @@ class UsageLoaderTest {
     }
 
     @Test
+    void perProjectReportsFindEveryFactOfTheProjectEvenOfAServerListedLaterUnderAnotherProject() {
+        Cloud cloud = cloud("project-server");
+        Instance moved = NovaModel.instance(9, "p-old", "2026-11-20T00:00:00Z");
+        Instance movedLater = new Instance(moved.id(), "p-new", moved.launchedAt(), null, moved.flavor(), moved.vcpus(),
+                moved.memoryMb(), moved.localGb(), moved.vmState());
+        Instant dayAfter = NEXT_DAY.plus(Duration.ofDays(1));
+        List<Instance> first = new java.util.ArrayList<>(fleet());
+        first.add(moved);
+        List<Instance> second = new java.util.ArrayList<>(fleet());
+        second.add(movedLater);
+
+        load(cloud, NovaModel.extract(Scope.allProjects(), DAY, NEXT_DAY, LATER, first), false);
+        load(cloud, NovaModel.extract(Scope.allProjects(), NEXT_DAY, dayAfter, LATER, second), false);
+
+        // the server's latest project is p-new; its first day's facts stay p-old's, and p-old's reports find them
+        assertThat(count("SELECT count(*) FROM metrics.server WHERE cloud_id = :cloud AND project_id = 'p-new'", cloud))
+                .isOne();
+        List<Map<String, Object>> reconciliation = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT r.project_id, r.range_start, r.our_server_count, r.nova_server_count, r.matches"
+                                + " FROM report.reconciliation r JOIN metrics.cloud c ON c.cloud_key = r.cloud"
+                                + " WHERE c.cloud_id = :cloud ORDER BY r.range_start, r.project_id")
+                .bind("cloud", cloud.cloudId()).mapToMap().list());
+        assertThat(reconciliation).extracting(r -> r.get("project_id") + " " + r.get("our_server_count") + "/"
+                        + r.get("nova_server_count") + " " + r.get("matches"))
+                .containsExactly("p-a 2/2 true", "p-b 2/2 true", "p-old 1/1 true",
+                        "p-a 2/2 true", "p-b 1/1 true", "p-new 1/1 true");
+        String oldDocument = jdbi.withHandle(h -> h.createQuery("SELECT d.document::text FROM report.tenant_usage_document d"
+                        + " JOIN metrics.cloud c ON c.cloud_key = d.cloud"
+                        + " WHERE c.cloud_id = :cloud AND d.project_id = 'p-old'")
+                .bind("cloud", cloud.cloudId()).mapTo(String.class).one());
+        assertThat(oldDocument).contains(moved.id());
+        assertThat(count("SELECT count(*) FROM (SELECT DISTINCT project_id, instance_id FROM metrics.usage_fact"
+                + " WHERE cloud_id = :cloud EXCEPT SELECT project_id, instance_id FROM metrics.project_server"
+                + " WHERE cloud_id = :cloud) missing", cloud)).isZero();
+    }
+
+    @Test
     void provisionalWindowsAreReplacedWhenTheRangeCloses() {
         Cloud cloud = cloud("provisional");
         Instant midday = Instant.parse("2026-11-24T12:20:00Z");

@@ -36,15 +36,15 @@ INSERT INTO metrics.flavor (cloud_id, name, vcpus, memory_mb, local_gb) VALUES
 INSERT INTO metrics.server (cloud_id, instance_id, project_id, name, flavor_id, started_at, ended_at, state, uptime,
                             first_seen, last_seen) VALUES
     (1, '00000000-0000-0000-0000-000000000001', 'p-alpha', 'web-1', 1, '2026-09-20 00:00Z', NULL, 'active', 3628800,
-     '2026-09-21 00:00Z', '2026-11-01 00:00Z'),
+     '2026-09-20 00:00Z', '2026-11-01 00:00Z'),
     (1, '00000000-0000-0000-0000-000000000002', 'p-alpha', 'db, "primary"', 2, '2026-10-01 00:00Z',
-     '2026-10-15 12:00Z', 'terminated', 1252800, '2026-10-02 00:00Z', '2026-11-01 00:00Z'),
+     '2026-10-15 12:00Z', 'terminated', 1252800, '2026-10-01 00:00Z', '2026-11-01 00:00Z'),
     (1, '00000000-0000-0000-0000-000000000003', 'p-beta', 'build', 2, '2026-10-10 00:00Z', NULL, 'active', 1900800,
-     '2026-10-02 00:00Z', '2026-11-01 00:00Z'),
+     '2026-10-01 00:00Z', '2026-11-01 00:00Z'),
     (1, '00000000-0000-0000-0000-000000000004', 'p-beta', '=gpu-box', 3, '2026-10-20 06:29:23.123456Z', NULL,
-     'shelved_offloaded', 1013436, '2026-10-21 00:00Z', '2026-11-01 00:00Z'),
+     'shelved_offloaded', 1013436, '2026-10-20 00:00Z', '2026-11-01 00:00Z'),
     (1, '00000000-0000-0000-0000-000000000005', 'p-gamma', '@batch', 1, '2026-10-03 10:00Z', '2026-10-03 12:30Z',
-     'terminated', 9000, '2026-10-04 00:00Z', '2026-11-01 00:00Z');
+     'terminated', 9000, '2026-10-03 00:00Z', '2026-11-01 00:00Z');
 
 -- One fact per server and day: (server, flavor, first day, last day, hours per full day).
 INSERT INTO metrics.usage_fact (cloud_id, window_start, window_end, instance_id, project_id, flavor_id, vcpus, memory_mb,
@@ -66,6 +66,10 @@ FROM (VALUES
 JOIN metrics.flavor fl ON fl.name = s.flavor
 CROSS JOIN LATERAL generate_series(s.first_day::timestamp, s.last_day::timestamp, interval '1 day') AS g
 CROSS JOIN LATERAL (SELECT g AT TIME ZONE 'UTC' AS d) AS dd;
+
+-- The (project, server) pairs of the facts, as the loader records them for the per-project reports.
+INSERT INTO metrics.project_server (cloud_id, project_id, instance_id)
+SELECT DISTINCT cloud_id, project_id, instance_id FROM metrics.usage_fact;
 
 -- Extracted ranges (all projects at once): Oct 1 .. 20 and Oct 22 loaded, Oct 23 provisional.
 INSERT INTO metrics.extracted_range (cloud_id, scope, range_start, range_end, stop, provisional, microversion,
