@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
+import org.osmetrics.extract.RawPage;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.load.NovaModel.Instance;
@@ -150,6 +151,23 @@ class UsageLoaderTest {
         assertThat(count("SELECT count(*) FROM (SELECT DISTINCT project_id, instance_id FROM metrics.usage_fact"
                 + " WHERE cloud_id = :cloud EXCEPT SELECT project_id, instance_id FROM metrics.project_server"
                 + " WHERE cloud_id = :cloud) missing", cloud)).isZero();
+    }
+
+    @Test
+    void rawPagesKeepTheBodyNovaSentByteForByte() {
+        Cloud cloud = cloud("raw-page");
+        // keys out of order, a repeated key, spacing and number spellings as a server might send them
+        String body = "{\"tenant_usages\": [], \"tenant_usages\": [ ],\n  \"z\": 1.50, \"a\": 2E3, \"n\": \"\\u00e9\"}";
+        UsageExtraction day = NovaModel.extract(Scope.allProjects(), DAY, NEXT_DAY, LATER, fleet());
+        UsageExtraction withPage = new UsageExtraction(day.scope(), day.start(), day.requestedEnd(), day.stop(),
+                day.extractedAt(), day.provisional(), day.microversion(), day.truncationSuspected(), day.tenants(),
+                List.of(new RawPage(0, "https://nova.example/v2.1/os-simple-tenant-usage?detailed=1", 200, "2.40", body)));
+
+        load(cloud, withPage, false);
+
+        String kept = jdbi.withHandle(h -> h.createQuery("SELECT body::text FROM metrics.raw_page WHERE cloud_id = :cloud")
+                .bind("cloud", cloud.cloudId()).mapTo(String.class).one());
+        assertThat(kept).isEqualTo(body);
     }
 
     @Test
