@@ -105,6 +105,7 @@ public final class OpenStackUsageSource implements UsageSource {
         Set<String> markers = new HashSet<>();
         Set<String> instances = new HashSet<>();
         List<RawPage> rawPages = new ArrayList<>();
+        UsagePageReader reader = new UsagePageReader();
         boolean truncationSuspected = false;
         String marker = null;
         do {
@@ -114,7 +115,10 @@ public final class OpenStackUsageSource implements UsageSource {
                     "X-OpenStack-Nova-API-Version", microversion));
             checkUsageStatus(response, scope);
             rawPages.add(new RawPage(rawPages.size(), response.url(), response.status(), microversion, response.body()));
-            UsagePage page = UsagePage.parse(KeystoneClient.readJson(response), scope.isAllProjects(), response.url());
+            UsagePage page = reader.read(response.body(), scope.isAllProjects());
+            if (page == null) { // not the plain form: the tree reader takes it, or names what is wrong
+                page = UsagePage.parse(KeystoneClient.readJson(response), scope.isAllProjects(), response.url());
+            }
             int servers = 0;
             for (UsagePage.TenantPart part : page.tenants()) {
                 for (ServerUsage server : part.servers()) {

@@ -81,15 +81,24 @@ record UsagePage(List<TenantPart> tenants, String nextMarker) {
         }
         for (JsonNode link : links) {
             if ("next".equals(link.path("rel").asText())) {
-                String query = URI.create(link.path("href").asText()).getRawQuery();
-                if (query != null) {
-                    for (String parameter : query.split("&")) {
-                        if (parameter.startsWith("marker=")) {
-                            return java.net.URLDecoder.decode(parameter.substring(7), java.nio.charset.StandardCharsets.UTF_8);
-                        }
-                    }
+                String marker = markerOf(link.path("href").asText());
+                if (marker == null) {
+                    throw fields.malformed("a next link without a marker");
                 }
-                throw fields.malformed("a next link without a marker");
+                return marker;
+            }
+        }
+        return null;
+    }
+
+    /** The {@code marker} parameter of a next link's query, decoded; null when it has none. */
+    static String markerOf(String href) {
+        String query = URI.create(href).getRawQuery();
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                if (parameter.startsWith("marker=")) {
+                    return java.net.URLDecoder.decode(parameter.substring(7), java.nio.charset.StandardCharsets.UTF_8);
+                }
             }
         }
         return null;

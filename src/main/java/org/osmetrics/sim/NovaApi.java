@@ -356,8 +356,8 @@ final class NovaApi {
                             .field("memory_mb", flavor.memoryMb())
                             .field("local_gb", flavor.localGb())
                             .field("vcpus", flavor.vcpus())
-                            .field("started_at", NovaTime.format(row.launchedAt()))
-                            .field("ended_at", row.terminatedAt() == null ? null : NovaTime.format(row.terminatedAt()))
+                            .key("started_at").novaTime(row.launchedAt())
+                            .key("ended_at").novaTime(row.terminatedAt())
                             .field("state", row.usageState())
                             .field("uptime", NovaUsage.uptime(row, now))
                             .endObject();
@@ -374,8 +374,8 @@ final class NovaApi {
                     .field("total_vcpus_usage", vcpus)
                     .field("total_memory_mb_usage", memoryMb)
                     .field("total_hours", hours)
-                    .field("start", NovaTime.format(start))
-                    .field("stop", NovaTime.format(stop))
+                    .key("start").novaTime(start)
+                    .key("stop").novaTime(stop)
                     .endObject();
         }
     }

@@ -1,13 +1,9 @@
 package org.osmetrics.sim;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
@@ -68,10 +64,10 @@ final class Reply {
             return;
         }
         record(status);
-        try (Writer writer = new BufferedWriter(new OutputStreamWriter(
-                new StreamingBody(exchange, status), StandardCharsets.UTF_8), 8192)) {
-            PyJson json = new PyJson(writer);
+        try (OutputStream stream = new StreamingBody(exchange, status)) {
+            PyJson json = new PyJson(stream);
             body.accept(json);
+            json.flush();
         }
     }
 
@@ -88,9 +84,9 @@ final class Reply {
 
     private static byte[] render(Consumer<PyJson> body) throws IOException {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        try (Writer writer = new OutputStreamWriter(whole, StandardCharsets.UTF_8)) {
-            body.accept(new PyJson(writer));
-        }
+        PyJson json = new PyJson(whole);
+        body.accept(json);
+        json.flush();
         return whole.toByteArray();
     }
 
