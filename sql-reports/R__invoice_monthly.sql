@@ -67,17 +67,23 @@ CROSS JOIN LATERAL (
               WHERE t.boundary > m.month_start AND t.boundary < m.month_end) b) seg
     CROSS JOIN LATERAL (
         -- one segment at a time, so that partitions outside it are pruned at execution
-        SELECT f.cloud_id,
-               f.project_id,
-               f.flavor_id,
-               sum(f.hours::numeric)                              AS hours,
-               trim_scale(sum(f.hours::numeric * f.vcpus))        AS vcpu_hours,
-               trim_scale(sum(f.hours::numeric * f.memory_mb) * 0.0009765625) AS ram_gb_hours,
-               trim_scale(sum(f.hours::numeric * f.local_gb))     AS disk_gb_hours,
-               bool_or(f.provisional)                             AS provisional
-        FROM metrics.usage_fact f
-        WHERE f.window_start >= seg.segment_start AND f.window_start < seg.segment_end
-        GROUP BY f.cloud_id, f.project_id, f.flavor_id) u
+        -- the facts first counted per flavor, sizes and hours value (most windows hold the same hours), then
+        -- the exact numeric sums over those few groups, n times each: the same numbers to the last digit as
+        -- summing every row, without a numeric conversion per fact row
+        SELECT g.cloud_id,
+               g.project_id,
+               g.flavor_id,
+               sum(g.hours::numeric * g.n)                              AS hours,
+               trim_scale(sum(g.hours::numeric * g.vcpus * g.n))        AS vcpu_hours,
+               trim_scale(sum(g.hours::numeric * g.memory_mb * g.n) * 0.0009765625) AS ram_gb_hours,
+               trim_scale(sum(g.hours::numeric * g.local_gb * g.n))     AS disk_gb_hours,
+               bool_or(g.provisional)                                   AS provisional
+        FROM (SELECT f.cloud_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb, f.hours,
+                     count(*) AS n, bool_or(f.provisional) AS provisional
+              FROM metrics.usage_fact f
+              WHERE f.window_start >= seg.segment_start AND f.window_start < seg.segment_end
+              GROUP BY f.cloud_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb, f.hours) g
+        GROUP BY g.cloud_id, g.project_id, g.flavor_id) u
     JOIN metrics.flavor fl ON fl.flavor_id = u.flavor_id
     LEFT JOIN metrics.rate_card fr
            ON fr.resource = 'flavor_hour' AND fr.flavor = fl.name
