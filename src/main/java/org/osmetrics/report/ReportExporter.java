@@ -59,10 +59,16 @@ public final class ReportExporter {
      *                 and at the end
      */
     public long export(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
-        Query query = query(request);
+        query(request);   // refuses a filter the report does not have, before any connection
         if (serverUsageChunkRows > 0 && request.report().name().equals(SERVER_USAGE)) {
             return exportServerUsage(request, out, rowsDone);
         }
+        return exportView(request, out, rowsDone);
+    }
+
+    /** The generic path: the view, filtered and sorted by PostgreSQL, through a cursor. */
+    private long exportView(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
+        Query query = query(request);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);   // pgjdbc uses a cursor (fetch size) only inside a transaction
             connection.setReadOnly(true);
@@ -88,6 +94,9 @@ public final class ReportExporter {
      */
     private long exportServerUsage(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
         try (Connection connection = dataSource.getConnection()) {
+            if (!canReadTables(connection)) {
+                return exportView(request, out, rowsDone);   // a reader role: the report schema only
+            }
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
@@ -98,6 +107,13 @@ public final class ReportExporter {
         } catch (SQLException e) {
             throw OsMetricsException.database("cannot export report " + request.report().name() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static boolean canReadTables(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(ServerUsageExport.CAN_READ_TABLES);
+             ResultSet rows = statement.executeQuery()) {
+            return rows.next() && rows.getBoolean(1);
         }
     }
 

@@ -69,6 +69,12 @@ final class ServerUsageExport {
             new ExportColumn("cloud", ColumnKind.TEXT),
             new ExportColumn("provisional", ColumnKind.BOOLEAN));
 
+    /** Whether this user may read the tables behind the view (a reader role may read only the report schema). */
+    static final String CAN_READ_TABLES = "SELECT has_schema_privilege('metrics', 'USAGE')"
+            + " AND has_table_privilege('metrics.usage_fact', 'SELECT') AND has_table_privilege('metrics.cloud', 'SELECT')"
+            + " AND has_table_privilege('metrics.flavor', 'SELECT') AND has_table_privilege('metrics.project', 'SELECT')"
+            + " AND has_table_privilege('metrics.project_server', 'SELECT')"
+            + " AND has_table_privilege('metrics.server', 'SELECT')";
     static final String CLOUDS = "SELECT cloud_id, cloud_key, window_seconds FROM metrics.cloud ORDER BY cloud_key";
     static final String FLAVORS = "SELECT flavor_id, name FROM metrics.flavor";
     static final String PROJECTS = "SELECT cloud_id, project_id, name FROM metrics.project";

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The fast server_usage export (facts in chunks, dimensions joined and rows sorted in Java) writes exactly the
@@ -103,5 +104,18 @@ class ServerUsageExportTest {
         String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
         assertThat(csv).contains("ghost of the facts").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
                 .doesNotContain("42345678-1234-1234-1234-123456789abc");   // a fact without its server row
+    }
+
+    @Test
+    void readerRoleThatSeesOnlyTheReportSchemaExportsThroughTheView() throws IOException {
+        PGSimpleDataSource reader = new PGSimpleDataSource();
+        reader.setURL(odd.jdbcUrl());
+        reader.setOptions("-c role=os_metrics_reader");
+        ExportRequest request = new ExportRequest(SERVER_USAGE, null, null, List.of("alpha"), ExportFormat.CSV);
+        StringWriter out = new StringWriter();
+
+        new ReportExporter(reader).export(request, out, rows -> { });
+
+        assertThat(out.toString()).isEqualTo(export(odd, 0, request)).contains("same id, other cloud");
     }
 }
