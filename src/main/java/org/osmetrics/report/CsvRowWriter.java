@@ -3,9 +3,8 @@ package org.osmetrics.report;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RFC 4180 CSV (comma, double quotes, CRLF) with a header row: the output of Commons CSV's
@@ -21,13 +20,15 @@ import java.util.Map;
 final class CsvRowWriter implements RowWriter {
     /** Characters of rows gathered before they go to the writer in one call. */
     private static final int CHUNK = 1 << 16;
-    /** Distinct instants whose text is remembered (bounded: memory stays constant). */
+    /** Slots of the instant text cache (a power of two; bounded: memory stays constant). */
     private static final int INSTANT_CACHE = 1 << 16;
 
     private final Writer out;
     private char[] buffer = new char[CHUNK + 4096];
     private int length;
-    private final Map<Instant, String> instantTexts = new HashMap<>();
+    /** Direct-mapped: an instant's text in the slot of its hash, replaced by the next instant of that slot. */
+    private final Instant[] cachedInstants = new Instant[INSTANT_CACHE];
+    private final String[] cachedInstantTexts = new String[INSTANT_CACHE];
     private List<ExportColumn> columns;
     private boolean[] text;
     /** Per column, the last value written and its cell: consecutive rows often repeat a value (window, flavor). */
@@ -67,7 +68,8 @@ final class CsvRowWriter implements RowWriter {
             }
             Object last = lastValues[i];
             String cell;
-            if (value == last || value.equals(last)) {
+            // text: the same object only (comparing different texts costs what writing them does)
+            if (value == last || !text[i] && value.equals(last)) {
                 cell = lastCells[i];
             } else {
                 cell = cell(value, i);
@@ -149,19 +151,19 @@ final class CsvRowWriter implements RowWriter {
     }
 
     private void grow(int needed) {
-        buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + needed));
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + needed));
     }
 
     /** Windows and launch times repeat on every window of a server: each is formatted once. */
     private String instantText(Instant instant) {
-        String text = instantTexts.get(instant);
-        if (text == null) {
-            if (instantTexts.size() >= INSTANT_CACHE) {
-                instantTexts.clear();
-            }
-            text = Values.instant(instant);
-            instantTexts.put(instant, text);
+        long mixed = (instant.getEpochSecond() * 1_000_003L + instant.getNano()) * 0x9E3779B97F4A7C15L;
+        int slot = (int) (mixed >>> 48) & (INSTANT_CACHE - 1);   // whole hours would all share the low bits
+        if (instant.equals(cachedInstants[slot])) {
+            return cachedInstantTexts[slot];
         }
+        String text = Values.instant(instant);
+        cachedInstants[slot] = instant;
+        cachedInstantTexts[slot] = text;
         return text;
     }
 
