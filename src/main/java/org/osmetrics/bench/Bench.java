@@ -63,14 +63,15 @@ public final class Bench {
      * Sizes of the scenarios.
      *
      * @param backfillGrid the window grid of the backfill (1d by default, 1h for the full scale)
+     * @param exportRows   the export reads the first whole days of the fact table holding this many rows
      */
     public record Settings(Set<Scenario> scenarios, int extractProjects, int extractServers, int loadServers,
-            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid) {
+            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, long exportRows) {
         public Settings {
             scenarios = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
             if (extractProjects < 1 || extractServers < 1 || loadServers < 1 || loadDays < 1 || backfillServers < 1
-                    || backfillDays < 1) {
-                throw OsMetricsException.usage("every bench size (servers, projects, days) must be at least 1");
+                    || backfillDays < 1 || exportRows < 1) {
+                throw OsMetricsException.usage("every bench size (servers, projects, days, export rows) must be at least 1");
             }
         }
     }
@@ -326,10 +327,11 @@ public final class Bench {
     }
 
     private void export() throws IOException {
+        ExportSlice slice = exportSlice();
         Path file = Files.createTempFile("os-metrics-bench-", ".csv");
         try {
-            ExportRequest request = new ExportRequest(ReportCatalog.require("server_usage"), null, null, List.of(),
-                    ExportFormat.CSV);
+            ExportRequest request = new ExportRequest(ReportCatalog.require("server_usage"), slice.from(), slice.to(),
+                    List.of(), ExportFormat.CSV);
             meter.begin();
             long started = System.nanoTime();
             long rows;
@@ -337,10 +339,38 @@ public final class Bench {
                 rows = new ReportExporter(database.dataSource()).export(request, writer, done -> { });
             }
             add(new Figure("export server_usage CSV", rows, seconds(started), meter.sample(), -1, 0, null,
-                    String.format(Locale.ROOT, "%.0f MB of CSV", Files.size(file) / 1048576.0)));
+                    String.format(Locale.ROOT, "%.0f MB of CSV; %s", Files.size(file) / 1048576.0, slice.label())));
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** The windows the export reads: the whole table, or its first whole UTC days holding {@code exportRows} rows. */
+    private record ExportSlice(Instant from, Instant to, String label) {
+    }
+
+    private ExportSlice exportSlice() {
+        long total = factTableSize()[1];
+        if (total <= settings.exportRows()) {
+            return new ExportSlice(null, null, "the whole fact table");
+        }
+        Instant first = database.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT min(window_start) FROM metrics.usage_fact").mapTo(Instant.class).one());
+        Instant from = first.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        Instant to = from;
+        long rows = 0;
+        int days = 0;
+        while (rows < settings.exportRows()) {
+            Instant dayStart = to;
+            to = to.plus(Duration.ofDays(1));
+            Instant dayEnd = to;
+            rows += database.jdbi().withHandle(handle -> handle.createQuery(
+                            "SELECT count(*) FROM metrics.usage_fact WHERE window_start >= :from AND window_start < :to")
+                    .bind("from", dayStart).bind("to", dayEnd).mapTo(Long.class).one());
+            days++;
+        }
+        return new ExportSlice(from, to, String.format(Locale.ROOT, "the first %d days of the table (%s..%s, --from/--to)",
+                days, from, to));
     }
 
     /** Bytes of the fact table (every partition with its indexes and TOAST) and its row count. */

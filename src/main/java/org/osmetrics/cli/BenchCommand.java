@@ -76,6 +76,11 @@ final class BenchCommand implements Runnable {
             description = "Window grid of the backfill scenario: 1d or 1h (default: ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Option(names = "--export-rows", defaultValue = "10000000",
+            description = "Rows the export scenario writes at most: the first whole UTC days of the fact table that"
+                    + " hold that many (the whole table when it is smaller; default: ${DEFAULT-VALUE}).")
+    long exportRows;
+
     @Option(names = "--scale", paramLabel = "full",
             description = "'full': the backfill at one year of hourly windows for 10,000 servers (87.6 million rows;"
                     + " hours of run time and about 25 GB of disk).")
@@ -122,7 +127,7 @@ final class BenchCommand implements Runnable {
             }
         }
         Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
-                scale != null ? 365 : backfillDays, grid);
+                scale != null ? 365 : backfillDays, grid, exportRows);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
         try (Scratch scratch = Scratch.open(dbUrl, env, keep)) {
