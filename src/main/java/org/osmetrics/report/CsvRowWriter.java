@@ -3,30 +3,37 @@ package org.osmetrics.report;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
- * RFC 4180 CSV (comma, double quotes, CRLF) with a header row, through Commons CSV. Text cells that a
- * spreadsheet would take for a formula are neutralised (see {@link #neutralise}); numbers, times and
- * booleans are written as they are, so a negative number stays a number.
+ * RFC 4180 CSV (comma, double quotes, CRLF) with a header row: the output of Commons CSV's
+ * {@code CSVFormat.RFC4180} printer, character for character (CsvRowWriterTest compares them), written straight
+ * into a character buffer. Text cells that a spreadsheet would take for a formula are neutralised (see
+ * {@link #neutralise}); numbers, times and booleans are written as they are, so a negative number stays a number.
+ *
+ * <p>Quoting, as Commons CSV's minimal mode does it: a cell is quoted when it is empty and first on its line,
+ * starts with a character at or below {@code #} (space, tab, {@code !}, {@code "}, ...), contains a comma, a
+ * double quote, CR or LF, or ends with a character at or below space; a double quote inside is doubled. A null
+ * is an empty cell, never quoted.
  */
 final class CsvRowWriter implements RowWriter {
     /** Characters of rows gathered before they go to the writer in one call. */
     private static final int CHUNK = 1 << 16;
-    /** Distinct instants whose text is remembered (bounded: memory stays constant). */
+    /** Slots of the instant text cache (a power of two; bounded: memory stays constant). */
     private static final int INSTANT_CACHE = 1 << 16;
 
     private final Writer out;
-    /** Commons CSV prints into this, not into the writer: one call per chunk instead of per field. */
-    private final StringBuilder chunk = new StringBuilder(CHUNK + 4096);
-    private final Map<Instant, String> instantTexts = new HashMap<>();
-    private CSVPrinter printer;
+    private char[] buffer = new char[CHUNK + 4096];
+    private int length;
+    /** Direct-mapped: an instant's text in the slot of its hash, replaced by the next instant of that slot. */
+    private final Instant[] cachedInstants = new Instant[INSTANT_CACHE];
+    private final String[] cachedInstantTexts = new String[INSTANT_CACHE];
     private List<ExportColumn> columns;
-    private String[] cells;
+    private boolean[] text;
+    /** Per column, the last value written and its cell: consecutive rows often repeat a value (window, flavor). */
+    private Object[] lastValues;
+    private String[] lastCells;
 
     CsvRowWriter(Writer out) {
         this.out = out;
@@ -35,51 +42,128 @@ final class CsvRowWriter implements RowWriter {
     @Override
     public void begin(List<ExportColumn> columns) throws IOException {
         this.columns = columns;
-        this.cells = new String[columns.size()];
-        printer = CSVFormat.RFC4180.builder()
-                .setHeader(columns.stream().map(ExportColumn::name).toArray(String[]::new))
-                .get()
-                .print(chunk);
+        this.text = new boolean[columns.size()];
+        this.lastValues = new Object[columns.size()];
+        this.lastCells = new String[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            text[i] = columns.get(i).kind() == ColumnKind.TEXT;
+            if (i > 0) {
+                append(',');
+            }
+            append(cell(columns.get(i).name(), i == 0));
+        }
+        append('\r');
+        append('\n');
     }
 
     @Override
     public void row(Object[] values) throws IOException {
         for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                append(',');
+            }
             Object value = values[i];
             if (value == null) {
-                cells[i] = null;
-            } else if (columns.get(i).kind() == ColumnKind.TEXT) {
-                cells[i] = neutralise((String) value);
-            } else if (value instanceof Instant instant) {
-                cells[i] = instantText(instant);
-            } else {
-                cells[i] = Values.text(value);
+                continue;
             }
+            Object last = lastValues[i];
+            String cell;
+            // text: the same object only (comparing different texts costs what writing them does)
+            if (value == last || !text[i] && value.equals(last)) {
+                cell = lastCells[i];
+            } else {
+                cell = cell(value, i);
+                lastValues[i] = value;
+                lastCells[i] = cell;
+            }
+            append(cell);
         }
-        printer.printRecord((Object[]) cells);
-        if (chunk.length() >= CHUNK) {
-            out.append(chunk);
-            chunk.setLength(0);
+        append('\r');
+        append('\n');
+        if (length >= CHUNK) {
+            out.write(buffer, 0, length);
+            length = 0;
         }
     }
 
     @Override
     public void end() throws IOException {
-        out.append(chunk);
-        chunk.setLength(0);
+        out.write(buffer, 0, length);
+        length = 0;
         out.flush();
+    }
+
+    private String cell(Object value, int column) {
+        String content;
+        if (text[column]) {
+            content = neutralise((String) value);
+        } else if (value instanceof Instant instant) {
+            content = instantText(instant);
+        } else {
+            content = Values.text(value);
+        }
+        return cell(content, column == 0);
+    }
+
+    /** A non-null value as Commons CSV's minimal quoting writes it. */
+    static String cell(String value, boolean firstOnLine) {
+        int length = value.length();
+        boolean quote;
+        if (length == 0) {
+            quote = firstOnLine;
+        } else if (value.charAt(0) <= '#') {
+            quote = true;
+        } else {
+            quote = value.charAt(length - 1) <= ' ';
+            for (int i = 0; i < length && !quote; i++) {
+                char c = value.charAt(i);
+                quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+            }
+        }
+        if (!quote) {
+            return value;
+        }
+        StringBuilder quoted = new StringBuilder(length + 8).append('"');
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted.append('"');
+            }
+            quoted.append(c);
+        }
+        return quoted.append('"').toString();
+    }
+
+    private void append(char c) {
+        if (length == buffer.length) {
+            grow(1);
+        }
+        buffer[length++] = c;
+    }
+
+    private void append(String s) {
+        int n = s.length();
+        if (length + n > buffer.length) {
+            grow(n);
+        }
+        s.getChars(0, n, buffer, length);
+        length += n;
+    }
+
+    private void grow(int needed) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + needed));
     }
 
     /** Windows and launch times repeat on every window of a server: each is formatted once. */
     private String instantText(Instant instant) {
-        String text = instantTexts.get(instant);
-        if (text == null) {
-            if (instantTexts.size() >= INSTANT_CACHE) {
-                instantTexts.clear();
-            }
-            text = Values.instant(instant);
-            instantTexts.put(instant, text);
+        long mixed = (instant.getEpochSecond() * 1_000_003L + instant.getNano()) * 0x9E3779B97F4A7C15L;
+        int slot = (int) (mixed >>> 48) & (INSTANT_CACHE - 1);   // whole hours would all share the low bits
+        if (instant.equals(cachedInstants[slot])) {
+            return cachedInstantTexts[slot];
         }
+        String text = Values.instant(instant);
+        cachedInstants[slot] = instant;
+        cachedInstantTexts[slot] = text;
         return text;
     }
 

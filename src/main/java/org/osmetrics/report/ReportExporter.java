@@ -35,12 +35,21 @@ public final class ReportExporter {
     static final int PROGRESS_EVERY = 10_000;
     /** Distinct timestamp texts remembered per export (bounded: memory stays constant). */
     static final int TIME_CACHE = 1 << 16;
+    static final String SERVER_USAGE = "server_usage";
     private static final Pattern PARAMETER = Pattern.compile(":(from|to|projects)\\b");
 
     private final DataSource dataSource;
+    /** Rows per chunk of the fast server_usage export; 0: every report through its view (the generic path). */
+    private final int serverUsageChunkRows;
 
     public ReportExporter(DataSource dataSource) {
+        this(dataSource, ServerUsageExport.CHUNK_ROWS);
+    }
+
+    /** For tests: {@code serverUsageChunkRows} 0 exports server_usage through its view, as the other reports. */
+    ReportExporter(DataSource dataSource, int serverUsageChunkRows) {
         this.dataSource = dataSource;
+        this.serverUsageChunkRows = serverUsageChunkRows;
     }
 
     /**
@@ -50,6 +59,15 @@ public final class ReportExporter {
      *                 and at the end
      */
     public long export(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
+        query(request);   // refuses a filter the report does not have, before any connection
+        if (serverUsageChunkRows > 0 && request.report().name().equals(SERVER_USAGE)) {
+            return exportServerUsage(request, out, rowsDone);
+        }
+        return exportView(request, out, rowsDone);
+    }
+
+    /** The generic path: the view, filtered and sorted by PostgreSQL, through a cursor. */
+    private long exportView(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
         Query query = query(request);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);   // pgjdbc uses a cursor (fetch size) only inside a transaction
@@ -67,6 +85,35 @@ public final class ReportExporter {
         } catch (SQLException e) {
             throw OsMetricsException.database("cannot export report " + request.report().name() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * server_usage without sorting the view in PostgreSQL (see {@link ServerUsageExport}): the same rows in the
+     * same order, in one REPEATABLE READ snapshot.
+     */
+    private long exportServerUsage(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!canReadTables(connection)) {
+                return exportView(request, out, rowsDone);   // a reader role: the report schema only
+            }
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            long written = new ServerUsageExport(serverUsageChunkRows)
+                    .export(connection, request, writer(request, out), rowsDone);
+            connection.commit();
+            return written;
+        } catch (SQLException e) {
+            throw OsMetricsException.database("cannot export report " + request.report().name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static boolean canReadTables(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(ServerUsageExport.CAN_READ_TABLES);
+             ResultSet rows = statement.executeQuery()) {
+            return rows.next() && rows.getBoolean(1);
         }
     }
 
