@@ -1,7 +1,8 @@
 -- report.invoice_monthly: what does each project owe for a month (UTC), line by line?
 -- One row per cloud, project, month, resource (or priced flavor) and price in force: quantity x unit
 -- price from the rate card (metrics.rate_card, `os-metrics rates import`). Filter on month or
--- month_start: only that month's partition of the fact table is read.
+-- month_start: only that month's rows of metrics.usage_rollup (the facts counted per window, project, flavor
+-- and hours value) are read, not the facts themselves.
 --
 -- Pricing, piecewise: each window of usage is priced by the rates in force at its window_start, so a
 -- month that spans a price change has one line per price. For a server whose flavor has a flavor_hour
@@ -66,10 +67,10 @@ CROSS JOIN LATERAL (
               CROSS JOIN LATERAL (VALUES (rc.valid_from), (rc.valid_to)) AS t(boundary)
               WHERE t.boundary > m.month_start AND t.boundary < m.month_end) b) seg
     CROSS JOIN LATERAL (
-        -- one segment at a time, so that partitions outside it are pruned at execution
-        -- the facts first counted per flavor, sizes and hours value (most windows hold the same hours), then
-        -- the exact numeric sums over those few groups, n times each: the same numbers to the last digit as
-        -- summing every row, without a numeric conversion per fact row
+        -- one segment at a time, read through the key of metrics.usage_rollup (window first)
+        -- the facts counted per flavor, sizes and hours value (the rollup the loads keep: most windows hold the
+        -- same hours), then the exact numeric sums over those few groups, n times each: the same numbers to the
+        -- last digit as summing every fact row, without reading one
         SELECT g.cloud_id,
                g.project_id,
                g.flavor_id,
@@ -79,8 +80,8 @@ CROSS JOIN LATERAL (
                trim_scale(sum(g.hours::numeric * g.local_gb * g.n))     AS disk_gb_hours,
                bool_or(g.provisional)                                   AS provisional
         FROM (SELECT f.cloud_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb, f.hours,
-                     count(*) AS n, bool_or(f.provisional) AS provisional
-              FROM metrics.usage_fact f
+                     sum(f.facts) AS n, bool_or(f.provisional) AS provisional
+              FROM metrics.usage_rollup f
               WHERE f.window_start >= seg.segment_start AND f.window_start < seg.segment_end
               GROUP BY f.cloud_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb, f.hours) g
         GROUP BY g.cloud_id, g.project_id, g.flavor_id) u
