@@ -1,6 +1,7 @@
 package org.osmetrics.bench;
 
 import java.io.BufferedWriter;
+import java.math.BigDecimal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -40,6 +41,9 @@ import org.osmetrics.load.RunLedger;
 import org.osmetrics.load.UsageLoader;
 import org.osmetrics.report.ExportFormat;
 import org.osmetrics.report.ExportRequest;
+import org.osmetrics.report.Rate;
+import org.osmetrics.report.RateCardRepository;
+import org.osmetrics.report.RateResource;
 import org.osmetrics.report.ReportCatalog;
 import org.osmetrics.report.ReportExporter;
 import org.osmetrics.sim.SimCloud;
@@ -312,19 +316,23 @@ public final class Bench {
         }
     }
 
+    /** A rate card with a price change in the month, imported as {@code rates import} does. */
     private void insertRates(Instant month) {
         RunLedger ledger = new RunLedger(database.jdbi(), Clock.systemUTC());
         long runId = ledger.start("bench", "rates", null, null);
         Instant change = month.plus(Duration.ofDays(14));
-        database.jdbi().useTransaction(handle -> handle.createUpdate("INSERT INTO metrics.rate_card"
-                        + " (resource, flavor, unit_price, currency, minor_units, valid_from, valid_to, source, run_id) VALUES"
-                        + " ('vcpu_hour', NULL, 0.0125, 'EUR', 2, '2000-01-01Z', NULL, 'bench', :run),"
-                        + " ('ram_gb_hour', NULL, 0.004, 'EUR', 2, '2000-01-01Z', :change, 'bench', :run),"
-                        + " ('ram_gb_hour', NULL, 0.0035, 'EUR', 2, :change, NULL, 'bench', :run),"
-                        + " ('disk_gb_hour', NULL, 0.0001, 'EUR', 2, '2000-01-01Z', NULL, 'bench', :run),"
-                        + " ('flavor_hour', 'm1.large', 0.09, 'EUR', 2, :change, NULL, 'bench', :run)")
-                .bind("run", runId).bind("change", change).execute());
+        Instant always = Instant.parse("2000-01-01T00:00:00Z");
+        new RateCardRepository(database.jdbi()).importRates(List.of(
+                benchRate(RateResource.VCPU_HOUR, null, "0.0125", always, null),
+                benchRate(RateResource.RAM_GB_HOUR, null, "0.004", always, change),
+                benchRate(RateResource.RAM_GB_HOUR, null, "0.0035", change, null),
+                benchRate(RateResource.DISK_GB_HOUR, null, "0.0001", always, null),
+                benchRate(RateResource.FLAVOR_HOUR, "m1.large", "0.09", change, null)), true, runId);
         ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
+    }
+
+    private static Rate benchRate(RateResource resource, String flavor, String price, Instant from, Instant to) {
+        return new Rate(resource, flavor, new BigDecimal(price), "EUR", 2, from, to, "bench");
     }
 
     private void export() throws IOException {

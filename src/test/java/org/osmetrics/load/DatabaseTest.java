@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +34,7 @@ class DatabaseTest {
 
     @Test
     void upgradeWithoutTheFactProjectIndexRecordsTheProjectServerPairsOfTheFactsLoadedBefore() {
-        try (TestDatabase test = TestDatabases.freshUnmigrated()) {
-            // the tables as V70 left them (today's report views need V80)
-            Flyway.configure().dataSource(test.database().dataSource()).locations("classpath:db/migration")
-                    .schemas("metrics", "report").defaultSchema("metrics").createSchemas(true).target("70").load()
-                    .migrate();
+        try (TestDatabase test = TestDatabases.freshAtVersion("70")) {
             test.jdbi().useHandle(h -> h.execute("""
                     INSERT INTO metrics.cloud (cloud_key, window_seconds) VALUES ('old', 86400);
                     CREATE TABLE metrics.usage_fact_old PARTITION OF metrics.usage_fact

@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,12 +75,13 @@ class UsageRollupTest {
         assertThat(rows(jdbi, ROLLUP, cloud.cloudId())).isEqualTo(facts);
     }
 
+    /** Two projects' servers: always on, launched and deleted within the day, launched at its last second. */
     private static List<Instance> fleet() {
         return List.of(
-                NovaModel.instance(1, "p-a", "2026-11-20T08:00:00Z"),
-                NovaModel.instance(2, "p-a", "2026-11-24T10:30:00.250000Z"),
-                NovaModel.instance(3, "p-b", "2026-11-23T22:15:00Z").deleted(Instant.parse("2026-11-24T05:45:30Z")),
-                NovaModel.instance(4, "p-b", "2026-11-24T23:59:59Z"));
+                NovaModel.instance(11, "p-a", "2026-11-01T00:00:00Z"),
+                NovaModel.instance(12, "p-a", "2026-11-24T07:12:00.500000Z"),
+                NovaModel.instance(13, "p-b", "2026-11-24T01:00:00Z").deleted(Instant.parse("2026-11-24T16:30:00Z")),
+                NovaModel.instance(14, "p-b", "2026-11-24T23:59:59Z"));
     }
 
     @Test
@@ -173,10 +173,7 @@ class UsageRollupTest {
 
     @Test
     void upgradeCountsTheFactsLoadedBefore() {
-        try (TestDatabase old = TestDatabases.freshUnmigrated()) {
-            Flyway.configure().dataSource(old.database().dataSource()).locations("classpath:db/migration")
-                    .schemas("metrics", "report").defaultSchema("metrics").createSchemas(true).target("82").load()
-                    .migrate();
+        try (TestDatabase old = TestDatabases.freshAtVersion("82")) {
             old.jdbi().useHandle(h -> h.execute("""
                     INSERT INTO metrics.cloud (cloud_key, window_seconds) VALUES ('old', 86400);
                     CREATE TABLE metrics.usage_fact_old PARTITION OF metrics.usage_fact

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
 import org.osmetrics.config.DatabaseSettings;
 import org.osmetrics.load.Database;
 
@@ -66,6 +67,19 @@ public final class TestDatabases {
     public static TestDatabase freshUnmigrated() {
         String external = externalUrl();
         return create(external != null ? external : embedded().getJdbcUrl("postgres", "postgres"), false);
+    }
+
+    /**
+     * A fresh database with the versioned migrations up to {@code version} only, as an older release left it
+     * (no report views: today's need the latest tables): for tests of an upgrade, which then call
+     * {@code database().migrate()}.
+     */
+    public static TestDatabase freshAtVersion(String version) {
+        TestDatabase test = freshUnmigrated();
+        Flyway.configure().dataSource(test.database().dataSource()).locations("classpath:db/migration")
+                .schemas("metrics", "report").defaultSchema("metrics").createSchemas(true).target(version).load()
+                .migrate();
+        return test;
     }
 
     private static TestDatabase freshOn(String adminUrl) {
