@@ -80,6 +80,10 @@ class RatesCommandTest {
         Long runs = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM metrics.run WHERE command = 'rates import' AND status = 'succeeded'").mapTo(Long.class).one());
         assertThat(runs).isPositive();
+        // analysed by the import: the planner knows the card's size (autovacuum would never analyse it)
+        Float analysedRows = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reltuples FROM pg_class WHERE oid = 'metrics.rate_card'::regclass").mapTo(Float.class).one());
+        assertThat(analysedRows).isEqualTo(5.0f);
 
         assertThat(rates("rates", "list")).isZero();
         assertThat(out.toString()).contains("flavor_hour", "gpu.xl", "2.50", "2026-10-16T00:00:00Z");
