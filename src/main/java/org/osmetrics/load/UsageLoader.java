@@ -13,16 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.Update;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.RawPage;
 import org.osmetrics.extract.Scope;
@@ -43,12 +40,7 @@ import org.osmetrics.transform.WindowFact;
  */
 public final class UsageLoader {
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
-    private static final String COPY_SERVERS = "COPY stage_server (instance_id, project_id, name, flavor_id, started_at,"
-            + " ended_at, state, uptime) FROM STDIN";
-    private static final String COPY_FACTS = "COPY stage_fact (instance_id, project_id, window_start, window_end,"
-            + " flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state,"
-            + " provisional) FROM STDIN WITH (FORMAT binary)";
-    /** A range nothing is recorded in yet: its facts go straight into the fact table (isNewRange.sql). */
+    /** The facts of the ranges nothing is recorded in yet go straight into the fact table (markFreshBatchRanges.sql). */
     private static final String COPY_NEW_FACTS = "COPY metrics.usage_fact (cloud_id, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
             + " state, provisional, run_id) FROM STDIN WITH (FORMAT binary)";
@@ -62,6 +54,11 @@ public final class UsageLoader {
     private static final String COPY_BATCH_FACTS = "COPY stage_batch_fact (doc, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
             + " state, provisional) FROM STDIN WITH (FORMAT binary)";
+    /**
+     * One step of loading the staged ranges one after the other: only range {@code :doc} is left to the staged
+     * statements, which skip the others as they skip the fresh ones.
+     */
+    private static final String STAGED_RANGE_ONLY = "UPDATE stage_batch_range SET fresh = doc <> :doc";
 
     private final Jdbi jdbi;
 
@@ -81,53 +78,9 @@ public final class UsageLoader {
         return load(cloud, range, options, runId);
     }
 
-    /** Loads one transformed range in one transaction. */
+    /** Loads one transformed range in one transaction: a batch of one. */
     public LoadResult load(Cloud cloud, TransformedRange range, LoadOptions options, long runId) {
-        UsageExtraction extraction = range.extraction();
-        Partitions.ensureMonths(jdbi, extraction.start(), extraction.requestedEnd());
-        try {
-            return jdbi.inTransaction(handle -> loadInTransaction(handle, cloud, range, options, runId));
-        } catch (SQLException | JdbiException e) {
-            throw OsMetricsException.database("loading " + extraction.start() + ".." + extraction.requestedEnd() + " ("
-                    + extraction.scope() + ") failed and was rolled back: " + rootMessage(e), e);
-        }
-    }
-
-    private static LoadResult loadInTransaction(Handle handle, Cloud cloud, TransformedRange range, LoadOptions options,
-            long runId) throws SQLException {
-        UsageExtraction extraction = range.extraction();
-        // each statement binds the shared parameters it names; the others are ignored
-        handle.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
-        Params params = new Params(cloud.cloudId(), runId, extraction, options.restate());
-        Map<FlavorKey, Integer> flavors = upsertFlavors(handle, cloud.cloudId(), range.servers());
-        handle.execute(SQL.locate(UsageLoader.class, "createStaging"));
-        copyServers(handle, range.servers(), flavors);
-        handle.execute("ANALYZE stage_server");
-        params.update(handle, "upsertProjects").execute();
-        params.update(handle, "recordProjectServers").execute();
-        params.update(handle, "upsertServers").execute();
-        params.update(handle, "insertFlavorHistory").execute();
-        long restatements = 0;
-        long rows;
-        boolean newRange = params.query(handle, "isNewRange").mapTo(Boolean.class).one();
-        if (newRange) {
-            rows = copyFacts(handle, COPY_NEW_FACTS, range.facts(), flavors, cloud.cloudId(), runId);
-        } else {
-            RecordedFacts recorded = loadRecordedFacts(handle, params, range.facts(), flavors);
-            restatements = recorded.restatements();
-            rows = recorded.rows();
-        }
-        bindExtractedRange(params.update(handle, "upsertExtractedRange"), extraction).execute();
-        insertNovaTotals(handle, params, range.reconciliations());
-        insertAnomalies(handle, params, range.anomalies());
-        insertRawPages(handle, params, extraction.scope().key(), extraction.rawPages());
-        handle.createUpdate(SQL.locate(UsageLoader.class, "countRun"))
-                .bind("windows", range.windowStarts().size())
-                .bind("servers", range.servers().size())
-                .bind("rows", rows)
-                .bind("run", runId)
-                .execute();
-        return result(range, rows, restatements);
+        return loadBatch(cloud, List.of(range), options, runId).get(0);
     }
 
     private static LoadResult result(TransformedRange range, long rows, long restatements) {
@@ -135,28 +88,6 @@ public final class UsageLoader {
         return new LoadResult(extraction.start(), extraction.requestedEnd(), extraction.provisional(),
                 range.windowStarts().size(), range.servers().size(), rows, restatements, range.anomalies().size(),
                 range.reconciled());
-    }
-
-    /** What the staged path did with the facts of a range that meets recorded data. */
-    private record RecordedFacts(long rows, long restatements) {
-    }
-
-    /**
-     * The facts of a range that meets recorded data: staged, compared with the recorded closed windows
-     * (restatements), the replaced ones deleted, the rest upserted. Leaves {@code stage_fact} behind.
-     */
-    private static RecordedFacts loadRecordedFacts(Handle handle, Params params, List<WindowFact> facts,
-            Map<FlavorKey, Integer> flavors) throws SQLException {
-        handle.execute(SQL.locate(UsageLoader.class, "createFactStaging"));
-        copyFacts(handle, COPY_FACTS, facts, flavors, null, null);
-        // No ANALYZE of stage_fact: the planner's estimate from its size is close enough for these plans, and
-        // the ANALYZE cost as much as the diff. No JIT: the per-row probes of extracted_range make the
-        // statements look costly, and compiling them took longer (~200 ms a range) than running them.
-        handle.execute("SET LOCAL jit = off");
-        long restatements = params.update(handle, "recordRestatements").execute();
-        params.update(handle, "deleteReplacedFacts").execute();
-        long rows = params.update(handle, "upsertFacts").execute();
-        return new RecordedFacts(rows, restatements);
     }
 
     private static <T extends SqlStatement<T>> T bindExtractedRange(T sql, UsageExtraction extraction) {
@@ -223,11 +154,12 @@ public final class UsageLoader {
 
     /**
      * Loads several ranges in ONE transaction with set-based statements over all of them (one COPY of their
-     * servers, one of the facts of the ranges nothing is recorded in yet), leaving exactly the rows that
-     * loading them one after the other with {@link #load(Cloud, TransformedRange, LoadOptions, long)} leaves
-     * (flavor ids aside, which are only numbered without gaps). Every pair must pass {@link #canShareBatch};
-     * ranges that meet recorded data go through the staged path of a single load, in order. All or nothing:
-     * when the database refuses anything, nothing of the batch is stored.
+     * servers, one of the facts of the ranges nothing is recorded in yet, one of the facts of the others, which
+     * are staged and compared with what is recorded), leaving exactly the rows that loading them one after the
+     * other leaves (flavor ids aside, which are only numbered without gaps). Every pair must pass
+     * {@link #canShareBatch}; when a staged fact is recorded under the project of another staged range, the
+     * staged ranges are compared and written one after the other, in order. All or nothing: when the database
+     * refuses anything, nothing of the batch is stored.
      *
      * @return what loading each range did, in order
      */
@@ -251,12 +183,16 @@ public final class UsageLoader {
         try {
             return jdbi.inTransaction(handle -> loadBatchInTransaction(handle, cloud, ranges, options, runId));
         } catch (SQLException | JdbiException e) {
-            UsageExtraction first = ranges.get(0).extraction();
-            UsageExtraction last = ranges.get(ranges.size() - 1).extraction();
-            throw OsMetricsException.database("loading " + ranges.size() + " ranges from " + first.start() + ".."
-                    + first.requestedEnd() + " (" + first.scope() + ") to " + last.start() + ".." + last.requestedEnd()
-                    + " (" + last.scope() + ") failed and was rolled back: " + rootMessage(e), e);
+            String first = describe(ranges.get(0));
+            String what = ranges.size() == 1 ? first
+                    : ranges.size() + " ranges from " + first + " to " + describe(ranges.get(ranges.size() - 1));
+            throw OsMetricsException.database("loading " + what + " failed and was rolled back: " + rootMessage(e), e);
         }
+    }
+
+    private static String describe(TransformedRange range) {
+        UsageExtraction extraction = range.extraction();
+        return extraction.start() + ".." + extraction.requestedEnd() + " (" + extraction.scope() + ")";
     }
 
     /**
@@ -286,9 +222,12 @@ public final class UsageLoader {
         try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_SERVERS)) {
             for (int doc = 0; doc < ranges.size(); doc++) {
                 UsageExtraction extraction = ranges.get(doc).extraction();
-                int position = doc;
-                writeServers(copy, ranges.get(doc).servers(), flavors,
-                        row -> row.time(extraction.start()).time(extraction.stop()).number(position));
+                for (ServerUsage server : ranges.get(doc).servers()) {
+                    copy.text(UUID.fromString(server.instanceId()).toString()).text(server.tenantId()).text(server.name())
+                            .number(flavors.get(FlavorKey.of(server))).time(server.startedAt()).time(server.endedAt())
+                            .text(server.state()).number(server.uptime()).time(extraction.start()).time(extraction.stop())
+                            .number(doc).endRow();
+                }
             }
             copy.finish();
         }
@@ -327,26 +266,22 @@ public final class UsageLoader {
         }
         if (!staged.isEmpty()) {
             handle.execute("ANALYZE stage_batch_fact, stage_batch_range");
-            boolean collisions = handle.createQuery(SQL.locate(UsageLoader.class, "batchFactCollisions"))
-                    .bind("cloud", cloudId).mapTo(Boolean.class).one();
-            if (collisions) {
-                // one after the other, in order, as single loads would
+            if (staged.size() > 1 && handle.createQuery(SQL.locate(UsageLoader.class, "batchFactCollisions"))
+                    .bind("cloud", cloudId).mapTo(Boolean.class).one()) {
+                // one after the other, in order, as loading the ranges one at a time would
                 for (int doc : staged) {
-                    TransformedRange range = ranges.get(doc);
-                    RecordedFacts recorded = loadRecordedFacts(handle,
-                            new Params(cloudId, runId, range.extraction(), options.restate()), range.facts(), flavors);
-                    handle.execute("DROP TABLE stage_fact");
-                    rows[doc] = recorded.rows();
-                    restatements[doc] = recorded.restatements();
+                    handle.execute("TRUNCATE stage_batch_fact");
+                    copyFacts(handle, COPY_BATCH_FACTS, ranges.get(doc).facts(), flavors, doc, null);
+                    handle.createUpdate(STAGED_RANGE_ONLY).bind("doc", doc).execute();
+                    loadStagedFacts(handle, cloudId, runId, options, rows, restatements);
                 }
             } else {
-                perRange(handle, "recordBatchRestatements", cloudId, runId, options, restatements);
-                handle.createUpdate(SQL.locate(UsageLoader.class, "deleteBatchReplacedFacts")).bind("cloud", cloudId)
-                        .bind("restate", options.restate()).execute();
-                perRange(handle, "upsertBatchFacts", cloudId, runId, options, rows);
+                loadStagedFacts(handle, cloudId, runId, options, rows, restatements);
             }
         }
-        copyFacts(handle, COPY_NEW_FACTS, freshFacts, flavors, cloudId, (long) runId);
+        if (!freshFacts.isEmpty()) {
+            copyFacts(handle, COPY_NEW_FACTS, freshFacts, flavors, cloudId, runId);
+        }
         PreparedBatch extractedRanges = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertExtractedRange"));
         PreparedBatch novaTotals = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertNovaTotals"));
         PreparedBatch anomalies = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertAnomaly"));
@@ -377,6 +312,18 @@ public final class UsageLoader {
                 .bind("windows", windows).bind("servers", servers).bind("rows", allRows).bind("run", runId)
                 .execute();
         return results;
+    }
+
+    /**
+     * The staged facts of the ranges that are not fresh: compared with the recorded closed windows
+     * (restatements), the replaced ones deleted, the rest upserted; adds the counts per range.
+     */
+    private static void loadStagedFacts(Handle handle, int cloudId, long runId, LoadOptions options, long[] rows,
+            long[] restatements) {
+        perRange(handle, "recordBatchRestatements", cloudId, runId, options, restatements);
+        handle.createUpdate(SQL.locate(UsageLoader.class, "deleteBatchReplacedFacts")).bind("cloud", cloudId)
+                .bind("restate", options.restate()).execute();
+        perRange(handle, "upsertBatchFacts", cloudId, runId, options, rows);
     }
 
     /** Stores the project names Keystone gave (the credentials may not allow listing them: then none). */
@@ -419,25 +366,6 @@ public final class UsageLoader {
                         rs.getInt("local_gb")), rs.getInt("flavor_id")))
                 .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
         return ids;
-    }
-
-    private static void copyServers(Handle handle, List<ServerUsage> servers, Map<FlavorKey, Integer> flavors)
-            throws SQLException {
-        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_SERVERS)) {
-            writeServers(copy, servers, flavors, UnaryOperator.identity());
-            copy.finish();
-        }
-    }
-
-    /** One COPY row per server, each ending with the columns {@code more} adds. */
-    private static void writeServers(CopyWriter copy, List<ServerUsage> servers, Map<FlavorKey, Integer> flavors,
-            UnaryOperator<CopyWriter> more) throws SQLException {
-        for (ServerUsage server : servers) {
-            copy.text(UUID.fromString(server.instanceId()).toString()).text(server.tenantId()).text(server.name())
-                    .number(flavors.get(FlavorKey.of(server))).time(server.startedAt()).time(server.endedAt())
-                    .text(server.state()).number(server.uptime());
-            more.apply(copy).endRow();
-        }
     }
 
     /**
@@ -484,12 +412,6 @@ public final class UsageLoader {
                 && fact.localGb() == other.localGb();
     }
 
-    private static void insertNovaTotals(Handle handle, Params params, List<Reconciliation> reconciliations) {
-        for (Reconciliation r : reconciliations) {
-            bindNovaTotals(params.update(handle, "upsertNovaTotals"), params, r).execute();
-        }
-    }
-
     private static <T extends SqlStatement<T>> T bindNovaTotals(T sql, Params params, Reconciliation r) {
         return sql.bind("project", r.projectId())
                 .bind("serverCount", r.nova().serverCount())
@@ -505,23 +427,11 @@ public final class UsageLoader {
                 .bind("provisional", params.extraction.provisional());
     }
 
-    private static void insertAnomalies(Handle handle, Params params, List<Anomaly> anomalies) {
-        for (Anomaly anomaly : anomalies) {
-            bindAnomaly(params.update(handle, "insertAnomaly"), anomaly).execute();
-        }
-    }
-
     private static <T extends SqlStatement<T>> T bindAnomaly(T sql, Anomaly anomaly) {
         return sql.bind("project", anomaly.projectId())
                 .bind("instance", anomaly.instanceId())
                 .bind("kind", anomaly.kind().code())
                 .bind("detail", anomaly.detail());
-    }
-
-    private static void insertRawPages(Handle handle, Params params, String scope, List<RawPage> pages) {
-        for (RawPage page : pages) {
-            bindRawPage(params.update(handle, "insertRawPage"), scope, page).execute();
-        }
     }
 
     private static <T extends SqlStatement<T>> T bindRawPage(T sql, String scope, RawPage page) {
@@ -535,15 +445,7 @@ public final class UsageLoader {
 
     /** The parameters every statement of one load shares; each statement binds the ones it names. */
     private record Params(int cloudId, long runId, UsageExtraction extraction, boolean restate) {
-        Update update(Handle handle, String statement) {
-            return bindAll(handle.createUpdate(SQL.locate(UsageLoader.class, statement)));
-        }
-
-        Query query(Handle handle, String statement) {
-            return bindAll(handle.createQuery(SQL.locate(UsageLoader.class, statement)));
-        }
-
-        private <T extends SqlStatement<T>> T bindAll(T sql) {
+        <T extends SqlStatement<T>> T bindAll(T sql) {
             Instant start = extraction.start();
             return sql
                     .bind("cloud", cloudId)

@@ -140,6 +140,30 @@ class BatchImportTest {
     }
 
     @Test
+    void aBatchWhoseStagedFactIsRecordedUnderAnotherStagedProjectLeavesTheRowsOfLoadingItsRangesInOrder()
+            throws IOException {
+        Path recorded = folder.resolve("recorded");
+        write(recorded, "p2-day0.json", day("p2", 0, 4, 1));
+        write(recorded, "p1-day0-other.json", day("p1", 0, 3, 3));
+        Path archive = folder.resolve("archive");
+        // p1 now lists those servers (recorded under p2: a collision), p2 lists others; both meet recorded data
+        write(archive, "a-p1-day0.json", day("p1", 0, 4, 1));
+        write(archive, "b-p2-day0.json", day("p2", 0, 3, 2));
+
+        try (TestDatabase batched = TestDatabases.fresh(); TestDatabase single = TestDatabases.fresh()) {
+            importInto(batched, recorded, 1);
+            importInto(single, recorded, 1);
+            ArchiveImport.Summary batch = importInto(batched, archive, ArchiveImport.BATCH_RANGES);
+            ArchiveImport.Summary one = importInto(single, archive, 1);
+
+            assertThat(batch.failures()).isEmpty();
+            assertThat(batch.restatements()).isPositive().isEqualTo(one.restatements());
+            assertThat(batch.rows()).isEqualTo(one.rows());
+            assertThat(allRows(batched.jdbi())).containsExactlyEntriesOf(allRows(single.jdbi()));
+        }
+    }
+
+    @Test
     void aDocumentTheDatabaseRefusesIsReportedAndTheRestOfItsBatchLoads() throws IOException {
         Path archive = folder.resolve("archive");
         Path good = folder.resolve("good");

@@ -1,7 +1,7 @@
--- Staging tables of a batch of independent ranges (loadBatch): every range's servers with the range's start
--- and stop and its position in the batch, the ranges themselves, and the facts of the ranges that meet
--- recorded data (keyed like the fact table: ranges of one batch share no server and window). Filled by COPY,
--- dropped at commit.
+-- Staging tables of a load (loadBatch: one range, or several independent ones): every range's servers with
+-- the range's start and stop and its position in the batch, the ranges themselves, and the facts of the
+-- ranges that meet recorded data (keyed like the fact table: ranges of one batch share no server and window).
+-- Filled by COPY, dropped at commit.
 CREATE TEMP TABLE stage_batch_server ON COMMIT DROP AS
 SELECT instance_id, project_id, name, flavor_id, started_at, ended_at, state, uptime, first_seen, last_seen, 0 AS doc
 FROM metrics.server WITH NO DATA;
@@ -13,7 +13,7 @@ CREATE TEMP TABLE stage_batch_range (
     all_projects  boolean     NOT NULL,
     project_id    text,
     own_project   boolean     NOT NULL,  -- a project's range holding only that project's servers
-    fresh         boolean
+    fresh         boolean                -- skipped by the statements over the staged facts (markFreshBatchRanges)
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_batch_fact ON COMMIT DROP AS
 SELECT 0 AS doc, instance_id, project_id, window_start, window_end, flavor_id, vcpus, memory_mb, local_gb, hours,

@@ -1,4 +1,5 @@
--- deleteReplacedFacts.sql for every staged range of a batch at once.
+-- Facts of each staged range's scope and range that its extraction replaces: every provisional one, and
+-- (only with --restate) the closed ones of servers the source no longer lists.
 DELETE FROM metrics.usage_fact f
 USING stage_batch_range d
 WHERE NOT d.fresh

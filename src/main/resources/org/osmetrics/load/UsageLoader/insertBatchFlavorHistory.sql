@@ -1,4 +1,5 @@
--- insertFlavorHistory.sql over a batch: each (launch, flavor) pair once, first seen at the earliest start.
+-- A new row for each (launch, flavor) pair never seen before: a resize shows up as a new launched_at with
+-- the new flavor; the old row stays. Each pair of the batch once, first seen at the earliest start.
 INSERT INTO metrics.server_flavor_history AS h (cloud_id, instance_id, started_at, flavor_id, first_seen, run_id)
 SELECT :cloud, st.instance_id, st.started_at, st.flavor_id, min(st.first_seen), :run
 FROM stage_batch_server st

@@ -1,10 +1,12 @@
 -- Which ranges of a batch meet nothing recorded, before anything of the batch is written: their facts go
 -- straight into the fact table (copied), because the staged statements would insert every one of them as
 -- it is, record no restatement and delete nothing. That holds for a range when nothing of the cloud is
--- recorded in it (isNewRange.sql), and, for a range of one project that holds only that project's servers,
--- when the range meets no fact of that project, no extracted range of that project or of all projects, and
--- no fact of one of its servers. A fact of a server lies between the server's first_seen and last_seen
--- (loads widen them and never delete a server), so the last test reads metrics.server by key.
+-- recorded in it (no fact: one probe of the key, which leads with cloud and window; no extracted range of
+-- any scope overlapping it), and, for a range of one project that holds only that project's servers, when
+-- the range meets no fact of that project, no extracted range of that project or of all projects, and no
+-- fact of one of its servers. A fact of a server lies between the server's first_seen and last_seen (loads
+-- widen them and never delete a server), so the last test reads metrics.server by key. The cloud's run lock
+-- keeps this true until the commit.
 WITH server_seen AS (
     -- driven by the staged servers, one probe of the server key each
     SELECT DISTINCT s.doc

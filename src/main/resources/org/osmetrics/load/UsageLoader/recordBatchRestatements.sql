@@ -1,7 +1,10 @@
--- recordRestatements.sql for every staged range of a batch at once (their rows are disjoint); returns the
--- restatements logged per range.
+-- Differences between the closed windows already recorded (non-provisional facts, or windows an earlier
+-- extraction of the same projects saw closed) and the staged ranges' extractions: changed hours or flavor,
+-- servers gone, servers new. State and uptime change by nature and are not compared. An identical pending
+-- restatement is not logged twice (checked on the differences only: diff is read twice, so materialized).
+-- Every staged range at once (their rows are disjoint); returns the restatements logged per range.
 WITH recorded AS (
-    -- a project's range by the (cloud, project, window) index, a range of all projects by the key
+    -- both through the key (cloud, window): a project's range with a filter on the project
     SELECT d.doc, d.stop AS range_stop, f.*
     FROM stage_batch_range d
     JOIN metrics.usage_fact f

@@ -1,5 +1,8 @@
--- upsertFacts.sql for every staged range of a batch at once (no two share a key); returns the rows written
--- per range. Whether a window is already recorded is asked once per project and window, not per fact.
+-- A closed window already recorded for the project stays as it is unless --restate: new rows go in only
+-- where the window was not recorded yet, and existing rows change only when provisional (or --restate)
+-- and only when a value differs, so an idempotent re-run writes no tuple. Every staged range at once (no
+-- two share a key); returns the rows written per range. Whether a window is already recorded is asked once
+-- per project and window, not per fact.
 WITH recorded_window AS (
     SELECT k.project_id, k.window_start, k.window_end
     FROM (SELECT DISTINCT project_id, window_start, window_end FROM stage_batch_fact) k

@@ -1,6 +1,7 @@
--- upsertServers.sql over a batch: what loading the ranges one after the other leaves. Each server's earliest
--- start and, from the range with the latest stop (the later range on a tie, as a later load would win),
--- its facts; then the same upsert against what is recorded.
+-- The latest facts win (by Nova's stop); an older range (a backfill) only widens first_seen. Writes nothing
+-- when nothing changed, so a re-run leaves the table untouched. Over a batch, what loading the ranges one
+-- after the other leaves: each server's earliest start and, from the range with the latest stop (the later
+-- range on a tie, as a later load would win), its facts; then the upsert against what is recorded.
 INSERT INTO metrics.server AS s
        (cloud_id, instance_id, project_id, name, flavor_id, started_at, ended_at, state, uptime, first_seen, last_seen)
 SELECT :cloud, w.instance_id, w.project_id, w.name, w.flavor_id, w.started_at, w.ended_at, w.state, w.uptime,

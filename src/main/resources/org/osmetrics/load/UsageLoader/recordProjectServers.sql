@@ -1,8 +1,0 @@
--- The (project, server) pairs of the staged servers, which the facts of the range carry
--- (metrics.project_server: how the per-project reports find a project's facts).
-INSERT INTO metrics.project_server (cloud_id, project_id, instance_id)
-SELECT :cloud, st.project_id, st.instance_id
-FROM stage_server st
-WHERE NOT EXISTS (SELECT 1 FROM metrics.project_server ps
-                  WHERE ps.cloud_id = :cloud AND ps.project_id = st.project_id AND ps.instance_id = st.instance_id)
-ON CONFLICT DO NOTHING
