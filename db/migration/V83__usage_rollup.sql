@@ -4,9 +4,11 @@
 -- reads this instead of the facts (at 10,000 servers, 74,400 rows for a month instead of 7.44 million;
 -- BENCHMARKS.md). Its quantities are exact: count x hours is what summing the facts one by one gives.
 --
--- It is kept equal to the facts by the statement triggers below, whatever writes them (COPY, INSERT, the
--- upsert's inserts and updates, deletes), in the writer's transaction: it can never show a window that was
--- not committed. A change is netted per group: after an update or delete, a group whose count reaches 0 is
+-- It is kept equal to the facts by the statement triggers below, whatever writes them through the fact table
+-- (COPY, INSERT, the upsert's inserts and updates, deletes), in the writer's transaction: it can never show a
+-- window that was not committed. The one writer that goes around them is the loader's COPY of a fresh range
+-- straight into its month's partition (a partition does not fire the table's statement triggers): it adds
+-- the counts itself, in the same transaction (UsageLoader, addFreshRollup.sql), at a fraction of the cost. A change is netted per group: after an update or delete, a group whose count reaches 0 is
 -- removed, and a count below 0 (the rollup out of step with the facts) fails the statement.
 CREATE TABLE metrics.usage_rollup (
     window_start  timestamptz      NOT NULL,

@@ -18,6 +18,11 @@ final class Partitions {
     private Partitions() {
     }
 
+    /** The name of the month's partition of metrics.usage_fact, in schema metrics (built from a YearMonth only). */
+    static String table(YearMonth month) {
+        return String.format("usage_fact_y%04dm%02d", month.getYear(), month.getMonthValue());
+    }
+
     static void ensureMonths(Jdbi jdbi, Instant start, Instant endExclusive) {
         TreeSet<YearMonth> months = new TreeSet<>();
         YearMonth last = YearMonth.from(endExclusive.minusNanos(1).atOffset(ZoneOffset.UTC));
@@ -27,7 +32,7 @@ final class Partitions {
         jdbi.useTransaction(handle -> {
             handle.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:key)").bind("key", DDL_LOCK).mapTo(Integer.class).one();
             for (YearMonth month : months) {
-                String table = String.format("usage_fact_y%04dm%02d", month.getYear(), month.getMonthValue());
+                String table = table(month);
                 boolean exists = handle.createQuery("SELECT to_regclass(:name) IS NOT NULL")
                         .bind("name", "metrics." + table)
                         .mapTo(Boolean.class)

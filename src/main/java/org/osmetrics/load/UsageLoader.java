@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -40,10 +41,18 @@ import org.osmetrics.transform.WindowFact;
  */
 public final class UsageLoader {
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
-    /** The facts of the ranges nothing is recorded in yet go straight into the fact table (markFreshBatchRanges.sql). */
-    private static final String COPY_NEW_FACTS = "COPY metrics.usage_fact (cloud_id, instance_id, project_id, window_start,"
+    /**
+     * The facts of the ranges nothing is recorded in yet go straight into the fact table (markFreshBatchRanges.sql),
+     * into the partition of their month ({@code %s}): the triggers that keep metrics.usage_rollup (V83) are the
+     * fact table's and do not fire, and the loader adds the counts itself (COPY_FRESH_ROLLUP), which costs a hash
+     * map here instead of a transition table of every row in PostgreSQL.
+     */
+    private static final String COPY_NEW_FACTS = "COPY metrics.%s (cloud_id, instance_id, project_id, window_start,"
             + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
             + " state, provisional, run_id) FROM STDIN WITH (FORMAT binary)";
+    /** The fresh facts counted per window, project, flavor, sizes, hours and provisional flag (addFreshRollup.sql). */
+    private static final String COPY_FRESH_ROLLUP = "COPY stage_batch_rollup (window_start, project_id, flavor_id, vcpus,"
+            + " memory_mb, local_gb, hours, provisional, facts) FROM STDIN WITH (FORMAT binary)";
 
     /** The servers of every range of a batch, with the range's start and stop and its position. */
     private static final String COPY_BATCH_SERVERS = "COPY stage_batch_server (instance_id, project_id, name, flavor_id,"
@@ -280,7 +289,7 @@ public final class UsageLoader {
             }
         }
         if (!freshFacts.isEmpty()) {
-            copyFacts(handle, COPY_NEW_FACTS, freshFacts, flavors, cloudId, runId);
+            copyFreshFacts(handle, freshFacts, flavors, cloudId, runId);
         }
         PreparedBatch extractedRanges = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertExtractedRange"));
         PreparedBatch novaTotals = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertNovaTotals"));
@@ -366,6 +375,42 @@ public final class UsageLoader {
                         rs.getInt("local_gb")), rs.getInt("flavor_id")))
                 .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
         return ids;
+    }
+
+    /** A group of metrics.usage_rollup within one cloud. */
+    private record RollupKey(Instant windowStart, String projectId, int flavorId, int vcpus, int memoryMb, int localGb,
+            double hours, boolean provisional) {
+    }
+
+    /**
+     * The facts of the fresh ranges: COPYed into the partition of their month (see COPY_NEW_FACTS), then their
+     * counts added to metrics.usage_rollup as the fact table's triggers would have.
+     */
+    private static void copyFreshFacts(Handle handle, List<WindowFact> facts, Map<FlavorKey, Integer> flavors, int cloudId,
+            long runId) throws SQLException {
+        Map<YearMonth, List<WindowFact>> byMonth = new TreeMap<>();
+        Map<RollupKey, Long> counts = new HashMap<>();
+        for (WindowFact fact : facts) {
+            byMonth.computeIfAbsent(YearMonth.from(fact.windowStart().atOffset(ZoneOffset.UTC)), month -> new ArrayList<>())
+                    .add(fact);
+            counts.merge(new RollupKey(fact.windowStart(), fact.projectId(), flavors.get(FlavorKey.of(fact)), fact.vcpus(),
+                    fact.memoryMb(), fact.localGb(), fact.hours(), fact.provisional()), 1L, Long::sum);
+        }
+        for (Map.Entry<YearMonth, List<WindowFact>> month : byMonth.entrySet()) {
+            copyFacts(handle, String.format(COPY_NEW_FACTS, Partitions.table(month.getKey())), month.getValue(), flavors,
+                    cloudId, runId);
+        }
+        Map<String, byte[]> texts = new HashMap<>();
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), COPY_FRESH_ROLLUP, 9)) {
+            for (Map.Entry<RollupKey, Long> count : counts.entrySet()) {
+                RollupKey key = count.getKey();
+                copy.timestamp(key.windowStart()).bytes(texts.computeIfAbsent(key.projectId(), UsageLoader::utf8))
+                        .integer(key.flavorId()).integer(key.vcpus()).integer(key.memoryMb()).integer(key.localGb())
+                        .float8(key.hours()).bool(key.provisional()).bigint(count.getValue()).endRow();
+            }
+            copy.finish();
+        }
+        handle.createUpdate(SQL.locate(UsageLoader.class, "addFreshRollup")).bind("cloud", cloudId).execute();
     }
 
     /**

@@ -1,7 +1,8 @@
 -- Staging tables of a load (loadBatch: one range, or several independent ones): every range's servers with
 -- the range's start and stop and its position in the batch, the ranges themselves, and the facts of the
--- ranges that meet recorded data (keyed like the fact table: ranges of one batch share no server and window).
--- Filled by COPY, dropped at commit.
+-- ranges that meet recorded data (keyed like the fact table: ranges of one batch share no server and window),
+-- and the counts of the fresh ranges' facts for metrics.usage_rollup (addFreshRollup.sql). Filled by COPY,
+-- dropped at commit.
 CREATE TEMP TABLE stage_batch_server ON COMMIT DROP AS
 SELECT instance_id, project_id, name, flavor_id, started_at, ended_at, state, uptime, first_seen, last_seen, 0 AS doc
 FROM metrics.server WITH NO DATA;
@@ -20,3 +21,6 @@ SELECT 0 AS doc, instance_id, project_id, window_start, window_end, flavor_id, v
        vcpu_hours, memory_mb_hours, local_gb_hours, state, provisional
 FROM metrics.usage_fact WITH NO DATA;
 ALTER TABLE stage_batch_fact ADD PRIMARY KEY (instance_id, window_start);
+CREATE TEMP TABLE stage_batch_rollup ON COMMIT DROP AS
+SELECT window_start, project_id, flavor_id, vcpus, memory_mb, local_gb, hours, provisional, facts
+FROM metrics.usage_rollup WITH NO DATA;
