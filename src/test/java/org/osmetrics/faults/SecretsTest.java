@@ -45,9 +45,13 @@ class SecretsTest {
             String output;
             try (ChildProcess child = ChildProcess.start(env, dataDir.resolve("run.log"), "--debug", "run", "--all-projects",
                     "--window", "1d", "--initial-lookback", "2d", "--data-dir", dataDir.resolve("data").toString())) {
-                child.awaitUntil(() -> child.descendantCommandLines().stream().anyMatch(c -> c.contains("postgres")),
-                        Duration.ofSeconds(60));
-                children.addAll(child.descendantCommandLines());
+                // every command line seen until the server's: a second look could fall between initdb's processes
+                // and the server's start, or after the run
+                child.awaitUntil(() -> {
+                    List<String> seen = child.descendantCommandLines();
+                    children.addAll(seen);
+                    return seen.stream().anyMatch(c -> c.contains("postgres"));
+                }, Duration.ofSeconds(60));
                 int code = child.waitFor(Duration.ofSeconds(90));
                 output = child.output();
                 assertThat(code).as(output).isZero();
