@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -128,8 +130,7 @@ public final class OpenStackUsageSource implements UsageSource {
                     }
                 }
                 servers += part.servers().size();
-                tenants.computeIfAbsent(part.tenantId(), id -> new TenantAccumulator(id, part.start(), part.stop()))
-                        .add(part);
+                tenants.computeIfAbsent(part.tenantId(), id -> new TenantAccumulator(id, part.start())).add(part);
             }
             LOG.debug("page {} of {}: {} tenants, {} servers", rawPages.size(), new TimeRange(start, end),
                     page.tenants().size(), servers);
@@ -149,9 +150,17 @@ public final class OpenStackUsageSource implements UsageSource {
                     settings.tuning().pageSize());
         }
         List<TenantUsage> merged = tenants.values().stream().map(TenantAccumulator::toTenantUsage).toList();
-        Instant stop = merged.isEmpty() ? (end.isAfter(extractedAt) ? extractedAt : end) : merged.get(0).stop();
+        Instant stop = earliestStop(merged).orElse(end.isAfter(extractedAt) ? extractedAt : end);
         return new UsageExtraction(scope, start, end, stop, extractedAt, end.isAfter(extractedAt), microversion,
                 truncationSuspected, merged, rawPages);
+    }
+
+    /**
+     * The earliest stop any page echoed: every window that ends by it is closed for every server of the range,
+     * whichever page listed it (each page of an open range is clamped to Nova's "now" of its own request).
+     */
+    private static Optional<Instant> earliestStop(List<TenantUsage> tenants) {
+        return tenants.stream().flatMap(tenant -> tenant.pageStops().stream()).min(Comparator.naturalOrder());
     }
 
     @Override
@@ -295,27 +304,27 @@ public final class OpenStackUsageSource implements UsageSource {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** One tenant's pages merged in order. */
+    /** One tenant's pages merged in order, each page with its own totals and stop. */
     private static final class TenantAccumulator {
         private final String tenantId;
         private final Instant start;
-        private final Instant stop;
         private final List<ServerUsage> servers = new ArrayList<>();
         private final List<PageTotals> totals = new ArrayList<>();
+        private final List<Instant> stops = new ArrayList<>();
 
-        TenantAccumulator(String tenantId, Instant start, Instant stop) {
+        TenantAccumulator(String tenantId, Instant start) {
             this.tenantId = tenantId;
             this.start = start;
-            this.stop = stop;
         }
 
         void add(UsagePage.TenantPart part) {
             servers.addAll(part.servers());
             totals.add(part.totals());
+            stops.add(part.stop());
         }
 
         TenantUsage toTenantUsage() {
-            return new TenantUsage(tenantId, servers, totals, start, stop);
+            return new TenantUsage(tenantId, servers, totals, stops, start);
         }
     }
 }

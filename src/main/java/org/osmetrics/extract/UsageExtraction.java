@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param start               the requested (and echoed) range start, on the window grid
  * @param requestedEnd        the requested range end, on the window grid
  * @param stop                the end Nova answered for: equal to {@code requestedEnd} for a closed range,
- *                            earlier when Nova clamped it to its "now"
+ *                            earlier when Nova clamped it to its "now"; the earliest of the pages' stops
+ *                            (each page of an open range has its own), so a window ending by it is closed
+ *                            for every server of the range
  * @param extractedAt         when the first page was requested
  * @param provisional         true when the range was still open ({@code requestedEnd} after the extraction began)
  * @param microversion        the compute microversion used ("2.1", "2.40", ...)

@@ -43,14 +43,31 @@ public final class UsageTransform {
                             + " servers, probably cut at Nova's max_limit: use a cloud with microversion 2.40+"));
         }
         for (TenantUsage tenant : extraction.tenants()) {
-            Instant stop = tenant.stop() != null ? tenant.stop() : extraction.stop();
-            List<Double> ourHours = new ArrayList<>(tenant.servers().size());
-            for (ServerUsage server : tenant.servers()) {
+            List<ServerUsage> rows = tenant.servers();
+            List<Double> ourHours = new ArrayList<>(rows.size());
+            for (ServerUsage server : rows) {
+                // each server's hours run to the stop of the page that listed it (Nova's "now" of that request)
+                Instant stop = pageStop(tenant, ourHours.size(), extraction);
                 ourHours.add(split(server, extraction, stop, grid, seen, servers, facts, anomalies));
             }
             reconciliations.add(reconcile(tenant, ourHours, anomalies));
         }
         return new TransformedRange(extraction, grid, windowStarts, servers, facts, reconciliations, anomalies);
+    }
+
+    /**
+     * The stop of the page that listed the tenant's {@code row}-th server: pages hold their totals' server
+     * counts in order; rows past the counted ones (a page miscounted) take the last page's stop.
+     */
+    private static Instant pageStop(TenantUsage tenant, int row, UsageExtraction extraction) {
+        int end = 0;
+        for (int page = 0; page < tenant.pageTotals().size(); page++) {
+            end += tenant.pageTotals().get(page).serverCount();
+            if (row < end) {
+                return tenant.pageStops().get(page);
+            }
+        }
+        return tenant.stop() != null ? tenant.stop() : extraction.stop();
     }
 
     /** Adds the server's window facts and returns our hours for the whole range (for reconciliation). */
@@ -86,8 +103,9 @@ public final class UsageTransform {
                 long micros = micros(later(from, window), earlier(to, windowEnd));
                 splitMicros += micros;
                 if (instanceId != null && !duplicate) {
+                    // provisional unless closed before the range's earliest stop, as the load records the range
                     facts.add(fact(instanceId, server, window, windowEnd, micros,
-                            extraction.provisional() && windowEnd.isAfter(stop)));
+                            extraction.provisional() && windowEnd.isAfter(extraction.stop())));
                 }
             }
         }
@@ -129,8 +147,8 @@ public final class UsageTransform {
             if (!sameFigures(nova, ours)) {
                 matches = false;
                 anomalies.add(new Anomaly(Anomaly.Kind.TOTALS_MISMATCH, tenant.tenantId(), null, "page " + pageIndex
-                        + " of " + tenant.start() + ".." + tenant.stop() + ": Nova " + describe(nova) + ", ours "
-                        + describe(ours)));
+                        + " of " + tenant.start() + ".." + tenant.pageStops().get(pageIndex) + ": Nova "
+                        + describe(nova) + ", ours " + describe(ours)));
             }
             count += ours.serverCount();
             hours += ours.totalHours();
