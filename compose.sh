@@ -91,8 +91,11 @@ from=$(day $((today_start - 86400)) %Y-%m-%d)
 to=$(day "$today_start" %Y-%m-%d)
 stamp=$(day "$now" %Y%m%d)
 
-# Load up to now; a first run starts at yesterday 00:00 UTC.
-"$java" -jar "$jar" run --window "${OS_METRICS_WINDOW:-1d}" --initial-lookback "$((now - today_start + 86400))s"
+# Load up to now; a first run starts at yesterday 00:00 UTC. The grid is chosen here by OS_METRICS_WINDOW, so a
+# refusal of the grid names that variable where os-metrics itself names its flag --window.
+# (stderr goes through sed, stdout straight on; pipefail and set -e exit with the run's own code)
+{ "$java" -jar "$jar" run --window "${OS_METRICS_WINDOW:-1d}" --initial-lookback "$((now - today_start + 86400))s" \
+    2>&1 1>&3 3>&- | sed -u 's/--window \([0-9][0-9]*[smhd]\)/OS_METRICS_WINDOW=\1/g' >&2; } 3>&1
 
 mkdir -p "$output"
 "$java" -jar "$jar" export --report server_usage --from "$from" --to "$to" --project "$project" \

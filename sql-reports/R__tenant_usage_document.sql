@@ -15,8 +15,37 @@
 -- The four totals are the ones Nova reported (metrics.nova_totals), so the document reproduces Nova's
 -- numbers bit for bit; report.reconciliation compares them with ours. start/stop are written like Nova
 -- (YYYY-MM-DDTHH:MI:SS.ffffff, UTC, no zone); stop is the end Nova answered for (clamped to the moment of
--- the call for an open range). Numbers are written like Python's json module (24.0, not 24).
+-- the call for an open range). Numbers and strings are written like Python's json module with its defaults
+-- (24.0, not 24; every character outside printable ASCII escaped: "Z\u00fcrich"), as the old collector's
+-- json.dumps wrote them, so archives kept in git diff cleanly across the switch.
 DROP VIEW IF EXISTS report.tenant_usage_document;
+
+-- A string as Python's json.dumps writes it by default (ensure_ascii): the JSON escapes of to_json, plus
+-- \uXXXX (lowercase hex) for DEL and every non-ASCII character, a surrogate pair above U+FFFF.
+CREATE OR REPLACE FUNCTION report.python_json_string(value text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT
+AS $$
+DECLARE
+    json text := to_json(value)::text;
+    escaped text := '';
+    code integer;
+BEGIN
+    IF json ~ '^[ -~]*$' THEN
+        RETURN json;
+    END IF;
+    FOREACH code IN ARRAY (SELECT array_agg(ascii(c)) FROM regexp_split_to_table(json, '') AS c) LOOP
+        IF code BETWEEN 32 AND 126 THEN
+            escaped := escaped || chr(code);
+        ELSIF code < 65536 THEN
+            escaped := escaped || '\u' || lpad(to_hex(code), 4, '0');
+        ELSE
+            escaped := escaped || '\u' || to_hex(55296 + ((code - 65536) >> 10))
+                               || '\u' || to_hex(56320 + ((code - 65536) & 1023));
+        END IF;
+    END LOOP;
+    RETURN escaped;
+END
+$$;
 
 -- A double as Python's json.dumps writes it: the shortest text that reads back to the same double,
 -- with ".0" on whole numbers. extra_float_digits = 1 makes PostgreSQL print that shortest text.
@@ -47,7 +76,7 @@ SELECT c.cloud_key AS cloud,
        nt.range_start,
        nt.range_end,
        nt.provisional,
-       ('{"tenant_id": ' || to_json(nt.project_id)::text
+       ('{"tenant_id": ' || report.python_json_string(nt.project_id)
         || ', "server_usages": [' || coalesce(su.server_usages, '') || ']'
         || ', "total_local_gb_usage": ' || report.python_float(nt.total_local_gb_usage)
         || ', "total_vcpus_usage": ' || report.python_float(nt.total_vcpus_usage)
@@ -69,16 +98,16 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT string_agg(
                '{"hours": ' || report.python_float(u.hours)
-               || ', "flavor": ' || to_json(fl.name)::text
+               || ', "flavor": ' || report.python_json_string(fl.name)
                || ', "instance_id": "' || u.instance_id::text || '"'
-               || ', "name": ' || coalesce(to_json(s.name)::text, 'null')
-               || ', "tenant_id": ' || to_json(u.project_id)::text
+               || ', "name": ' || coalesce(report.python_json_string(s.name), 'null')
+               || ', "tenant_id": ' || report.python_json_string(u.project_id)
                || ', "memory_mb": ' || u.memory_mb
                || ', "local_gb": ' || u.local_gb
                || ', "vcpus": ' || u.vcpus
                || ', "started_at": "' || report.nova_time(s.started_at) || '"'
                || ', "ended_at": ' || coalesce('"' || report.nova_time(s.ended_at) || '"', 'null')
-               || ', "state": ' || to_json(s.state)::text
+               || ', "state": ' || report.python_json_string(s.state)
                || ', "uptime": ' || coalesce(s.uptime::text, 'null')
                || '}',
                ', ' ORDER BY u.instance_id, u.flavor_id) AS server_usages

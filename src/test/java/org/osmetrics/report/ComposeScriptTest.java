@@ -114,7 +114,14 @@ class ComposeScriptTest {
             JsonNode nova = novaUsage(sim, project, yesterday, today);
             Path json = dir.resolve("output/os_metrics_" + DateTimeFormatter.ofPattern("uuuuMMdd").withZone(ZoneOffset.UTC)
                     .format(now) + ".json");
-            List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
+            byte[] bytes = Files.readAllBytes(json);
+            for (int i = 0; i < bytes.length - 1; i++) { // all but the line's end
+                byte b = bytes[i];
+                assertThat(b & 0xff).as("a byte of the document (json.dumps escapes all but printable ASCII)")
+                        .isBetween(0x20, 0x7e);
+            }
+            assertThat(bytes[bytes.length - 1]).isEqualTo((byte) '\n');
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
             assertThat(lines).hasSize(1);
             JsonNode document = new ObjectMapper().readTree(lines.get(0));
             assertThat(names(document.fieldNames())).containsExactlyElementsOf(DOCUMENT_FIELDS);
@@ -133,6 +140,27 @@ class ComposeScriptTest {
             assertThat(csv.get(0)).startsWith("hours,flavor,instance_id,name,tenant_id,memory_mb,local_gb,vcpus,"
                     + "started_at,ended_at,state,uptime,");
             assertThat(csv).hasSize(1 + nova.get("server_usages").size());   // daily windows: one row per server
+        }
+    }
+
+    @Test
+    void aDatabaseOnAnotherGridIsReportedWithTheVariableComposeReads() throws Exception {
+        Instant now = Instant.now();
+        try (TestDatabase db = TestDatabases.fresh();
+             SimServer sim = SimServer.start(SimCloud.generate(43, 2, 10, now.minus(Duration.ofDays(3)), now),
+                     Clock.systemUTC())) {
+            String projectName = sim.cloud().project(sim.memberProjectId()).orElseThrow().name();
+            Map<String, String> env = Map.of("OS_METRICS_DB_URL", db.jdbcUrl(), "OS_METRICS_JAR", launcherJar().toString(),
+                    "OS_PASSWORD", SimCredentials.MEMBER_PASSWORD);
+            Map<String, String> hourly = new java.util.HashMap<>(env);
+            hourly.put("OS_METRICS_WINDOW", "1h");
+            String[] arguments = {SimCredentials.MEMBER_USER, "-", "2.1", projectName, sim.authUrl()};
+            assertThat(compose(hourly, arguments).exitCode()).isZero();
+
+            Result daily = compose(env, arguments);
+
+            assertThat(daily.exitCode()).isEqualTo(2);
+            assertThat(daily.output()).contains("OS_METRICS_WINDOW=1h").doesNotContain("--window");
         }
     }
 

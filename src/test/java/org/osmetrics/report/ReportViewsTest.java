@@ -245,4 +245,17 @@ class ReportViewsTest {
         names.forEachRemaining(list::add);
         return list;
     }
+
+    /** The old collector wrote its documents with Python's json.dumps defaults: every non-ASCII character escaped. */
+    @Test
+    void documentStringsAreEscapedAsPythonsJsonDumpsDoes() {
+        Map<String, String> python = Map.of(
+                "Zürich café – 日本", "\"Z\\u00fcrich caf\\u00e9 \\u2013 \\u65e5\\u672c\"",
+                "naïve \"q\", a\\b\nc\u0001 \uD83D\uDE80 \u007f",
+                "\"na\\u00efve \\\"q\\\", a\\\\b\\nc\\u0001 \\ud83d\\ude80 \\u007f\"",
+                "plain ascii ~!", "\"plain ascii ~!\"",
+                "", "\"\"");
+        python.forEach((text, expected) -> assertThat(row("SELECT report.python_json_string(?) AS s", text).get("s"))
+                .as(text).isEqualTo(expected));
+    }
 }
