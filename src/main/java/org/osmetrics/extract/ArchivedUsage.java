@@ -41,11 +41,9 @@ public final class ArchivedUsage {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            String reason = e.getOriginalMessage();
-            boolean truncated = reason != null && reason.startsWith("Unexpected end-of-input");
-            throw OsMetricsException.usage((truncated ? "truncated JSON" : "not valid JSON") + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                    + (truncated ? "" : " (" + firstLine(reason) + ")"));
+            JsonProblem problem = new JsonProblem(e);
+            throw OsMetricsException.usage(problem.truncated() ? "truncated JSON" + problem.where()
+                    : "not valid JSON" + problem.where() + " (" + problem.reason() + ")");
         }
         boolean list;
         JsonNode page;
@@ -104,13 +102,5 @@ public final class ArchivedUsage {
                     List.of(tenant), List.of(raw)));
         }
         return extractions;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

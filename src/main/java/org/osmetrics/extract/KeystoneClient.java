@@ -269,9 +269,10 @@ final class KeystoneClient {
             }
             return node;
         } catch (JsonProcessingException e) {
+            JsonProblem problem = new JsonProblem(e);
             throw OsMetricsException.source("malformed JSON from " + response.url() + " (HTTP " + response.status()
-                    + ", " + response.body().length() + " characters, at line " + e.getLocation().getLineNr()
-                    + " column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+                    + ", " + response.body().length() + " characters" + problem.where().replace(" at", ",") + "): "
+                    + problem.reason(), e);
         }
     }
 

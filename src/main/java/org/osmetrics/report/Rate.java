@@ -25,6 +25,13 @@ public record Rate(
         Instant validTo,
         String source) {
 
+    /** Digits of a price in all, and after the decimal point: metrics.rate_card's unit_price (V87). */
+    public static final int PRICE_PRECISION = 19;
+    public static final int PRICE_SCALE = 10;
+    /** The largest price: 999999999.9999999999. */
+    public static final BigDecimal MAX_PRICE = BigDecimal.ONE.movePointRight(PRICE_PRECISION - PRICE_SCALE)
+            .subtract(BigDecimal.ONE.movePointLeft(PRICE_SCALE));
+
     public Rate {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(unitPrice, "unitPrice");

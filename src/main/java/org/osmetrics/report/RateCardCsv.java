@@ -94,12 +94,29 @@ public final class RateCardCsv {
         try {
             price = new BigDecimal(text);
         } catch (NumberFormatException e) {
+            // NaN, Infinity and -Infinity too: BigDecimal has no such values
             throw refused(where, "unit_price '" + text + "' is not a decimal number (e.g. 0.0125)");
         }
         if (price.signum() < 0) {
             throw refused(where, "unit_price " + text + " is negative");
         }
-        return price.stripTrailingZeros().scale() < 0 ? price.setScale(0) : price;
+        if (price.signum() == 0) {
+            return price.setScale(Math.max(0, Math.min(price.scale(), Rate.PRICE_SCALE)));
+        }
+        // digits before the decimal point, from precision and scale: 1e999999999 is never expanded
+        if ((long) price.precision() - price.scale() > Rate.PRICE_PRECISION - Rate.PRICE_SCALE) {
+            throw refused(where, "unit_price " + text + " is too large: prices are at most " + Rate.MAX_PRICE.toPlainString()
+                    + " (numeric(" + Rate.PRICE_PRECISION + "," + Rate.PRICE_SCALE + "))");
+        }
+        if (price.scale() > Rate.PRICE_SCALE) {
+            BigDecimal exact = price.stripTrailingZeros();
+            if (exact.scale() > Rate.PRICE_SCALE) {
+                throw refused(where, "unit_price " + text + " has " + exact.scale() + " decimal places: prices keep at most "
+                        + Rate.PRICE_SCALE + " (not rounded: give the price you mean)");
+            }
+            price = exact.setScale(Math.max(0, exact.scale()));
+        }
+        return price.scale() < 0 ? price.setScale(0) : price;
     }
 
     private static Currency currency(String code, String where) {

@@ -111,6 +111,32 @@ class ImportJsonCommandTest {
     }
 
     @Test
+    void filesBeyondJacksonsReadLimitsAreReportedAsBadFilesAndTheOthersLoad() throws IOException {
+        Instant day = Instant.parse("2023-03-01T00:00:00Z");
+        Path good = write("good.json", JSON.writeValueAsString(tenantUsage("p-good", day, day.plus(Duration.ofDays(1)), 6, 1)));
+        Path deep = write("deep.json", "[".repeat(5000) + "]".repeat(5000));
+        // a server name of 25 MB: over Jackson's 20,000,000-character limit for one string
+        ObjectNode document = tenantUsage("p-long", day, day.plus(Duration.ofDays(1)), 1, 2);
+        ((ObjectNode) document.get("server_usages").get(0)).put("name", "x".repeat(25_000_000));
+        Path huge = write("huge-string.json", JSON.writeValueAsString(document));
+        Path longNumber = write("long-number.json", JSON.writeValueAsString(tenantUsage("p-num", day,
+                day.plus(Duration.ofDays(1)), 1, 3)).replaceFirst("\"vcpus\":\\d+", "\"vcpus\":" + "9".repeat(5000)));
+
+        Result result = importJson(good.toString(), deep.toString(), huge.toString(), longNumber.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.out()).contains("import-json: 1 of 4 files loaded (1 ranges, 6 servers,");
+        assertThat(result.err().lines().toList())
+                .contains(deep + ": not valid JSON (nested more than 1,000 levels deep)")
+                .contains(huge + ": not valid JSON (a string of more than 20,000,000 characters)")
+                .contains(longNumber + ": not valid JSON (a number of more than 1,000 digits)")
+                .contains("os-metrics: 3 file(s) malformed or truncated, not loaded (listed above; the other files are loaded)")
+                .noneMatch(line -> line.contains("internal error") || line.contains("Exception"));
+        assertThat(count("SELECT count(*) FROM metrics.usage_fact WHERE project_id = 'p-good'")).isPositive();
+        assertThat(count("SELECT count(*) FROM metrics.imported_file WHERE outcome = 'malformed'")).isEqualTo(3);
+    }
+
+    @Test
     void reimportChangesNothing() throws IOException {
         Instant day = Instant.parse("2024-10-12T00:00:00Z");
         write("a.json", JSON.writeValueAsString(tenantUsage("p1", day, day.plus(Duration.ofDays(1)), 9, 5)));

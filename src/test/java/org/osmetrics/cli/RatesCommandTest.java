@@ -1,6 +1,7 @@
 package org.osmetrics.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -125,6 +126,54 @@ class RatesCommandTest {
         assertRefused(HEADER + "flavor_hour,,0.01,EUR,2026-03-01,\n", "line 2", "flavor");
         assertRefused(HEADER + "vcpu_hour,,0.01,EUR,2026-01-01,\nram_gb_hour,,0.002,USD,2026-06-01,\n", "line 3", "currency");
         assertRefused("resource,price\nvcpu_hour,0.01\n", "line 1", "header");
+    }
+
+    @Test
+    void pricesBeyondTheRateCardsPrecisionAreRefusedWithTheLineAndTheCardIsUnchanged() throws IOException {
+        assertThat(rates("rates", "import", file(HEADER + "ram_gb_hour,,0.002,EUR,2026-01-01,\n").toString())).isZero();
+        List<String> card = rateCard();
+        String good = "disk_gb_hour,,0.0001,EUR,2026-01-01,\n";
+
+        assertPriceRefused(good + "vcpu_hour,,1e400,EUR,2026-01-01,\n", "line 3", "unit_price 1e400 is too large",
+                "at most 999999999.9999999999");
+        assertPriceRefused(good + "vcpu_hour,,1000000000,EUR,2026-01-01,\n", "line 3", "too large");
+        assertPriceRefused(good + "vcpu_hour,,0.00000000001,EUR,2026-01-01,\n", "line 3",
+                "unit_price 0.00000000001 has 11 decimal places", "at most 10", "not rounded");
+        assertPriceRefused(good + "vcpu_hour,,1e-11,EUR,2026-01-01,\n", "line 3", "11 decimal places");
+        assertPriceRefused(good + "vcpu_hour,,-1e400,EUR,2026-01-01,\n", "line 3", "negative");
+        assertPriceRefused(good + "vcpu_hour,,NaN,EUR,2026-01-01,\n", "line 3", "'NaN' is not a decimal number");
+        assertPriceRefused(good + "vcpu_hour,,Infinity,EUR,2026-01-01,\n", "line 3", "'Infinity' is not a decimal number");
+        assertPriceRefused(good + "vcpu_hour,,-Infinity,EUR,2026-01-01,\n", "line 3", "'-Infinity' is not a decimal number");
+        assertPriceRefused(good + "vcpu_hour,,1e999999999,EUR,2026-01-01,\n", "line 3", "too large");
+        assertThat(rateCard()).as("the card is unchanged").isEqualTo(card);
+
+        // the bounds themselves are prices; trailing zeros past the tenth decimal place lose nothing
+        assertThat(rates("rates", "import", file(HEADER + "vcpu_hour,,999999999.9999999999,EUR,2026-01-01,\n"
+                + "disk_gb_hour,,0.00000000010000,EUR,2026-01-01,\n").toString())).as(err.toString()).isZero();
+        List<BigDecimal> prices = db.jdbi().withHandle(h -> h.createQuery("SELECT unit_price FROM metrics.rate_card"
+                + " WHERE resource <> 'ram_gb_hour' ORDER BY resource").mapTo(BigDecimal.class).list());
+        assertThat(prices).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("0.0000000001"), new BigDecimal("999999999.9999999999"));
+    }
+
+    @Test
+    void theDatabaseRefusesAPriceBeyondTheRateCardsPrecisionFromAnyWriter() {
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.run (command, arguments, started_at, status) VALUES ('test', '', now(), 'succeeded')"));
+        for (String price : List.of("1e400", "0.00000000001", "'NaN'")) {
+            assertThatThrownBy(() -> db.jdbi().useHandle(h -> h.execute(
+                    "INSERT INTO metrics.rate_card (resource, unit_price, currency, minor_units, valid_from, source, run_id)"
+                            + " SELECT 'vcpu_hour', " + price + ", 'EUR', 2, now(), 'sql', max(run_id) FROM metrics.run")))
+                    .as(price).hasMessageContaining("rate_card_unit_price_within_numeric_19_10");
+        }
+    }
+
+    private void assertPriceRefused(String lines, String... expected) throws IOException {
+        int before = err.toString().length();
+        int code = rates("rates", "import", file(HEADER + lines).toString());
+        assertThat(code).as(lines).isEqualTo(ExitCode.USAGE.code());
+        String message = err.toString().substring(before);
+        assertThat(message).as(lines).contains("rates.csv " + expected[0]).contains(expected).hasLineCount(1)
+                .hasSizeLessThan(300);
     }
 
     private void assertRefused(String content, String... expected) throws IOException {

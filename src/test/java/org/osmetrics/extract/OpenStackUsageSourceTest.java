@@ -3,6 +3,7 @@ package org.osmetrics.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -236,6 +237,18 @@ class OpenStackUsageSourceTest {
                     .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
                     .hasMessageContaining("malformed JSON from http://")
                     .hasMessageContaining("/os-simple-tenant-usage?");
+        }
+    }
+
+    @Test
+    void aBodyBeyondJacksonsReadLimitsFailsAsASourceErrorNamingTheUrl() {
+        sim.faults().rewriteNextBody(body -> ("[".repeat(5000) + "]".repeat(5000)).getBytes(StandardCharsets.UTF_8));
+        try (OpenStackUsageSource source = admin(1000)) {
+            assertThatThrownBy(() -> source.extract(FROM, TO, Scope.allProjects()))
+                    .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
+                    .hasMessageContaining("malformed JSON from http://")
+                    .hasMessageContaining("/os-simple-tenant-usage?")
+                    .hasMessageEndingWith("characters): nested more than 1,000 levels deep");
         }
     }
 
