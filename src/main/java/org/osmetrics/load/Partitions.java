@@ -1,19 +1,32 @@
 package org.osmetrics.load;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.osmetrics.OsMetricsException;
 
 /**
- * Creates the monthly partitions of {@code metrics.usage_fact} a range needs, in a short transaction of
- * its own, serialised by a transaction advisory lock so concurrent loads of different clouds do not race
- * on the same {@code CREATE TABLE}.
+ * Creates the monthly partitions of {@code metrics.usage_fact} a range needs, in a short transaction of its own,
+ * through {@code metrics.create_usage_fact_partition} (V84): serialised by the parent table's own lock, which no
+ * role without rights on it can take, and waiting for it at most {@link #LOCK_TIMEOUT} (a reader's transaction
+ * over the report views holds the parent's ACCESS SHARE lock until it ends).
  */
 final class Partitions {
-    /** The advisory lock key for partition DDL: "osmp". */
-    private static final long DDL_LOCK = 0x6f736d70L;
+    /** How long a load waits for the fact table's lock to add a month before it fails with exit 5. */
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** The sessions other than this one holding a lock on the fact table (who to ask, or end). */
+    private static final String HOLDERS = "SELECT string_agg(DISTINCT 'pid ' || l.pid || coalesce(' (role ' || a.usename || ')', ''),"
+            + " ', ') FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            + " WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()"
+            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + " AND l.relation = 'metrics.usage_fact'::regclass";
 
     private Partitions() {
     }
@@ -24,25 +37,44 @@ final class Partitions {
     }
 
     static void ensureMonths(Jdbi jdbi, Instant start, Instant endExclusive) {
+        ensureMonths(jdbi, start, endExclusive, LOCK_TIMEOUT);
+    }
+
+    /**
+     * @throws OsMetricsException exit 5 when another session keeps the fact table locked longer than {@code lockTimeout}
+     */
+    static void ensureMonths(Jdbi jdbi, Instant start, Instant endExclusive, Duration lockTimeout) {
         TreeSet<YearMonth> months = new TreeSet<>();
         YearMonth last = YearMonth.from(endExclusive.minusNanos(1).atOffset(ZoneOffset.UTC));
         for (YearMonth month = YearMonth.from(start.atOffset(ZoneOffset.UTC)); !month.isAfter(last); month = month.plusMonths(1)) {
             months.add(month);
         }
-        jdbi.useTransaction(handle -> {
-            handle.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:key)").bind("key", DDL_LOCK).mapTo(Integer.class).one();
-            for (YearMonth month : months) {
-                String table = table(month);
-                boolean exists = handle.createQuery("SELECT to_regclass(:name) IS NOT NULL")
-                        .bind("name", "metrics." + table)
-                        .mapTo(Boolean.class)
-                        .one();
-                if (!exists) {
-                    // identifiers and bounds are built from a YearMonth, never from input text
-                    handle.execute("CREATE TABLE metrics." + table + " PARTITION OF metrics.usage_fact FOR VALUES FROM ('"
-                            + month.atDay(1) + " 00:00:00+00') TO ('" + month.plusMonths(1).atDay(1) + " 00:00:00+00')");
+        // the usual case, every month there: no lock, no transaction
+        List<YearMonth> missing = jdbi.withHandle(handle -> months.stream()
+                .filter(month -> !handle.createQuery("SELECT to_regclass(:name) IS NOT NULL")
+                        .bind("name", "metrics." + table(month)).mapTo(Boolean.class).one())
+                .toList());
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useTransaction(handle -> {
+                handle.createQuery("SELECT set_config('lock_timeout', :timeout, true)")
+                        .bind("timeout", lockTimeout.toMillis() + "ms").mapTo(String.class).one();
+                for (YearMonth month : missing) {
+                    handle.createQuery("SELECT metrics.create_usage_fact_partition(:month)")
+                            .bind("month", month.atDay(1)).mapTo(Boolean.class).one();
                 }
+            });
+        } catch (JdbiException e) {
+            if (!(e.getCause() instanceof SQLException sql) || !LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+                throw e;
             }
-        });
+            String holders = jdbi.withHandle(handle -> handle.createQuery(HOLDERS).mapTo(String.class).findOne().orElse(null));
+            throw OsMetricsException.database("cannot create partition metrics." + table(missing.get(0))
+                    + " of the fact table: another session held a lock on metrics.usage_fact for more than "
+                    + lockTimeout.toSeconds() + " s (" + (holders == null ? "it has ended since" : holders)
+                    + "; a long transaction over the report views?); nothing was loaded, run again once it ends", e);
+        }
     }
 }

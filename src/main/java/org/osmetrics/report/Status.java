@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
-import org.osmetrics.load.RunLock;
 
 /**
  * What an operator (or monitoring) needs to know about the data: the latest runs of the ledger, the
@@ -100,7 +99,6 @@ public final class Status {
             handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             List<Run> runs = handle.createQuery(SQL.locate(Status.class, "lastRuns"))
                     .bind("limit", lastRuns)
-                    .bind("lockNamespace", RunLock.NAMESPACE)
                     .map((rs, ctx) -> new Run(rs.getLong("run_id"), rs.getString("command"), rs.getString("cloud_key"),
                             rs.getString("scope"), instant(rs, "range_start"), instant(rs, "range_end"),
                             instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("status"),
