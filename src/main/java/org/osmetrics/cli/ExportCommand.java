@@ -52,8 +52,8 @@ final class ExportCommand implements Runnable {
             description = "Write to FILE, atomically (complete or untouched); default: standard output.")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
     DatabaseOptions database;
@@ -67,7 +67,7 @@ final class ExportCommand implements Runnable {
         ExportRequest request = new ExportRequest(definition, from, to, projects, format);
         PrintWriter err = spec.commandLine().getErr();
         try (Database db = database.openMigrated();
-             Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet)) {
+             Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet.on())) {
             ReportExporter exporter = new ReportExporter(db.dataSource());
             if (out != null) {
                 AtomicFile.write(out, writer -> exporter.export(request, writer, progress::advance));
