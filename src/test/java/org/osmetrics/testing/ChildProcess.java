@@ -100,9 +100,24 @@ public final class ChildProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    /** SIGTERM: the JVM runs its shutdown hooks. */
+    /** SIGTERM. */
     public void terminate() {
         process.destroy();
+    }
+
+    /** SIGINT, as Ctrl-C in a terminal sends it. */
+    public void interrupt() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -INT " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** Waits for the end and returns the exit code; fails the test if it takes longer than {@code timeout}. */
