@@ -65,8 +65,8 @@ final class BackfillCommand implements Runnable {
             + " loaded and flagged either way).")
     boolean strict;
 
-    @Option(names = "--quiet", description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
     OpenStackOptions openstack;
@@ -86,14 +86,14 @@ final class BackfillCommand implements Runnable {
         Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
                 from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict);
         PrintWriter err = spec.commandLine().getErr();
-        ProgressListener listener = new ProgressListener(err, quiet);
+        ProgressListener listener = new ProgressListener(err, quiet.on());
         Backfill.Summary summary;
         try (Database db = database.openMigrated()) {
             summary = new Backfill(db, clock, cancellation).run(() -> OpenStackUsageSource.connect(settings, clock), request, listener);
         } finally {
             listener.close();
         }
-        report(spec.commandLine().getOut(), err, summary);
+        report(spec.commandLine().getOut(), err, summary, quiet.on());
         if (!summary.reconciled()) {
             String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"
                     + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)", summary.anomalies(),
@@ -106,7 +106,20 @@ final class BackfillCommand implements Runnable {
         }
     }
 
-    static void report(PrintWriter out, PrintWriter err, Backfill.Summary s) {
+    static void report(PrintWriter out, PrintWriter err, Backfill.Summary s, boolean quiet) {
+        if (!quiet) {
+            printSummary(out, s);
+        }
+        for (Backfill.SuspectedTruncation t : s.suspectedTruncations()) {
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half of its neighbours' median"
+                            + " (%.0f): Nova has probably archived or purged deleted instances of that time, and that"
+                            + " usage is lost at the source (README, 'Why regular runs matter')%n", t.start(), t.end(),
+                    t.servers(), t.neighbourMedian());
+        }
+        err.flush();
+    }
+
+    private static void printSummary(PrintWriter out, Backfill.Summary s) {
         out.printf(Locale.ROOT, "backfill: %,d of %,d chunks loaded (%,d already loaded, skipped): %,d windows,"
                         + " %,d servers, %,d rows in %.1f s (%s, %s..%s%s, run %d)%n", s.chunks() - s.skipped(), s.chunks(),
                 s.skipped(), s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(),
@@ -116,13 +129,6 @@ final class BackfillCommand implements Runnable {
                     s.restatements());
         }
         out.flush();
-        for (Backfill.SuspectedTruncation t : s.suspectedTruncations()) {
-            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half of its neighbours' median"
-                            + " (%.0f): Nova has probably archived or purged deleted instances of that time, and that"
-                            + " usage is lost at the source (README, 'Why regular runs matter')%n", t.start(), t.end(),
-                    t.servers(), t.neighbourMedian());
-        }
-        err.flush();
     }
 
     /** The options that shape the data, for the ledger: never credentials. */

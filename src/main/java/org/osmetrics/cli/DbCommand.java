@@ -26,6 +26,8 @@ final class DbCommand implements Runnable {
             description = "Apply pending schema migrations and (re)create the report views.")
     static final class Migrate implements Runnable {
         @Mixin
+        QuietOption quiet;
+        @Mixin
         DatabaseOptions database;
         @Spec
         CommandSpec spec;
@@ -34,6 +36,9 @@ final class DbCommand implements Runnable {
         public void run() {
             try (Database db = Database.open(database.settings())) {
                 int applied = db.migrate();
+                if (quiet.on()) {
+                    return;
+                }
                 spec.commandLine().getOut().printf("db migrate: %d migration(s) applied to %s%n", applied, db.description());
             }
         }

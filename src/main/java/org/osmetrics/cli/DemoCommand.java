@@ -80,7 +80,7 @@ final class DemoCommand implements Runnable {
                         + " --servers " + servers + " --seed " + seed, Scope.allProjects(), null, Duration.ofDays(1),
                         Duration.ofDays(days), false, false);
                 CatchUp.Summary summary = new CatchUp(db, clock).run(source, request, range -> { });
-                RunCommand.report(out, "demo", summary, false, false);
+                RunCommand.report(out, "demo", summary, false, false, false);
                 printLoaded(out, db, cloudKey);
             }
         }

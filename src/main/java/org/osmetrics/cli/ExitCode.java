@@ -5,11 +5,6 @@ public enum ExitCode {
     OK(0),
     /** An unexpected internal error: a bug. */
     INTERNAL(1),
-    /**
-     * Stopped on request (SIGTERM, Ctrl-C) at a safe point before the work was done: the same code as an
-     * internal error (the contract has no other), but with its own message and without "internal error".
-     */
-    INTERRUPTED(1),
     /** Bad usage or bad input on the command line. */
     USAGE(2),
     /** Authentication or configuration error. */
@@ -21,7 +16,11 @@ public enum ExitCode {
     /** Another run holds the lock for that cloud. */
     LOCKED(6),
     /** The data did not reconcile with the source (loaded, flagged and reported). */
-    RECONCILIATION(7);
+    RECONCILIATION(7),
+    /** Stopped by SIGINT (Ctrl-C), the shell's 128 + 2: what was loaded is kept, the next run resumes. */
+    STOPPED_BY_SIGINT(130),
+    /** Stopped by SIGTERM, the shell's 128 + 15: what was loaded is kept, the next run resumes. */
+    STOPPED_BY_SIGTERM(143);
 
     private final int code;
 

@@ -28,6 +28,8 @@ import picocli.CommandLine.TypeConversionException;
             "Reports: server_usage, project_usage_daily, project_usage_monthly, tenant_usage_document, coverage, "
                 + "reconciliation, invoice_monthly (see README, \"Reports\")."})
 final class ExportCommand implements Runnable {
+    /** {@code --out -}: standard output, as for most Unix tools (write to {@code ./-} for a file of that name). */
+    private static final String STANDARD_OUTPUT = "-";
 
     @Option(names = "--report", required = true, paramLabel = "NAME", description = "The report (view) to export.")
     String report;
@@ -49,11 +51,11 @@ final class ExportCommand implements Runnable {
     ExportFormat format;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Write to FILE, atomically (complete or untouched); default: standard output.")
+            description = "Write to FILE, atomically (complete or untouched); default or '-': standard output.")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
     DatabaseOptions database;
@@ -67,9 +69,9 @@ final class ExportCommand implements Runnable {
         ExportRequest request = new ExportRequest(definition, from, to, projects, format);
         PrintWriter err = spec.commandLine().getErr();
         try (Database db = database.openMigrated();
-             Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet)) {
+             Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet.on())) {
             ReportExporter exporter = new ReportExporter(db.dataSource());
-            if (out != null) {
+            if (out != null && !STANDARD_OUTPUT.equals(out.toString())) {
                 AtomicFile.write(out, writer -> exporter.export(request, writer, progress::advance));
                 return;
             }

@@ -63,8 +63,8 @@ final class ImportJsonCommand implements Runnable {
                     + " ranges per transaction.")
     int parallel;
 
-    @Option(names = "--quiet", description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
     DatabaseOptions database;
@@ -84,20 +84,13 @@ final class ImportJsonCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         ArchiveImport.Summary s;
         try (Database db = database.openMigrated();
-             Progress progress = quiet ? Progress.disabled()
+             Progress progress = quiet.on() ? Progress.disabled()
                      : Progress.start("import-json", "files", files.size(), spec.commandLine().getErr(), false)) {
             s = new ArchiveImport(db, Clock.systemUTC(), cancellation).run(cloudKey, window, files, arguments(cloudKey), restate,
                     parallel, file -> progress.advance(1));
         }
-        out.printf(Locale.ROOT, "import-json: %,d of %,d files loaded (%,d ranges, %,d servers, %,d rows) into cloud %s"
-                        + " in %.1f s (run %d)%n", s.loadedFiles(), s.files(), s.ranges(), s.servers(), s.rows(), cloudKey,
-                s.elapsed().toMillis() / 1000.0, s.runId());
-        if (!s.emptyFiles().isEmpty()) {
-            out.printf(Locale.ROOT, "import-json: %,d empty files: failed runs, no data%n", s.emptyFiles().size());
-        }
-        if (s.restatements() > 0) {
-            out.printf(Locale.ROOT, "import-json: %,d restatement(s) of closed windows %s (see metrics.restatement)%n",
-                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+        if (!quiet.on()) {
+            summary(out, s, cloudKey);
         }
         if (!s.reconciled()) {
             out.printf(Locale.ROOT, "import-json: warning: %,d anomalies: some documents do not reconcile with their own"
@@ -113,6 +106,19 @@ final class ImportJsonCommand implements Runnable {
             throw OsMetricsException.usage(String.format(Locale.ROOT,
                     "%,d file(s) malformed or truncated, not loaded (listed above; the other files are loaded)",
                     s.failures().size()));
+        }
+    }
+
+    private void summary(PrintWriter out, ArchiveImport.Summary s, String cloudKey) {
+        out.printf(Locale.ROOT, "import-json: %,d of %,d files loaded (%,d ranges, %,d servers, %,d rows) into cloud %s"
+                        + " in %.1f s (run %d)%n", s.loadedFiles(), s.files(), s.ranges(), s.servers(), s.rows(), cloudKey,
+                s.elapsed().toMillis() / 1000.0, s.runId());
+        if (!s.emptyFiles().isEmpty()) {
+            out.printf(Locale.ROOT, "import-json: %,d empty files: failed runs, no data%n", s.emptyFiles().size());
+        }
+        if (s.restatements() > 0) {
+            out.printf(Locale.ROOT, "import-json: %,d restatement(s) of closed windows %s (see metrics.restatement)%n",
+                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
         }
     }
 

@@ -32,15 +32,16 @@ import picocli.CommandLine.ScopeType;
             RatesCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",
-            "Exit codes: 0 ok; 1 internal error, or stopped by SIGTERM/Ctrl-C; 2 bad usage;",
-            "3 authentication or configuration; 4 OpenStack API unreachable or failing;",
-            "5 database; 6 another run holds the lock; 7 data did not reconcile."
+            "Exit codes: 0 ok; 1 internal error; 2 bad usage; 3 authentication or",
+            "configuration; 4 OpenStack API unreachable or failing; 5 database; 6 another",
+            "run holds the lock; 7 data did not reconcile; 130 stopped by SIGINT (Ctrl-C);",
+            "143 stopped by SIGTERM (what was loaded is kept)."
         })
 public final class Main implements Runnable {
 
     /** The process environment (OS_* and OS_METRICS_* variables), injected so tests can set it. */
     private final Map<String, String> environment;
-    /** Set by SIGTERM/Ctrl-C (see {@link StopSignal}); long commands stop at their next safe point. */
+    /** Set by SIGTERM/SIGINT (see {@link StopSignal}); long commands stop at their next safe point. */
     private final Cancellation cancellation;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,

@@ -48,6 +48,9 @@ final class RatesCommand implements Runnable {
         boolean replace;
 
         @Mixin
+        QuietOption quiet;
+
+        @Mixin
         DatabaseOptions database;
 
         @Spec
@@ -68,6 +71,9 @@ final class RatesCommand implements Runnable {
                     throw e;
                 }
                 ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
+                if (quiet.on()) {
+                    return;
+                }
                 spec.commandLine().getOut().printf("rates import: %d price(s) %s from %s; the rate card holds %d%n",
                         rates.size(), replace ? "replaced the rate card with" : "added", file, total);
             }

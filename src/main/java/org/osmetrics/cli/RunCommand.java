@@ -78,6 +78,9 @@ final class RunCommand implements Runnable {
     boolean restate;
 
     @Mixin
+    QuietOption quiet;
+
+    @Mixin
     OpenStackOptions openstack;
 
     @Mixin
@@ -96,7 +99,7 @@ final class RunCommand implements Runnable {
              UsageSource source = OpenStackUsageSource.connect(settings, clock)) {
             CatchUp.Summary summary = new CatchUp(db, clock, cancellation).run(source, request("run", settings.tuning().callSpan()),
                     range -> { });
-            report(spec.commandLine().getOut(), "run", summary, strict, restate);
+            report(spec.commandLine().getOut(), "run", summary, strict, restate, quiet.on());
         }
     }
 
@@ -133,15 +136,11 @@ final class RunCommand implements Runnable {
      * Prints the one-line summary (plus a line per problem), and fails with exit 7 when {@code strict} and
      * the data did not reconcile.
      */
-    static void report(PrintWriter out, String command, CatchUp.Summary s, boolean strict, boolean restate) {
-        out.printf(Locale.ROOT, "%s: %,d windows, %,d servers, %,d rows in %.1f s (%s, %s..%s%s)%n", command,
-                s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(), minutes(s.from()),
-                minutes(s.to()), s.provisional() ? ", last window provisional" : "");
-        if (s.restatements() > 0) {
-            out.printf(Locale.ROOT, "%s: %,d restatement(s) of closed windows %s (see metrics.restatement)%n", command,
-                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+    static void report(PrintWriter out, String command, CatchUp.Summary s, boolean strict, boolean restate,
+            boolean quiet) {
+        if (!quiet) {
+            printSummary(out, command, s, restate);
         }
-        out.flush();
         if (!s.reconciled()) {
             String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"
                     + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)", s.anomalies(), s.runId());
@@ -151,6 +150,17 @@ final class RunCommand implements Runnable {
             out.println(command + ": warning: " + message);
             out.flush();
         }
+    }
+
+    private static void printSummary(PrintWriter out, String command, CatchUp.Summary s, boolean restate) {
+        out.printf(Locale.ROOT, "%s: %,d windows, %,d servers, %,d rows in %.1f s (%s, %s..%s%s)%n", command,
+                s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(), minutes(s.from()),
+                minutes(s.to()), s.provisional() ? ", last window provisional" : "");
+        if (s.restatements() > 0) {
+            out.printf(Locale.ROOT, "%s: %,d restatement(s) of closed windows %s (see metrics.restatement)%n", command,
+                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+        }
+        out.flush();
     }
 
     private static String minutes(java.time.Instant instant) {

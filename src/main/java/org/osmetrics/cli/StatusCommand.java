@@ -49,6 +49,9 @@ final class StatusCommand implements Runnable {
     Path metricsFile;
 
     @Mixin
+    QuietOption quiet;
+
+    @Mixin
     DatabaseOptions database;
 
     @Spec
@@ -66,8 +69,9 @@ final class StatusCommand implements Runnable {
         try (Database db = database.openMigrated()) {
             snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        print(out, snapshot);
+        if (!quiet.on()) {
+            print(spec.commandLine().getOut(), snapshot);
+        }
         if (metricsFile != null) {
             PrometheusMetrics.write(metricsFile, snapshot);
         }

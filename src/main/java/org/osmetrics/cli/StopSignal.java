@@ -2,63 +2,72 @@ package org.osmetrics.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.osmetrics.Cancellation;
+import sun.misc.Signal;
 
 /**
- * SIGTERM and Ctrl-C for the process: a shutdown hook that requests the {@link Cancellation}, waits (at
- * most {@link #GRACE}) for a command that observes it to reach its next safe point and finish, and then
- * ends the JVM with that command's exit code (1 with its "stopped by" message) instead of the JVM's 143.
- * A command without safe points (export, extract) just ends, as before. One per process.
+ * SIGINT (Ctrl-C) and SIGTERM for the process, handled apart so that a script can tell them from an error:
+ * the process ends with the shell's codes for them, 130 ({@link ExitCode#STOPPED_BY_SIGINT}) and 143
+ * ({@link ExitCode#STOPPED_BY_SIGTERM}). A command that observes the {@link Cancellation} (run, backfill,
+ * import-json) is asked to stop at its next safe point and ends with that code and its "stopped by"
+ * message, keeping what it loaded; if no safe point comes within {@link #GRACE}, the process ends anyway.
+ * A command without safe points (export, extract, sim) ends at once, its shutdown hooks run. A second
+ * signal ends the process at once. One per process.
  */
 final class StopSignal {
     /** How long a stopping command may take to reach its safe point (a range in flight finishing its load). */
     static final Duration GRACE = Duration.ofSeconds(60);
 
-    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-    private final Thread hook;
+    private final Cancellation cancellation;
+    private final PrintWriter err;
+    private final AtomicBoolean signalled = new AtomicBoolean();
 
     private StopSignal(Cancellation cancellation, PrintWriter err) {
-        this.hook = new Thread(() -> onSignal(cancellation, err), "os-metrics-stop");
+        this.cancellation = cancellation;
+        this.err = err;
     }
 
     static StopSignal install(Cancellation cancellation, PrintWriter err) {
-        StopSignal signal = new StopSignal(cancellation, err);
-        Runtime.getRuntime().addShutdownHook(signal.hook);
-        return signal;
+        StopSignal stop = new StopSignal(cancellation, err);
+        handle("INT", ExitCode.STOPPED_BY_SIGINT, "SIGINT (Ctrl-C)", stop);
+        handle("TERM", ExitCode.STOPPED_BY_SIGTERM, "SIGTERM", stop);
+        return stop;
     }
 
-    /** Ends the process with the command's exit code (through the hook if a signal came meanwhile). */
-    void exit(int code) {
-        exitCode.complete(code);
+    private static void handle(String signal, ExitCode code, String name, StopSignal stop) {
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            return; // a signal started the shutdown: the hook ends the JVM with this code
+            Signal.handle(new Signal(signal), received -> stop.onSignal(code, name));
+        } catch (IllegalArgumentException unavailable) {
+            // not on this platform, or the JVM was started with -Xrs: the JVM's own handling applies
         }
+    }
+
+    /** Ends the process with the command's exit code. */
+    void exit(int code) {
         System.exit(code);
     }
 
-    private void onSignal(Cancellation cancellation, PrintWriter err) {
-        if (exitCode.isDone() || !cancellation.isObserved()) {
-            return; // System.exit of a finished command, or a command without safe points: end as usual
+    private void onSignal(ExitCode code, String name) {
+        if (!cancellation.isObserved() || signalled.getAndSet(true)) {
+            // a command without safe points, or a second signal: end now, as the JVM would (hooks run)
+            System.exit(code.code());
+            return;
         }
-        cancellation.request("SIGTERM or Ctrl-C");
-        int code;
-        try {
-            code = exitCode.get(GRACE.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            err.println("os-metrics: stop requested, but no safe point was reached within " + GRACE.toSeconds()
-                    + " s: ending now (the range in flight is rolled back by PostgreSQL; the next run closes the ledger"
-                    + " entry and resumes)");
+        cancellation.request(name, code);
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(GRACE.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            err.println("os-metrics: stop requested by " + name + ", but no safe point was reached within "
+                    + GRACE.toSeconds() + " s: ending now (the range in flight is rolled back by PostgreSQL; the next"
+                    + " run closes the ledger entry and resumes)");
             err.flush();
-            code = ExitCode.INTERRUPTED.code();
-        } catch (InterruptedException | ExecutionException e) {
-            code = ExitCode.INTERRUPTED.code();
-        }
-        Runtime.getRuntime().halt(code);
+            Runtime.getRuntime().halt(code.code());
+        }, "os-metrics-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 }

@@ -210,6 +210,9 @@ final class KeystoneClient {
             return OsMetricsException.config("Keystone at " + settings.authUrl() + " rejected the credentials of "
                     + settings.principal() + " (HTTP 401): check the password or secret, the user and its domain");
         }
+        if (status == 404 && !errorText(response).contains("Could not find")) {
+            return wrongAuthUrl(response);
+        }
         if (status == 403 || status == 404) {
             return OsMetricsException.config("Keystone at " + settings.authUrl() + " refused to scope a token for "
                     + settings.principal() + " (HTTP " + status + "): check the project, its domain, and that the "
@@ -217,6 +220,17 @@ final class KeystoneClient {
         }
         return OsMetricsException.source("Keystone at " + settings.authUrl() + " answered HTTP " + status
                 + " to the login of " + settings.principal() + errorText(response), null);
+    }
+
+    /**
+     * A 404 to the login itself: nothing answers Keystone's v3 login at that URL (Keystone says a project or
+     * domain it cannot find with 401, older ones with a 404 whose message starts "Could not find").
+     */
+    private OsMetricsException wrongAuthUrl(HttpTransport.Response response) {
+        return OsMetricsException.config("the auth URL is wrong: " + (response == null ? "" : response.url() + " ")
+                + "answered HTTP 404 to the login, so there is no Keystone v3 API at " + settings.authUrl()
+                + "; check OS_AUTH_URL (or --os-auth-url, clouds.yaml auth_url): the URL of the identity endpoint,"
+                + " as 'openstack endpoint list --service identity' or the dashboard's API access page shows it");
     }
 
     /**

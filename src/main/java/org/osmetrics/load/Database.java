@@ -72,6 +72,16 @@ public final class Database implements AutoCloseable {
 
     private static Database startEmbedded(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
+        for (Path existing = dir; existing != null; existing = existing.getParent()) {
+            if (Files.exists(existing)) {
+                if (!Files.isDirectory(existing)) {
+                    throw OsMetricsException.usage("the data folder " + dir + (existing.equals(dir) ? " is" : " is under")
+                            + " a file, not a directory" + (existing.equals(dir) ? "" : " (" + existing + ")")
+                            + ": give --data-dir a folder for the embedded PostgreSQL (it is created if missing)");
+                }
+                break;
+            }
+        }
         EmbeddedPostgres postgres;
         try {
             Files.createDirectories(dir);

@@ -2,20 +2,27 @@ package org.osmetrics.report;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import org.osmetrics.OsMetricsException;
 
 /**
  * Writes a UTF-8 file all at once or not at all: into a temporary file next to it, renamed over the target
- * only when the content is complete, so a reader (or a failed export) never sees half a file.
+ * only when the content is complete, so a reader (or a failed export) never sees half a file. The file gets
+ * the permissions of any new file (0666 less the umask: 0644 with the usual 022), so that node_exporter or a
+ * colleague can read it, as with a shell redirection; {@code Files.createTempFile} would make it 0600.
  */
 public final class AtomicFile {
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFile() {
     }
@@ -32,10 +39,19 @@ public final class AtomicFile {
         Path temporary = null;
         try {
             Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, "." + absolute.getFileName(), ".tmp");
+            OutputStream stream = null;
+            while (stream == null) {
+                temporary = directory.resolve("." + absolute.getFileName() + "."
+                        + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+                try {
+                    // created by open(2) with mode 0666: the umask applies, as for any new file
+                    stream = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException taken) {
+                    temporary = null;
+                }
+            }
             T result;
-            try (Writer writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(temporary),
-                    StandardCharsets.UTF_8), 1 << 16)) {
+            try (Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16)) {
                 result = content.writeTo(writer);
             }
             move(temporary, absolute);

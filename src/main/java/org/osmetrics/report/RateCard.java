@@ -21,25 +21,36 @@ public final class RateCard {
         for (int i = 0; i < added.size(); i++) {
             Rate rate = added.get(i);
             for (Rate other : kept) {
-                check(rate, other);
+                check(rate, other, "the price already in the rate card " + other.describe() + " at "
+                        + other.unitPrice().toPlainString() + " " + other.currency() + " (imported from " + other.source()
+                        + ")");
             }
             for (Rate other : added.subList(0, i)) {
-                check(rate, other);
+                check(rate, other, other.describe() + " of " + other.source());
             }
         }
     }
 
-    private static void check(Rate rate, Rate other) {
+    private static void check(Rate rate, Rate other, String otherDescribed) {
         if (!rate.overlaps(other)) {
             return;
         }
         if (rate.samePriced(other)) {
-            throw RateCardCsv.refused(rate.source(), rate.describe() + " overlaps " + other.describe() + " of "
-                    + other.source() + "; end one before the other starts (valid_to is exclusive)");
+            throw RateCardCsv.refused(rate.source(), rate.describe() + " overlaps " + otherDescribed
+                    + (sameLine(rate, other)
+                            ? ", the very same price: the file was probably imported already ('rates list' shows the"
+                                    + " card; 'rates import --replace' replaces the whole card)"
+                            : "; end one before the other starts (valid_to is exclusive)"));
         }
         if (!rate.currency().equals(other.currency())) {
             throw RateCardCsv.refused(rate.source(), "currency " + rate.currency() + " differs from "
-                    + other.currency() + " of " + other.source() + ", in force at the same time; one currency at a time");
+                    + other.currency() + " of " + otherDescribed + ", in force at the same time; one currency at a time");
         }
+    }
+
+    /** The same price, currency and validity: the line of a file imported twice. */
+    private static boolean sameLine(Rate rate, Rate other) {
+        return rate.unitPrice().compareTo(other.unitPrice()) == 0 && rate.currency().equals(other.currency())
+                && rate.validFrom().equals(other.validFrom()) && java.util.Objects.equals(rate.validTo(), other.validTo());
     }
 }

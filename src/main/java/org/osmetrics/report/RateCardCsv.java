@@ -1,6 +1,7 @@
 package org.osmetrics.report;
 
 import java.io.IOException;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -37,7 +38,7 @@ public final class RateCardCsv {
                 .setIgnoreSurroundingSpaces(true)
                 .setIgnoreEmptyLines(true)
                 .get();
-        try (CSVParser parser = format.parse(reader)) {
+        try (CSVParser parser = format.parse(withoutByteOrderMark(reader))) {
             checkHeader(parser.getHeaderNames(), fileName);
             List<Rate> rates = new ArrayList<>();
             for (CSVRecord record : parser) {
@@ -51,6 +52,19 @@ public final class RateCardCsv {
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             throw refused(fileName, "is not a readable CSV file: " + e.getMessage());
         }
+    }
+
+    /**
+     * Skips a UTF-8 byte-order mark (U+FEFF), which spreadsheets write at the start of a "CSV UTF-8" file:
+     * otherwise it would be part of the first column's name.
+     */
+    private static Reader withoutByteOrderMark(Reader reader) throws IOException {
+        PushbackReader pushback = new PushbackReader(reader, 1);
+        int first = pushback.read();
+        if (first >= 0 && first != '\uFEFF') {
+            pushback.unread(first);
+        }
+        return pushback;
     }
 
     private static void checkHeader(List<String> header, String fileName) {

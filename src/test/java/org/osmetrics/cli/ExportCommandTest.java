@@ -93,6 +93,20 @@ class ExportCommandTest {
     }
 
     @Test
+    void outDashIsStandardOutput() {
+        Path dash = Path.of("-");
+        assertThat(dash).doesNotExist();
+        try {
+            assertThat(export("--report", "coverage", "--out", "-", "--quiet")).as(err.toString()).isZero();
+
+            assertThat(out.toString()).startsWith("cloud,scope,project_name,status,");
+            assertThat(dash).as("no file named '-'").doesNotExist();
+        } finally {
+            dash.toFile().delete();
+        }
+    }
+
+    @Test
     void negativeNumbersStayNumbersInCsv() throws IOException {
         Path file = dir.resolve("reconciliation.csv");
 

@@ -83,6 +83,23 @@ class ExtractCommandTest {
     }
 
     @Test
+    void anAuthUrlWithAWrongPathSaysTheAuthUrlIsWrongNotTheProject() {
+        String wrongPath = sim.authUrl().replace("/identity/v3", "/keystone/v3");
+        assertThat(wrongPath).isNotEqualTo(sim.authUrl());
+        Map<String, String> password = openrc(wrongPath, SimCredentials.ADMIN_PASSWORD);
+        Map<String, String> applicationCredential = SimulatorLogins.applicationCredential(sim);
+        applicationCredential.put("OS_AUTH_URL", wrongPath);
+
+        for (Map<String, String> env : List.of(password, applicationCredential)) {
+            CommandRun run = run(env, "extract", "--from", DAY.toString(), "--to", DAY.plus(1, ChronoUnit.DAYS).toString());
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.errLines()).hasSize(1);
+            assertThat(run.err()).contains("the auth URL is wrong", "HTTP 404", "OS_AUTH_URL").doesNotContain("role on it");
+        }
+    }
+
+    @Test
     void anUnreachableEndpointExits4WithinTheRetryBound() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

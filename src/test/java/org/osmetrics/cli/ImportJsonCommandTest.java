@@ -50,12 +50,11 @@ class ImportJsonCommandTest {
     private Result importJson(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 4];
+        String[] all = new String[args.length + 3];
         all[0] = "import-json";
-        all[1] = "--quiet";
-        all[2] = "--db-url";
-        all[3] = test.jdbcUrl();
-        System.arraycopy(args, 0, all, 4, args.length);
+        all[1] = "--db-url";
+        all[2] = test.jdbcUrl();
+        System.arraycopy(args, 0, all, 3, args.length);
         int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), all);
         return new Result(code, out.toString(), err.toString());
     }
@@ -149,6 +148,9 @@ class ImportJsonCommandTest {
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("2 of 2 files loaded (2 ranges, 9 servers, 0 rows)");
         assertThat(facts()).isNotEmpty().containsExactlyElementsOf(before);
+        Result quiet = importJson("--quiet", folder.resolve("a.json").toString());
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+        assertThat(quiet.out() + quiet.err()).as("--quiet: nothing on success").isEmpty();
     }
 
     @Test

@@ -203,4 +203,34 @@ class RatesCommandTest {
         BigDecimal price = db.jdbi().withHandle(h -> h.createQuery("SELECT unit_price FROM metrics.rate_card").mapTo(BigDecimal.class).one());
         assertThat(price).isEqualByComparingTo("0.02");
     }
+
+    @Test
+    void aFileSavedAsCsvUtf8ByASpreadsheetWithAByteOrderMarkIsAccepted() throws IOException {
+        assertThat(rates("rates", "import", file("\uFEFF" + HEADER + "vcpu_hour,,0.01,EUR,2026-01-01,\n").toString()))
+                .as(err.toString()).isZero();
+        assertThat(rateCard()).containsExactly("vcpu_hour - 0.01 EUR 2 2026-01-01 open rates.csv line 2");
+    }
+
+    @Test
+    void importingTheSameFileTwiceSaysItWasProbablyImportedAlready() throws IOException {
+        Path example = Path.of("examples", "rates.csv");
+        assertThat(rates("rates", "import", example.toString())).as(err.toString()).isZero();
+
+        assertThat(rates("rates", "import", example.toString())).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("rates.csv line 7: vcpu_hour [2026-01-01T00:00:00Z, 2026-10-16T00:00:00Z)"
+                        + " overlaps the price already in the rate card vcpu_hour [2026-01-01T00:00:00Z,"
+                        + " 2026-10-16T00:00:00Z) at 0.0100 EUR (imported from rates.csv line 7)",
+                "probably imported already").doesNotContain("overlaps vcpu_hour");
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsSaidToBeAFile() throws IOException {
+        Path notAFolder = Files.writeString(dir.resolve("data"), "x");
+
+        int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), "rates", "list",
+                "--data-dir", notAFolder.toString());
+
+        assertThat(code).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains(notAFolder + " is a file, not a directory");
+    }
 }

@@ -43,8 +43,18 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code os-metrics args...} with exactly these {@code OS_*}/{@code OS_METRICS_*} variables. */
     public static ChildProcess start(Map<String, String> environment, Path log, String... args) {
+        return start(List.of(), environment, log, args);
+    }
+
+    /** As {@link #start(Map, Path, String...)}, with this umask (e.g. {@code 022}) set by a shell first. */
+    public static ChildProcess startWithUmask(String umask, Map<String, String> environment, Path log, String... args) {
+        return start(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), environment, log, args);
+    }
+
+    private static ChildProcess start(List<String> prefix, Map<String, String> environment, Path log, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(prefix);
+        command.add(java);
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
@@ -55,7 +65,7 @@ public final class ChildProcess implements AutoCloseable {
         try {
             return new ChildProcess(builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command.get(0), e);
+            throw new UncheckedIOException("cannot start " + String.join(" ", command.subList(0, prefix.size() + 1)), e);
         }
     }
 
@@ -90,9 +100,24 @@ public final class ChildProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    /** SIGTERM: the JVM runs its shutdown hooks. */
+    /** SIGTERM. */
     public void terminate() {
         process.destroy();
+    }
+
+    /** SIGINT, as Ctrl-C in a terminal sends it. */
+    public void interrupt() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -INT " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** Waits for the end and returns the exit code; fails the test if it takes longer than {@code timeout}. */
