@@ -29,6 +29,7 @@ import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.ArchivedUsage;
 import org.osmetrics.extract.RawPage;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.Backfill;
@@ -206,7 +207,7 @@ public final class Bench {
     }
 
     private Loaded backfillRange(SimServer sim, Clock clock, WindowGrid grid, int days, String stage, int sampleAfterRanges) {
-        Backfill.Request request = new Backfill.Request(stage, Scope.allProjects(), END.minus(Duration.ofDays(days)), END,
+        Backfill.Request request = new Backfill.Request(stage, ScopeChoice.allProjects(), END.minus(Duration.ofDays(days)), END,
                 grid, Duration.ofDays(1), BACKFILL_PARALLEL, false, false, false);
         long[] rows = {0};
         int[] ranges = {0};

@@ -83,7 +83,7 @@ final class BackfillCommand implements Runnable {
         cancellation.observe();
         OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
-        Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
+        Backfill.Request request = new Backfill.Request(arguments(), RunCommand.ScopeOptions.choice(scopeOptions),
                 from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener listener = new ProgressListener(err, quiet.on());

@@ -13,6 +13,7 @@ import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.CatchUp;
@@ -77,7 +78,7 @@ final class DemoCommand implements Runnable {
             try (UsageSource source = new Renamed(OpenStackUsageSource.connect(OpenStackSettingsLoader.load(
                     Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()), ClientTuning.defaults()), clock), cloudKey)) {
                 CatchUp.Request request = new CatchUp.Request("demo", "--days " + days + " --projects " + projects
-                        + " --servers " + servers + " --seed " + seed, Scope.allProjects(), null, Duration.ofDays(1),
+                        + " --servers " + servers + " --seed " + seed, ScopeChoice.allProjects(), null, Duration.ofDays(1),
                         Duration.ofDays(days), false, false);
                 CatchUp.Summary summary = new CatchUp(db, clock).run(source, request, range -> { });
                 RunCommand.report(out, "demo", summary, false, false, false);

@@ -12,6 +12,7 @@ import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.extract.NovaTime;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.ServerUsage;
 import org.osmetrics.extract.TenantUsage;
 import org.osmetrics.extract.TimeRange;
@@ -45,17 +46,8 @@ final class ExtractCommand implements Runnable {
             description = "Range end (exclusive), UTC. A range reaching past now is provisional (Nova answers up to now).")
     Instant to;
 
-    @ArgGroup(exclusive = true)
-    Target target = new Target();
-
-    static final class Target {
-        @Option(names = "--project", paramLabel = "ID",
-                description = "One project's usage (default: the project the credentials are scoped to).")
-        String projectId;
-
-        @Option(names = "--all-projects", description = "Every project's usage (needs the admin role).")
-        boolean allProjects;
-    }
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    RunCommand.ScopeOptions scopeOptions;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl",
             description = "jsonl (default) or table.")
@@ -83,8 +75,7 @@ final class ExtractCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (OpenStackUsageSource source = OpenStackUsageSource.connect(settings, clock)) {
-            Scope scope = target.allProjects ? Scope.allProjects()
-                    : Scope.project(target.projectId != null ? target.projectId : source.scopedProjectId());
+            Scope scope = ScopeChoice.resolve(RunCommand.ScopeOptions.choice(scopeOptions), source);
             if (format == Format.table) {
                 out.printf("%-20s %-32s %-36s %-20s %-12s %14s %-18s %-26s %-26s%n", "range_start", "tenant_id",
                         "instance_id", "name", "flavor", "hours", "state", "started_at", "ended_at");

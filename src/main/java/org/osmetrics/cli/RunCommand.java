@@ -10,7 +10,7 @@ import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.extract.OpenStackUsageSource;
-import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.CatchUp;
 import org.osmetrics.load.Database;
@@ -32,15 +32,31 @@ import picocli.CommandLine.TypeConversionException;
 final class RunCommand implements Runnable {
 
     static final class ScopeOptions {
-        @Option(names = "--project", paramLabel = "ID",
-                description = "Load this project (default: the project the credentials are scoped to).")
+        @Option(names = "--project", paramLabel = "ID", converter = ProjectConverter.class,
+                description = "One project: its id, or a name that Keystone resolves to one id (default: the project"
+                        + " the credentials are scoped to).")
         String project;
 
-        @Option(names = "--all-projects", description = "Load every project (Nova's admin-only list call).")
+        @Option(names = "--all-projects", description = "Every project (Nova's admin-only list call).")
         boolean allProjects;
 
-        Scope scope() {
-            return allProjects ? Scope.allProjects() : Scope.project(project);
+        /** The projects asked for: these options, or the credentials' project when none was given. */
+        static ScopeChoice choice(ScopeOptions options) {
+            if (options == null) {
+                return ScopeChoice.credentialsProject();
+            }
+            return options.allProjects ? ScopeChoice.allProjects() : ScopeChoice.project(options.project);
+        }
+    }
+
+    /** A project id or name: refused at once when empty, before any database or network work. */
+    static final class ProjectConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isBlank()) {
+                throw new TypeConversionException("a project id (or name) is required, not an empty value");
+            }
+            return value;
         }
     }
 
@@ -94,11 +110,11 @@ final class RunCommand implements Runnable {
         Cancellation cancellation = Main.cancellationOf(spec);
         cancellation.observe();
         OpenStackSettings settings = openstack.settings();
+        CatchUp.Request request = request("run", settings.tuning().callSpan());
         Clock clock = Clock.systemUTC();
         try (Database db = database.openMigrated();
              UsageSource source = OpenStackUsageSource.connect(settings, clock)) {
-            CatchUp.Summary summary = new CatchUp(db, clock, cancellation).run(source, request("run", settings.tuning().callSpan()),
-                    range -> { });
+            CatchUp.Summary summary = new CatchUp(db, clock, cancellation).run(source, request, range -> { });
             report(spec.commandLine().getOut(), "run", summary, strict, restate, quiet.on());
         }
     }
@@ -107,7 +123,7 @@ final class RunCommand implements Runnable {
         if (initialLookback.isNegative() || initialLookback.isZero()) {
             throw OsMetricsException.usage("--initial-lookback must be positive, e.g. 24h");
         }
-        return new CatchUp.Request(command, arguments(), scopeOptions == null ? null : scopeOptions.scope(), window,
+        return new CatchUp.Request(command, arguments(), ScopeOptions.choice(scopeOptions), window,
                 callSpan, initialLookback, strict, restate);
     }
 
@@ -140,6 +156,10 @@ final class RunCommand implements Runnable {
             boolean quiet) {
         if (!quiet) {
             printSummary(out, command, s, restate);
+        }
+        if (s.advice() != null) {
+            out.println(command + ": warning: " + s.advice());
+            out.flush();
         }
         if (!s.reconciled()) {
             String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"

@@ -22,6 +22,7 @@ import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
@@ -56,15 +57,16 @@ public final class Backfill {
      * What to backfill.
      *
      * @param arguments the command line without secrets, for the ledger
-     * @param scope     the projects, or null for the project the credentials are scoped to
+     * @param scope     the projects asked for (resolved against the source when the backfill starts)
      * @param grid      the window grid, or null for the cloud's (1h for a new cloud)
      * @param callSpan  how much one usage call covers: a whole number of windows
      * @param parallel  how many chunks are extracted at once (1 to {@value #MAX_PARALLEL})
      * @param force     re-extract chunks already loaded (closed windows change only with {@code restate})
      */
-    public record Request(String arguments, Scope scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
+    public record Request(String arguments, ScopeChoice scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
             int parallel, boolean force, boolean restate, boolean strict) {
         public Request {
+            Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(callSpan, "callSpan");
@@ -127,7 +129,7 @@ public final class Backfill {
         try (SourcePool pool = new SourcePool(sources)) {
             UsageSource first = pool.take();
             String cloudKey = first.cloudKey();
-            Scope scope = request.scope() != null ? request.scope() : Scope.project(first.scopedProjectId());
+            Scope scope = ScopeChoice.resolve(request.scope(), first);
             pool.give(first);
             try (RunLock lock = RunLock.acquire(database.dataSource(), cloudKey)) {
                 Cloud cloud = new CloudRepository(jdbi).resolve(cloudKey, request.grid());

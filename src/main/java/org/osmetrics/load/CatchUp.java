@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
@@ -26,28 +28,36 @@ public final class CatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
     private static final String RESUME_SQL = "SELECT max(range_end) FROM metrics.extracted_range"
             + " WHERE cloud_id = :cloud AND scope = :scope AND NOT provisional";
+    private static final String SCOPE_SEEN_SQL = "SELECT EXISTS (SELECT 1 FROM metrics.extracted_range"
+            + " WHERE cloud_id = :cloud AND scope = :scope)";
 
     /**
      * What to run.
      *
-     * @param scope           the projects, or null for the project the credentials are scoped to
+     * @param scope           the projects asked for (resolved against the source when the run starts)
      * @param grid            the window grid, or null for the cloud's (1h for a new cloud)
      * @param callSpan        how much one usage call covers: a whole number of windows
      * @param initialLookback how far back the first run of a scope starts
      * @param strict          a mismatch with Nova's figures fails the run (exit 7, data still loaded)
      * @param arguments       the command line without secrets, for the ledger
      */
-    public record Request(String command, String arguments, Scope scope, WindowGrid grid, Duration callSpan,
+    public record Request(String command, String arguments, ScopeChoice scope, WindowGrid grid, Duration callSpan,
             Duration initialLookback, boolean strict, boolean restate) {
         public Request {
+            Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(callSpan, "callSpan");
             Objects.requireNonNull(initialLookback, "initialLookback");
         }
     }
 
-    /** What a run did, for its one-line summary. */
+    /**
+     * What a run did, for its one-line summary.
+     *
+     * @param advice a warning for the user, or null: the first run of the credentials' own project found no usage
+     *               while the credentials see other projects (--all-projects was probably meant)
+     */
     public record Summary(long runId, Scope scope, Instant from, Instant to, int windows, int servers, long rows,
-            long restatements, int anomalies, boolean reconciled, boolean provisional, Duration elapsed) {
+            long restatements, int anomalies, boolean reconciled, boolean provisional, Duration elapsed, String advice) {
     }
 
     private final Jdbi jdbi;
@@ -79,7 +89,7 @@ public final class CatchUp {
         try (RunLock lock = RunLock.acquire(dataSource, source.cloudKey())) {
             Cloud cloud = new CloudRepository(jdbi).resolve(source.cloudKey(), request.grid());
             requireWholeWindows(request.callSpan(), cloud.grid());
-            Scope scope = request.scope() != null ? request.scope() : Scope.project(source.scopedProjectId());
+            Scope scope = ScopeChoice.resolve(request.scope(), source);
             RunLedger ledger = new RunLedger(jdbi, clock);
             long runId = ledger.start(request.command(), request.arguments(), cloud.cloudId(), scope.key());
             try {
@@ -105,6 +115,11 @@ public final class CatchUp {
                 .mapTo(Instant.class)
                 .findOne()
                 .orElse(null));
+        boolean firstOfScope = !jdbi.withHandle(handle -> handle.createQuery(SCOPE_SEEN_SQL)
+                .bind("cloud", cloud.cloudId())
+                .bind("scope", scope.key())
+                .mapTo(Boolean.class)
+                .one());
         if (from == null) {
             from = grid.floor(now.minus(request.initialLookback()));
         }
@@ -125,10 +140,18 @@ public final class CatchUp {
             totals.add(extraction, result);
             onRange.accept(result);
         }
-        recordProjectNames(source, loader, cloud);
+        Map<String, String> names = recordProjectNames(source, loader, cloud);
+        String advice = null;
+        if (firstOfScope && request.scope() instanceof ScopeChoice.CredentialsProject && totals.servers() == 0
+                && names.size() > 1) {
+            // typically an admin's first plain run: its own, empty, admin project where every project was meant
+            advice = "project " + scope.projectId() + " (the one the credentials are scoped to) has no usage since "
+                    + from + ", and these credentials see " + names.size() + " projects: to load them all, run with "
+                    + "--all-projects (and 'os-metrics scopes forget " + scope.projectId() + "' to stop monitoring this one)";
+        }
         return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, totals.windows, totals.servers(),
                 totals.rows, totals.restatements, totals.anomalies, totals.reconciled, totals.provisional,
-                Duration.between(started, clock.instant()));
+                Duration.between(started, clock.instant()), advice);
     }
 
     static void requireWholeWindows(Duration callSpan, WindowGrid grid) {
@@ -138,12 +161,16 @@ public final class CatchUp {
         }
     }
 
-    static void recordProjectNames(UsageSource source, UsageLoader loader, Cloud cloud) {
+    /** Records the project names the source lists and returns them (empty when they could not be read). */
+    static Map<String, String> recordProjectNames(UsageSource source, UsageLoader loader, Cloud cloud) {
         try {
-            loader.recordProjectNames(cloud, source.projectNames());
+            Map<String, String> names = source.projectNames();
+            loader.recordProjectNames(cloud, names);
+            return names;
         } catch (OsMetricsException e) {
             // names are a convenience for reports; the usage is loaded, so the run still succeeds
             LOG.warn("project names not updated: {}", e.getMessage());
+            return Map.of();
         }
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimFlavor;
@@ -64,7 +65,7 @@ class BackfillTest {
     }
 
     private Backfill.Summary backfill(SimServer sim, Instant from, Instant to, int parallel, boolean force) {
-        Backfill.Request request = new Backfill.Request("test", Scope.allProjects(), from, to, null, Duration.ofDays(1),
+        Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(), from, to, null, Duration.ofDays(1),
                 parallel, force, false, false);
         return new Backfill(test.database(), clock).run(() -> SimEnvironment.connect(sim, clock), request,
                 new Backfill.Listener() { });

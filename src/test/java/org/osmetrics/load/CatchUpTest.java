@@ -20,6 +20,7 @@ import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
@@ -66,7 +67,7 @@ class CatchUpTest {
     }
 
     private static CatchUp.Request allProjects(Duration lookback) {
-        return new CatchUp.Request("run", "--all-projects", Scope.allProjects(), null, Duration.ofDays(1), lookback, false,
+        return new CatchUp.Request("run", "--all-projects", ScopeChoice.allProjects(), null, Duration.ofDays(1), lookback, false,
                 false);
     }
 

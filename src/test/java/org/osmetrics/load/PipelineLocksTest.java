@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
@@ -182,7 +183,7 @@ class PipelineLocksTest {
             execute(finance, String.format(OLD_RUN_KEY, cloud));
             execute(finance, OLD_PARTITION_KEY);
 
-            Backfill.Request request = new Backfill.Request("test", Scope.allProjects(), FROM, FROM.plus(Duration.ofDays(2)),
+            Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(), FROM, FROM.plus(Duration.ofDays(2)),
                     null, Duration.ofDays(1), 1, false, false, false);
             Backfill.Summary summary = new Backfill(test.database(), clock).run(() -> SimEnvironment.connect(sim, clock),
                     request, new Backfill.Listener() { });

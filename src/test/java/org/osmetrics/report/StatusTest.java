@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.load.Backfill;
 import org.osmetrics.load.RunLedger;
 import org.osmetrics.load.RunLock;
@@ -25,7 +26,7 @@ class StatusTest {
     private static final Instant SEP_1 = Instant.parse("2026-09-01T00:00:00Z");
 
     private static Backfill.Summary backfill(TestDatabase test, SimServer sim, SimClock clock, Instant from, Instant to) {
-        Backfill.Request request = new Backfill.Request("test", Scope.allProjects(), from, to, null, Duration.ofDays(1), 2,
+        Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(), from, to, null, Duration.ofDays(1), 2,
                 false, false, false);
         return new Backfill(test.database(), clock).run(() -> SimEnvironment.connect(sim, clock), request,
                 new Backfill.Listener() { });

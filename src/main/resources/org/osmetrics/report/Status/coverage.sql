@@ -1,4 +1,7 @@
--- The periods of report.coverage (loaded, provisional, missing) per cloud and scope, in time order.
-SELECT cloud, scope, status, period_start, period_end, windows
-FROM report.coverage
-ORDER BY cloud, scope, period_start
+-- The periods of report.coverage (loaded, provisional, missing) per cloud and scope, in time order; forgotten
+-- scopes (os-metrics scopes forget) are left out until they run again.
+SELECT v.cloud, v.scope, v.status, v.period_start, v.period_end, v.windows
+FROM report.coverage v
+JOIN metrics.cloud c ON c.cloud_key = v.cloud
+WHERE NOT metrics.scope_forgotten(c.cloud_id, v.scope)
+ORDER BY v.cloud, v.scope, v.period_start

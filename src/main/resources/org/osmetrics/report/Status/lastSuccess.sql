@@ -1,9 +1,10 @@
--- Per cloud and scope that a command ran for: its last successful run and its latest finished run.
+-- Per cloud and scope that a command ran for: its last successful run and its latest finished run. Forgotten
+-- scopes (os-metrics scopes forget) are left out until they run again.
 WITH runs AS (
     SELECT c.cloud_key, r.scope, r.status, r.started_at, r.finished_at, r.rows_loaded, r.run_id
     FROM metrics.run r
     JOIN metrics.cloud c ON c.cloud_id = r.cloud_id
-    WHERE r.command = :command AND r.scope IS NOT NULL
+    WHERE r.command = :command AND r.scope IS NOT NULL AND NOT metrics.scope_forgotten(r.cloud_id, r.scope)
 )
 SELECT k.cloud_key, k.scope,
        s.finished_at AS success_finished_at, s.started_at AS success_started_at, s.rows_loaded AS success_rows,
