@@ -55,12 +55,7 @@ final class Reply {
             return;
         }
         if (rewrite != null && status == 200) {
-            byte[] bytes = rewrite.apply(render(body));
-            record(status);
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            raw(status, "application/json", rewrite.apply(render(body)));
             return;
         }
         record(status);
@@ -68,6 +63,16 @@ final class Reply {
             PyJson json = new PyJson(stream);
             body.accept(json);
             json.flush();
+        }
+    }
+
+    /** Sends {@code body} as it is, with its {@code Content-Length}. */
+    void raw(int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        record(status);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 

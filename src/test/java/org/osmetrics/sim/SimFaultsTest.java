@@ -112,6 +112,29 @@ class SimFaultsTest {
     }
 
     @Test
+    void delayedKeystoneAnswersTheTokenRequestOnlyAfterTheDelay() {
+        sim.faults().delayKeystone(Duration.ofSeconds(2), 1);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sim.authUrl() + "/auth/tokens"))
+                .timeout(Duration.ofMillis(200)).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        assertThat(sim.faults().pending()).isZero();
+        assertThat(client.adminToken()).isNotBlank();
+    }
+
+    @Test
+    void anotherServiceAnsweringAtTheAuthUrlSendsItsJsonWithoutASubjectToken() {
+        String versions = "{\"versions\": [{\"id\": \"v2.1\", \"status\": \"CURRENT\"}]}";
+        sim.faults().answerKeystoneAsAnotherService(300, versions);
+        SimClient.Response response = client.post(sim.authUrl() + "/auth/tokens", "{}");
+        assertThat(response.status()).isEqualTo(300);
+        assertThat(response.body()).isEqualTo(versions);
+        assertThat(response.header("X-Subject-Token")).isNull();
+        assertThat(client.adminToken()).isNotBlank();
+    }
+
+    @Test
     void keystoneFailuresHitOnlyTokenRequests() throws IOException {
         sim.faults().failKeystone(503, 1);
         SimClient.Response failed = client.post(sim.authUrl() + "/auth/tokens", "{}");
