@@ -146,12 +146,13 @@ final class KeystoneClient {
     /** Exit 3: the auth URL answers, but not as Keystone v3; says what it answered (never the body itself). */
     private OsMetricsException notKeystone(HttpTransport.Response response, boolean hasTokenId) {
         return OsMetricsException.config("the auth URL " + settings.authUrl() + " does not look like a Keystone v3 "
-                + "identity endpoint: POST " + response.url() + " answered HTTP " + response.status() + " with "
-                + describeBody(response) + (hasTokenId ? "" : " and no X-Subject-Token header") + ", not a Keystone "
-                + "token; check OS_AUTH_URL (Keystone's v3 URL, e.g. https://keystone.example.com:5000/v3)");
+                + "identity endpoint: POST " + response.url() + " answered HTTP " + response.status()
+                + (response.header("Location") == null ? "" : " (redirecting to " + response.header("Location") + ")")
+                + " with " + describeBody(response) + (hasTokenId ? "" : " and no X-Subject-Token header")
+                + ", not a Keystone token; check OS_AUTH_URL (Keystone's v3 URL, e.g. https://keystone.example.com:5000/v3)");
     }
 
-    /** What a body is, in a few words: "a JSON object with keys [versions]", "612 bytes of text/html". */
+    /** What a body is, in a few words: "a JSON object with keys [versions]", "612 characters of text/html". */
     private static String describeBody(HttpTransport.Response response) {
         String body = response.body();
         if (body == null || body.isBlank()) {
