@@ -17,7 +17,7 @@ public final class SimFaults {
 
     enum Target { NOVA, KEYSTONE }
 
-    enum Kind { FAIL, DELAY, TRUNCATE, MALFORM, REPEAT_MARKER, RESET, REWRITE, FOREIGN }
+    enum Kind { FAIL, DELAY, TRUNCATE, STALL, MALFORM, REPEAT_MARKER, RESET, REWRITE, FOREIGN }
 
     /** {@code body}: the JSON of a {@link Kind#FOREIGN} answer, else null. */
     record Fault(Target target, Kind kind, int status, Duration duration, UnaryOperator<byte[]> rewrite, String body) {
@@ -64,6 +64,15 @@ public final class SimFaults {
      */
     public SimFaults truncateNextBody() {
         return add(new Fault(Target.NOVA, Kind.TRUNCATE, 0, null));
+    }
+
+    /**
+     * The next usage call declares the full {@code Content-Length}, sends the first half of the body, then
+     * nothing for {@code stall}, then closes the connection: a body that stops coming.
+     */
+    public SimFaults stallNextBody(Duration stall) {
+        Objects.requireNonNull(stall, "stall");
+        return add(new Fault(Target.NOVA, Kind.STALL, 0, stall));
     }
 
     /**

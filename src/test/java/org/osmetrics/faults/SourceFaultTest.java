@@ -116,6 +116,11 @@ class SourceFaultTest {
     }
 
     @Test
+    void aBodyThatStopsComingIsRetriedAndGivesTheSameData() {
+        assertRecoveredWithIdenticalData(runWith(f -> f.stallNextBody(Duration.ofSeconds(3))));
+    }
+
+    @Test
     void bodiesCutShortBeyondTheRetryBoundFailWithExitFourAndLoadNothing() {
         Result result = runWith(f -> {
             for (int i = 0; i < 50; i++) {

@@ -12,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +70,22 @@ class SimFaultsTest {
         sim.faults().truncateNextBody();
         assertThatThrownBy(() -> client.get(url, token, "2.40")).isInstanceOf(UncheckedIOException.class);
         assertThat(client.get(url, token, "2.40").status()).isEqualTo(200);
+    }
+
+    @Test
+    void stalledBodySendsTheHeadersAndHalfTheBodyThenNothing() throws Exception {
+        sim.faults().stallNextBody(Duration.ofSeconds(2));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("X-Auth-Token", token)
+                .header("OpenStack-API-Version", "compute 2.40").GET().build();
+        AtomicInteger status = new AtomicInteger();
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, info -> {
+            status.set(info.statusCode());
+            return HttpResponse.BodySubscribers.ofByteArray();
+        });
+        assertThatThrownBy(() -> pending.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(status.get()).as("the headers came").isEqualTo(200);
+        assertThatThrownBy(pending::join).hasRootCauseInstanceOf(IOException.class);
     }
 
     @Test
