@@ -89,7 +89,8 @@ final class BackfillCommand implements Runnable {
         ProgressListener listener = new ProgressListener(err, quiet.on());
         Backfill.Summary summary;
         try (Database db = database.openMigrated()) {
-            summary = new Backfill(db, clock, cancellation).run(() -> OpenStackUsageSource.connect(settings, clock), request, listener);
+            summary = new Backfill(db, clock, cancellation)
+                    .run(OpenStackUsageSource.connector(settings, clock)::get, request, listener);
         } finally {
             listener.close();
         }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +46,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP client of the extract stage (Keystone and Nova): connect and read timeouts, TLS from
- * {@code OS_CACERT} (or off with {@code --insecure}), and transient failures turned into retries.
- * Never logs headers or bodies: tokens travel in headers, passwords in bodies. Thread-safe.
+ * The one HTTP client of the extract stage (Keystone and Nova, logins included): connect and read timeouts,
+ * TLS from {@code OS_CACERT} (or off with {@code --insecure}), and transient failures turned into retries.
+ * Every call is bounded: one attempt by the read timeout (headers and body), all attempts by the
+ * {@link RetryPolicy}. A body cut short is retried, never returned in part. Never logs headers or bodies:
+ * tokens travel in headers, passwords in bodies. Thread-safe.
  */
 final class HttpTransport {
 
@@ -63,14 +66,20 @@ final class HttpTransport {
     }
 
     private final HttpClient client;
-    private final SSLContext sslContext;
     private final Duration readTimeout;
     private final RetryPolicy retryPolicy;
+    private final Set<String> answered;
 
-    HttpTransport(OpenStackSettings settings, RetryPolicy retryPolicy) {
-        this.sslContext = sslContext(settings);
+    /**
+     * @param answered the origins (scheme://host:port) that have sent an HTTP answer in this run, shared by
+     *                 the transports of one run and added to by each: a host in it keeps the full retry
+     *                 budget when it cannot be connected to, one not in it gets {@link RetryPolicy#FIRST_CONTACT}
+     */
+    HttpTransport(OpenStackSettings settings, RetryPolicy retryPolicy, Set<String> answered) {
+        SSLContext sslContext = sslContext(settings);
         this.readTimeout = settings.tuning().readTimeout();
         this.retryPolicy = retryPolicy;
+        this.answered = answered;
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(settings.tuning().connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
@@ -80,18 +89,23 @@ final class HttpTransport {
         this.client = builder.build();
     }
 
-    /** The TLS context for other HTTP stacks (openstack4j), or null for the JVM default. */
-    SSLContext sslContext() {
-        return sslContext;
-    }
-
     /**
      * Sends a request, retrying transient failures within the time bound, and returns the first response
      * that is not transient (any status: the caller decides what 401, 403, 404 mean).
      */
     Response send(String method, URI uri, Map<String, String> headers, String body) {
-        String what = method + " " + uri;
+        return send(null, method, uri, headers, body);
+    }
+
+    /** As {@link #send(String, URI, Map, String)}, named in messages as {@code purpose (METHOD URL)}. */
+    Response send(String purpose, String method, URI uri, Map<String, String> headers, String body) {
+        String what = purpose == null ? method + " " + uri : purpose + " (" + method + " " + uri + ")";
         return retryPolicy.run(what, () -> attempt(method, uri, headers, body));
+    }
+
+    /** scheme://host:port of a URL. */
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     private Response attempt(String method, URI uri, Map<String, String> headers, String body)
@@ -109,6 +123,7 @@ final class HttpTransport {
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request.build(), info -> {
             head.set(info);
+            answered.add(origin(uri));
             return HttpResponse.BodySubscribers.ofByteArray();
         });
         try {
@@ -117,9 +132,9 @@ final class HttpTransport {
         } catch (TimeoutException e) {
             pending.cancel(true);
             if (head.get() != null) {
-                throw OsMetricsException.source("the response body of " + method + " " + uri + " stalled (HTTP "
-                        + head.get().statusCode() + ", not complete within the read timeout of "
-                        + readTimeout.toSeconds() + " s)", e);
+                // Headers came, the body did not: retried like a read timeout, never read as a short list.
+                throw new RetryPolicy.TransientFailure("the response body stalled (HTTP " + head.get().statusCode()
+                        + ", not complete within the read timeout of " + readTimeout.toSeconds() + " s)", null, e);
             }
             throw new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
                     + " s", null, e);
@@ -155,25 +170,30 @@ final class HttpTransport {
         }
     }
 
-    /** Classifies a failed exchange: transient (retried), TLS (exit 3), or a body cut short (exit 4). */
+    /**
+     * Classifies a failed exchange: transient (retried; a connection that cannot be made to a host that never
+     * answered in this run is retried only briefly), or a TLS handshake refused (exit 3).
+     */
     private RetryPolicy.TransientFailure failure(String method, URI uri, Throwable cause, HttpResponse.ResponseInfo head) {
         try {
             throw cause;
         } catch (HttpConnectTimeoutException e) {
-            return new RetryPolicy.TransientFailure("connect timed out", null, e);
+            return unreachable("connect timed out", uri, e);
         } catch (HttpTimeoutException e) {
             return new RetryPolicy.TransientFailure("no answer within the read timeout of " + readTimeout.toSeconds()
                     + " s", null, e);
-        } catch (SSLException e) {
-            throw tlsFailure(uri, e);
         } catch (ConnectException e) {
-            return new RetryPolicy.TransientFailure("cannot connect (" + describe(e) + ")", null, e);
+            return unreachable(connectReason(e), uri, e);
         } catch (IOException e) {
             if (head != null) {
-                // The status line and headers came, then the body stopped short: never read as a short list.
-                throw OsMetricsException.source("the response body of " + method + " " + uri + " was cut short (HTTP "
-                        + head.statusCode() + ", Content-Length " + head.headers()
-                        .firstValue("Content-Length").orElse("not given") + "): " + describe(e), e);
+                // The status line and headers came, then the connection broke (closed before Content-Length
+                // bytes, a chunked stream ended early, a reset, a TLS record cut): retried, never read in part.
+                return new RetryPolicy.TransientFailure("the response body was cut short (HTTP " + head.statusCode()
+                        + ", Content-Length " + head.headers().firstValue("Content-Length").orElse("not given") + "): "
+                        + describe(e), null, e);
+            }
+            if (e instanceof SSLException tls) {
+                throw tlsFailure(uri, tls);
             }
             return new RetryPolicy.TransientFailure("connection failed (" + describe(e) + ")", null, e);
         } catch (RuntimeException | Error e) {
@@ -183,14 +203,13 @@ final class HttpTransport {
         }
     }
 
-    /** The TLS exception in a failure's cause chain (a certificate the JVM does not trust, say), or null. */
-    static SSLException sslCause(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SSLException ssl) {
-                return ssl;
-            }
+    /** A connection that could not be made: briefly retried if nothing has answered at its origin in this run. */
+    private RetryPolicy.TransientFailure unreachable(String reason, URI uri, IOException e) {
+        String origin = origin(uri);
+        if (answered.contains(origin)) {
+            return new RetryPolicy.TransientFailure("cannot connect (" + reason + ")", null, e);
         }
-        return null;
+        return RetryPolicy.TransientFailure.unreached(reason, origin, e);
     }
 
     /**
@@ -198,7 +217,7 @@ final class HttpTransport {
      * JVM's reason (its innermost message, e.g. "unable to find valid certification path to requested
      * target") and both fixes.
      */
-    static OsMetricsException tlsFailure(URI uri, SSLException cause) {
+    private static OsMetricsException tlsFailure(URI uri, SSLException cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -209,8 +228,23 @@ final class HttpTransport {
                 + "the CA that signed it, or pass --insecure to skip verification (unsafe)", cause);
     }
 
+    /** java.net.http's ConnectException carries no message (Java 17): the reason is in its cause's type. */
+    private static String connectReason(ConnectException e) {
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            return e.getMessage();
+        }
+        return e.getCause() instanceof UnresolvedAddressException ? "host name not found"
+                : "connection refused or host unreachable";
+    }
+
+    /** The first message in the cause chain (java.net.http often wraps the socket's reason), or the class name. */
     private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */

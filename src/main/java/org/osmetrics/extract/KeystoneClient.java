@@ -6,24 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLException;
-import org.openstack4j.api.OSClient.OSClientV3;
-import org.openstack4j.api.exceptions.OS4JException;
-import org.openstack4j.api.exceptions.ResponseException;
-import org.openstack4j.core.transport.Config;
-import org.openstack4j.model.common.Identifier;
-import org.openstack4j.model.identity.v3.Endpoint;
-import org.openstack4j.model.identity.v3.Role;
-import org.openstack4j.model.identity.v3.Service;
-import org.openstack4j.model.identity.v3.Token;
-import org.openstack4j.openstack.OSFactory;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.AuthType;
 import org.osmetrics.config.OpenStackSettings;
@@ -31,127 +22,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keystone v3: gets project-scoped tokens and lists project names.
- *
- * <p>Password logins go through openstack4j ({@code OSFactory.builderV3()}), whose token model also gives
- * the catalog. openstack4j 3.12 cannot log in with an application credential, so that one call
- * ({@code POST /v3/auth/tokens}) is made here directly and its token JSON read with Jackson. Either way the
- * result is an {@link AuthToken}; endpoints are picked by {@link ComputeEndpoints}, not by openstack4j.
- * Project listings are read raw too (openstack4j has no {@code /v3/auth/projects}).
+ * Keystone v3: gets project-scoped tokens ({@code POST /v3/auth/tokens}, password or application credential,
+ * the request bodies of Keystone's api-ref) and lists project names, all over {@link HttpTransport}: every
+ * login, first or renewal, is bounded by the read timeout and the retry budget like any other call. The
+ * token JSON is read with Jackson into an {@link AuthToken}; endpoints are picked by {@link ComputeEndpoints}.
  */
 final class KeystoneClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeystoneClient.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String LOGIN = "Keystone login";
 
     private final OpenStackSettings settings;
     private final HttpTransport transport;
-    private final RetryPolicy retryPolicy;
 
-    KeystoneClient(OpenStackSettings settings, HttpTransport transport, RetryPolicy retryPolicy) {
+    KeystoneClient(OpenStackSettings settings, HttpTransport transport) {
         this.settings = settings;
         this.transport = transport;
-        this.retryPolicy = retryPolicy;
     }
 
-    /** A new project-scoped token; a rejected login is exit 3, an unreachable Keystone exit 4 after retries. */
+    /**
+     * A new project-scoped token. A rejected login is exit 3, and so is an auth URL that answers but is not
+     * Keystone; an unreachable or failing Keystone is exit 4 after retries.
+     */
     AuthToken authenticate() {
-        AuthToken token = settings.authType() == AuthType.APPLICATION_CREDENTIAL
-                ? applicationCredentialLogin() : passwordLogin();
+        ObjectNode body = settings.authType() == AuthType.APPLICATION_CREDENTIAL
+                ? applicationCredentialRequest() : passwordRequest();
+        URI url = URI.create(settings.authUrl() + "/auth/tokens");
+        HttpTransport.Response response = transport.send(LOGIN, "POST", url, Map.of(), body.toString());
+        AuthToken token = token(response, url);
         LOG.debug("authenticated {} at {}: {}", settings.principal(), settings.authUrl(), token);
         return token;
     }
 
-    private AuthToken passwordLogin() {
-        Config config = Config.newConfig()
-                .withConnectionTimeout(millis(settings.tuning().connectTimeout()))
-                .withReadTimeout(millis(settings.tuning().readTimeout()));
-        if (settings.insecure()) {
-            config = config.withSSLVerificationDisabled();
-        } else if (transport.sslContext() != null) {
-            config = config.withSSLContext(transport.sslContext());
-        }
-        Config clientConfig = config;
-        String what = "Keystone login (POST " + settings.authUrl() + "/auth/tokens)";
-        OSClientV3 client = retryPolicy.run(what, () -> {
-            try {
-                return OSFactory.builderV3()
-                        .endpoint(settings.authUrl().toString())
-                        .credentials(user(), settings.password(), userDomain())
-                        .scopeToProject(project(), projectDomain())
-                        .withConfig(clientConfig)
-                        .authenticate();
-            } catch (ResponseException e) {
-                if (e.getStatus() == 0) { // openstack4j's way of saying the connection failed
-                    throw connectionFailure(e);
-                }
-                if (e.getStatus() == 429 || e.getStatus() == 502 || e.getStatus() == 503 || e.getStatus() == 504) {
-                    throw new RetryPolicy.TransientFailure("HTTP " + e.getStatus(), null, null);
-                }
-                throw rejected(e.getStatus(), null);
-            } catch (OS4JException | javax.ws.rs.ProcessingException e) {
-                throw connectionFailure(e);
-            }
-        });
-        return fromOpenstack4j(client.getToken());
-    }
-
-    /** A failed connection of openstack4j: an untrusted certificate is a configuration error, the rest is retried. */
-    private RetryPolicy.TransientFailure connectionFailure(RuntimeException e) {
-        SSLException tls = HttpTransport.sslCause(e);
-        if (tls != null) {
-            throw HttpTransport.tlsFailure(URI.create(settings.authUrl() + "/auth/tokens"), tls);
-        }
-        return new RetryPolicy.TransientFailure("cannot connect (" + rootMessage(e) + ")", null, e);
-    }
-
-    /** openstack4j wants the user either by id (no domain) or by name with its domain. */
-    private String user() {
-        return settings.userId() != null ? settings.userId() : settings.username();
-    }
-
-    private Identifier userDomain() {
-        if (settings.userId() != null) {
-            return null;
-        }
-        return settings.userDomainId() != null ? Identifier.byId(settings.userDomainId())
-                : Identifier.byName(settings.userDomainName());
-    }
-
-    private Identifier project() {
-        return settings.projectId() != null ? Identifier.byId(settings.projectId())
-                : Identifier.byName(settings.projectName());
-    }
-
-    private Identifier projectDomain() {
+    /** The password login scoped to the configured project (user and project each by id, or by name and domain). */
+    private ObjectNode passwordRequest() {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode auth = body.putObject("auth");
+        ObjectNode identity = auth.putObject("identity");
+        identity.putArray("methods").add("password");
+        ObjectNode user = identity.putObject("password").putObject("user");
+        putUser(user);
+        user.put("password", settings.password());
+        ObjectNode project = auth.putObject("scope").putObject("project");
         if (settings.projectId() != null) {
-            return null;
+            project.put("id", settings.projectId());
+        } else {
+            project.put("name", settings.projectName());
+            putDomain(project, settings.projectDomainId(), settings.projectDomainName());
         }
-        return settings.projectDomainId() != null ? Identifier.byId(settings.projectDomainId())
-                : Identifier.byName(settings.projectDomainName());
+        return body;
     }
 
-    private static AuthToken fromOpenstack4j(Token token) {
-        List<AuthToken.CatalogEndpoint> catalog = new ArrayList<>();
-        if (token.getCatalog() != null) {
-            for (Service service : token.getCatalog()) {
-                for (Endpoint endpoint : service.getEndpoints()) {
-                    catalog.add(new AuthToken.CatalogEndpoint(service.getType(), service.getName(),
-                            endpoint.getIface() == null ? null : endpoint.getIface().value(),
-                            endpoint.getRegionId() != null ? endpoint.getRegionId() : endpoint.getRegion(),
-                            endpoint.getUrl() == null ? null : endpoint.getUrl().toString()));
-                }
-            }
-        }
-        List<String> roles = token.getRoles() == null ? List.of()
-                : token.getRoles().stream().map(Role::getName).toList();
-        return new AuthToken(token.getId(), token.getExpires() == null ? null : token.getExpires().toInstant(),
-                token.getProject() == null ? null : token.getProject().getId(),
-                token.getProject() == null ? null : token.getProject().getName(),
-                token.getUser() == null ? null : token.getUser().getId(), roles, catalog);
-    }
-
-    private AuthToken applicationCredentialLogin() {
+    /** The application-credential login: by id, or by name with its user; scoped to the credential's project. */
+    private ObjectNode applicationCredentialRequest() {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode identity = body.putObject("auth").putObject("identity");
         identity.putArray("methods").add("application_credential");
@@ -160,32 +84,116 @@ final class KeystoneClient {
             credential.put("id", settings.applicationCredentialId());
         } else {
             credential.put("name", settings.applicationCredentialName());
-            ObjectNode user = credential.putObject("user");
-            if (settings.userId() != null) {
-                user.put("id", settings.userId());
-            } else {
-                user.put("name", settings.username());
-                user.putObject("domain").put(settings.userDomainId() != null ? "id" : "name",
-                        settings.userDomainId() != null ? settings.userDomainId() : settings.userDomainName());
-            }
+            putUser(credential.putObject("user"));
         }
         credential.put("secret", settings.applicationCredentialSecret());
-        URI url = URI.create(settings.authUrl() + "/auth/tokens");
-        HttpTransport.Response response = transport.send("POST", url, Map.of(), body.toString());
-        if (response.status() != 201 && response.status() != 200) {
-            throw rejected(response.status(), response);
+        return body;
+    }
+
+    /** The user by id, or by name with its domain. */
+    private void putUser(ObjectNode user) {
+        if (settings.userId() != null) {
+            user.put("id", settings.userId());
+        } else {
+            user.put("name", settings.username());
+            putDomain(user, settings.userDomainId(), settings.userDomainName());
         }
-        String tokenId = response.header("X-Subject-Token");
-        if (tokenId == null || tokenId.isBlank()) {
-            throw OsMetricsException.source("Keystone answered " + url + " without an X-Subject-Token header", null);
+    }
+
+    private static void putDomain(ObjectNode owner, String id, String name) {
+        ObjectNode domain = owner.putObject("domain");
+        if (id != null) {
+            domain.put("id", id);
+        } else {
+            domain.put("name", name);
         }
-        return fromJson(tokenId, readJson(response).path("token"), url);
+    }
+
+    /**
+     * The token of Keystone's answer: a 2xx with an {@code X-Subject-Token} and a {@code token} object. Any
+     * other 2xx or 3xx, or a 4xx that is not Keystone's error document, comes from something that is not
+     * Keystone (another service's port, a version list, a web server): a configuration error, not retried.
+     */
+    private AuthToken token(HttpTransport.Response response, URI url) {
+        int status = response.status();
+        if (status >= 200 && status < 300) {
+            String tokenId = response.header("X-Subject-Token");
+            boolean hasTokenId = tokenId != null && !tokenId.isBlank();
+            JsonNode root = hasTokenId ? readJson(response) : jsonOrNull(response.body());
+            JsonNode token = root == null ? null : root.get("token");
+            if (!hasTokenId || token == null || !token.isObject()) {
+                throw notKeystone(response, hasTokenId);
+            }
+            return fromJson(tokenId, token, url);
+        }
+        if (status == 401) {
+            throw OsMetricsException.config("Keystone at " + settings.authUrl() + " rejected the credentials of "
+                    + settings.principal() + " (HTTP 401): check the password or secret, the user and its domain");
+        }
+        boolean keystoneError = isKeystoneError(response.body());
+        if (status < 500 && !keystoneError) {
+            throw notKeystone(response, false);
+        }
+        if (status == 404 && !errorText(response).contains("Could not find")) {
+            throw wrongAuthUrl(response);
+        }
+        if (status == 403 || status == 404) {
+            throw OsMetricsException.config("Keystone at " + settings.authUrl() + " refused to scope a token for "
+                    + settings.principal() + " (HTTP " + status + errorText(response) + "): check the project, its "
+                    + "domain, and that the user has a role on it");
+        }
+        throw OsMetricsException.source("Keystone at " + settings.authUrl() + " answered HTTP " + status
+                + " to the login of " + settings.principal() + errorText(response), null);
+    }
+
+    /** Exit 3: the auth URL answers, but not as Keystone v3; says what it answered (never the body itself). */
+    private OsMetricsException notKeystone(HttpTransport.Response response, boolean hasTokenId) {
+        return OsMetricsException.config("the auth URL " + settings.authUrl() + " does not look like a Keystone v3 "
+                + "identity endpoint: POST " + response.url() + " answered HTTP " + response.status()
+                + (response.header("Location") == null ? "" : " (redirecting to " + response.header("Location") + ")")
+                + " with " + describeBody(response) + (hasTokenId ? "" : " and no X-Subject-Token header")
+                + ", not a Keystone token; check OS_AUTH_URL (Keystone's v3 URL, e.g. https://keystone.example.com:5000/v3)");
+    }
+
+    /** What a body is, in a few words: "a JSON object with keys [versions]", "612 characters of text/html". */
+    private static String describeBody(HttpTransport.Response response) {
+        String body = response.body();
+        if (body == null || body.isBlank()) {
+            return "an empty body";
+        }
+        JsonNode root = jsonOrNull(body);
+        if (root == null) {
+            return body.length() + " characters of " + response.headers().firstValue("Content-Type").orElse("unknown type")
+                    .replaceAll(";.*", "");
+        }
+        if (!root.isObject()) {
+            return "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT);
+        }
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> names = root.fieldNames(); names.hasNext() && keys.size() < 5; ) {
+            keys.add(names.next());
+        }
+        return "a JSON object with keys " + keys + (root.size() > keys.size() ? " and more" : "");
+    }
+
+    /** Keystone's error document: {@code {"error": {"code": 404, "title": ..., "message": ...}}}. */
+    private static boolean isKeystoneError(String body) {
+        JsonNode root = jsonOrNull(body);
+        return root != null && root.path("error").isObject() && root.path("error").path("code").isInt();
+    }
+
+    private static JsonNode jsonOrNull(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private static AuthToken fromJson(String tokenId, JsonNode token, URI url) {
-        if (!token.isObject()) {
-            throw OsMetricsException.source("Keystone's answer to " + url + " has no 'token' object", null);
-        }
         List<AuthToken.CatalogEndpoint> catalog = new ArrayList<>();
         for (JsonNode service : token.path("catalog")) {
             for (JsonNode endpoint : service.path("endpoints")) {
@@ -198,28 +206,17 @@ final class KeystoneClient {
         }
         List<String> roles = new ArrayList<>();
         token.path("roles").forEach(role -> roles.add(role.path("name").asText()));
-        Instant expiresAt = token.hasNonNull("expires_at")
-                ? OffsetDateTime.parse(token.get("expires_at").asText()).toInstant() : null;
+        Instant expiresAt;
+        try {
+            expiresAt = token.hasNonNull("expires_at") ? OffsetDateTime.parse(token.get("expires_at").asText()).toInstant()
+                    : null;
+        } catch (DateTimeParseException e) {
+            throw OsMetricsException.source("Keystone's token from " + url + " has an unreadable expires_at '"
+                    + token.get("expires_at").asText() + "'", e);
+        }
         return new AuthToken(tokenId, expiresAt, token.path("project").path("id").asText(null),
                 token.path("project").path("name").asText(null), token.path("user").path("id").asText(null),
                 roles, catalog);
-    }
-
-    private OsMetricsException rejected(int status, HttpTransport.Response response) {
-        if (status == 401) {
-            return OsMetricsException.config("Keystone at " + settings.authUrl() + " rejected the credentials of "
-                    + settings.principal() + " (HTTP 401): check the password or secret, the user and its domain");
-        }
-        if (status == 404 && !errorText(response).contains("Could not find")) {
-            return wrongAuthUrl(response);
-        }
-        if (status == 403 || status == 404) {
-            return OsMetricsException.config("Keystone at " + settings.authUrl() + " refused to scope a token for "
-                    + settings.principal() + " (HTTP " + status + "): check the project, its domain, and that the "
-                    + "user has a role on it");
-        }
-        return OsMetricsException.source("Keystone at " + settings.authUrl() + " answered HTTP " + status
-                + " to the login of " + settings.principal() + errorText(response), null);
     }
 
     /**
@@ -306,17 +303,5 @@ final class KeystoneClient {
             // not JSON (a proxy's HTML page, say): the status alone is the message
         }
         return "";
-    }
-
-    private static int millis(Duration duration) {
-        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

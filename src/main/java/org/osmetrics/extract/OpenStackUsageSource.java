@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.osmetrics.OsMetricsException;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Nova's {@code os-simple-tenant-usage} read losslessly over raw HTTP: a Keystone v3 token, the compute
  * endpoint of the configured region and interface, the microversion negotiated from the endpoint's version
  * document (2.40 for paging where the cloud has it, else 2.1 with truncation flagged), every page merged per
- * project, every raw page kept. A 401 mid-run re-authenticates once and carries on. One instance per run;
- * not thread-safe.
+ * project, every raw page kept. A 401 mid-run re-authenticates once and carries on; logins and renewals go
+ * through the same bounded transport as the usage calls. One instance per run (or per worker of a run, from
+ * one {@link #connector}); not thread-safe.
  */
 public final class OpenStackUsageSource implements UsageSource {
 
@@ -49,12 +52,11 @@ public final class OpenStackUsageSource implements UsageSource {
     private final String region;
     private final String microversion;
 
-    private OpenStackUsageSource(OpenStackSettings settings, Clock clock) {
+    private OpenStackUsageSource(OpenStackSettings settings, Clock clock, Set<String> answered) {
         this.settings = settings;
         this.clock = clock;
-        RetryPolicy retryPolicy = new RetryPolicy(settings.tuning().retryFor(), new Random());
-        this.transport = new HttpTransport(settings, retryPolicy);
-        this.keystone = new KeystoneClient(settings, transport, retryPolicy);
+        this.transport = new HttpTransport(settings, new RetryPolicy(settings.tuning().retryFor(), new Random()), answered);
+        this.keystone = new KeystoneClient(settings, transport);
         this.token = keystone.authenticate();
         ComputeEndpoints.Resolved compute = ComputeEndpoints.resolve(token.catalog(), settings.regionName(),
                 settings.endpointInterface(), settings.principal());
@@ -67,7 +69,17 @@ public final class OpenStackUsageSource implements UsageSource {
 
     /** Authenticates, resolves the compute endpoint and negotiates the microversion. */
     public static OpenStackUsageSource connect(OpenStackSettings settings, Clock clock) {
-        return new OpenStackUsageSource(settings, clock);
+        return connector(settings, clock).get();
+    }
+
+    /**
+     * Connects sources of one run (a backfill's workers) that share which hosts have answered in the run: a
+     * host that answered one of them keeps the full {@code --retry-for} when it stops accepting connections,
+     * for all of them; one that never answered is given up after a few seconds.
+     */
+    public static Supplier<OpenStackUsageSource> connector(OpenStackSettings settings, Clock clock) {
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        return () -> new OpenStackUsageSource(settings, clock, answered);
     }
 
     /** The OS_CLOUD name if one was used, else the auth URL's host[:port] and the region. */

@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries an OpenStack request on transient failures (connection errors, timeouts, 429, 502, 503, 504) with
- * exponential backoff and jitter, honouring {@code Retry-After}, for at most a total time; then fails with
- * exit code 4 naming the request and the last failure. Thread-safe.
+ * Retries an OpenStack request on transient failures (connection errors, timeouts, bodies cut short, 429,
+ * 502, 503, 504) with exponential backoff and jitter, honouring {@code Retry-After}, for at most a total
+ * time; then fails with exit code 4 naming the request and the last failure. Thread-safe.
  */
 final class RetryPolicy {
 
@@ -23,19 +23,46 @@ final class RetryPolicy {
         T run() throws TransientFailure;
     }
 
-    /** A failure worth retrying; {@code retryAfter} is the server's wish, or null. */
+    /**
+     * A failure worth retrying; {@code retryAfter} is the server's wish, or null. {@code unreached} is set
+     * when no connection could be made to a host that has not answered once in this run (see
+     * {@link #FIRST_CONTACT}): its origin.
+     */
     static final class TransientFailure extends Exception {
         private final transient Duration retryAfter;
+        private final String unreached;
 
         TransientFailure(String reason, Duration retryAfter, Throwable cause) {
+            this(reason, retryAfter, cause, null);
+        }
+
+        private TransientFailure(String reason, Duration retryAfter, Throwable cause, String unreached) {
             super(reason, cause);
             this.retryAfter = retryAfter;
+            this.unreached = unreached;
+        }
+
+        /** No connection to {@code origin} (scheme://host:port), which has never answered in this run. */
+        static TransientFailure unreached(String reason, String origin, Throwable cause) {
+            return new TransientFailure(reason, null, cause, origin);
         }
 
         Duration retryAfter() {
             return retryAfter;
         }
+
+        /** The origin that never answered and could not be connected to, or null. */
+        String unreached() {
+            return unreached;
+        }
     }
+
+    /**
+     * How long a host that has never answered in this run is given when it cannot be connected to: a
+     * mistyped URL or a service that is not running fails within seconds, not after {@code --retry-for}
+     * (which a host that did answer, then went away, keeps in full).
+     */
+    static final Duration FIRST_CONTACT = Duration.ofSeconds(5);
 
     private final Duration retryFor;
     private final Random random;
@@ -46,7 +73,8 @@ final class RetryPolicy {
     }
 
     /**
-     * Runs {@code attempt} until it succeeds or the time bound would be passed.
+     * Runs {@code attempt} until it succeeds or the time bound would be passed: {@code --retry-for}, or
+     * the shorter {@link #FIRST_CONTACT} while the failure is a host that has never answered.
      *
      * @param what the request, for messages (a URL without secrets)
      */
@@ -62,7 +90,17 @@ final class RetryPolicy {
             }
             Duration wait = failure.retryAfter() != null ? failure.retryAfter() : jittered(backoff);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            if (elapsed.plus(wait).compareTo(retryFor) > 0) {
+            String unreached = failure.unreached();
+            Duration bound = unreached != null && FIRST_CONTACT.compareTo(retryFor) < 0 ? FIRST_CONTACT : retryFor;
+            if (elapsed.plus(wait).compareTo(bound) > 0) {
+                if (unreached != null) {
+                    String given = bound.equals(retryFor) ? "retries are bounded by --retry-for " + retryFor.toSeconds()
+                            + " s" : "given up after " + bound.toSeconds() + " s, not --retry-for";
+                    throw OsMetricsException.source(what + ": cannot connect to " + unreached + " ("
+                            + failure.getMessage() + "), " + attempts + " attempt(s) in " + elapsed.toMillis() / 1000.0
+                            + " s; nothing has answered there in this run (" + given + "): check the URL and that the "
+                            + "service is running", failure);
+                }
                 throw OsMetricsException.source(what + " failed after " + attempts + " attempt(s) in "
                         + elapsed.toMillis() / 1000.0 + " s: " + failure.getMessage()
                         + " (retries are bounded by --retry-for " + retryFor.toSeconds() + " s)", failure);

@@ -87,7 +87,17 @@ final class KeystoneApi {
 
     private void issueToken(HttpExchange exchange, Reply reply) throws IOException {
         SimFaults.Fault fault = sim.faults().poll(SimFaults.Target.KEYSTONE, false);
-        if (fault != null) {
+        if (fault != null && fault.kind() == SimFaults.Kind.DELAY) {
+            try {
+                Thread.sleep(fault.duration().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } else if (fault != null && fault.kind() == SimFaults.Kind.FOREIGN) {
+            reply.raw(fault.status(), "application/json", fault.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        } else if (fault != null) {
             if (fault.duration() != null) {
                 reply.header("Retry-After", Long.toString(fault.duration().toSeconds()));
             }

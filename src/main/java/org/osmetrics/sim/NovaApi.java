@@ -124,6 +124,8 @@ final class NovaApi {
             }
         } else if (faultKind == SimFaults.Kind.REWRITE) {
             reply.rewriteBody(fault.rewrite());
+        } else if (faultKind == SimFaults.Kind.STALL) {
+            reply.stallBody(fault.duration());
         } else if (faultKind == SimFaults.Kind.RESET) {
             reply.drop();
             return;

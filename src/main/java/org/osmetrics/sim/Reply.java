@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
@@ -20,6 +21,7 @@ final class Reply {
     private final IntConsumer recorder;
     private boolean recorded;
     private UnaryOperator<byte[]> rewrite;
+    private Duration stall;
 
     /** {@code recorder} learns the status just before anything is sent (so a log is complete first). */
     Reply(HttpExchange exchange, IntConsumer recorder) {
@@ -45,22 +47,17 @@ final class Reply {
     }
 
     /**
-     * Sends a JSON body; with a {@link SimFaults.Kind#TRUNCATE} or {@link SimFaults.Kind#MALFORM} fault
-     * the body is rendered whole first and then cut (see {@link SimFaults}).
+     * Sends a JSON body; with a {@link SimFaults.Kind#TRUNCATE}, {@link SimFaults.Kind#STALL} or
+     * {@link SimFaults.Kind#MALFORM} fault the body is rendered whole first and then cut (see {@link SimFaults}).
      */
     void json(int status, Consumer<PyJson> body, SimFaults.Kind fault) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (fault == SimFaults.Kind.TRUNCATE || fault == SimFaults.Kind.MALFORM) {
+        if (fault == SimFaults.Kind.TRUNCATE || fault == SimFaults.Kind.STALL || fault == SimFaults.Kind.MALFORM) {
             sendCut(status, body, fault);
             return;
         }
         if (rewrite != null && status == 200) {
-            byte[] bytes = rewrite.apply(render(body));
-            record(status);
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            raw(status, "application/json", rewrite.apply(render(body)));
             return;
         }
         record(status);
@@ -71,10 +68,25 @@ final class Reply {
         }
     }
 
+    /** Sends {@code body} as it is, with its {@code Content-Length}. */
+    void raw(int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        record(status);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
     /** Closes the connection without any response. */
     void drop() {
         record(0);
         exchange.close();
+    }
+
+    /** How long a {@link SimFaults.Kind#STALL} body stops after its first half. */
+    void stallBody(Duration duration) {
+        this.stall = duration;
     }
 
     /** Passes the next 200 body through {@code rewrite} (see {@link SimFaults#rewriteNextBody}). */
@@ -105,6 +117,13 @@ final class Reply {
         OutputStream out = exchange.getResponseBody();
         out.write(bytes, 0, half);
         out.flush();
+        if (fault == SimFaults.Kind.STALL) {
+            try {
+                Thread.sleep(stall.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // Closing the exchange short of the declared length makes the server drop the connection.
         exchange.close();
     }

@@ -10,17 +10,23 @@ import java.util.function.UnaryOperator;
 /**
  * Faults to inject into the next requests, in the order they were queued. Nova faults hit only the
  * usage calls ({@code os-simple-tenant-usage}), not the version document; Keystone faults hit only
- * {@code POST /v3/auth/tokens}. Each request consumes at most one fault. Thread-safe.
+ * {@code POST /v3/auth/tokens}. Each request consumes at most one fault. Thread-safe. (A server that
+ * accepts connections and never answers, or a port that refuses them, needs no simulator: a plain socket.)
  */
 public final class SimFaults {
 
     enum Target { NOVA, KEYSTONE }
 
-    enum Kind { FAIL, DELAY, TRUNCATE, MALFORM, REPEAT_MARKER, RESET, REWRITE }
+    enum Kind { FAIL, DELAY, TRUNCATE, STALL, MALFORM, REPEAT_MARKER, RESET, REWRITE, FOREIGN }
 
-    record Fault(Target target, Kind kind, int status, Duration duration, UnaryOperator<byte[]> rewrite) {
+    /** {@code body}: the JSON of a {@link Kind#FOREIGN} answer, else null. */
+    record Fault(Target target, Kind kind, int status, Duration duration, UnaryOperator<byte[]> rewrite, String body) {
         Fault(Target target, Kind kind, int status, Duration duration) {
-            this(target, kind, status, duration, null);
+            this(target, kind, status, duration, null, null);
+        }
+
+        Fault(Target target, Kind kind, UnaryOperator<byte[]> rewrite) {
+            this(target, kind, 0, null, rewrite, null);
         }
     }
 
@@ -61,6 +67,15 @@ public final class SimFaults {
     }
 
     /**
+     * The next usage call declares the full {@code Content-Length}, sends the first half of the body, then
+     * nothing for {@code stall}, then closes the connection: a body that stops coming.
+     */
+    public SimFaults stallNextBody(Duration stall) {
+        Objects.requireNonNull(stall, "stall");
+        return add(new Fault(Target.NOVA, Kind.STALL, 0, stall));
+    }
+
+    /**
      * The next usage call answers 200 with a complete HTTP response whose JSON body is cut in the middle
      * ({@code Content-Length} matches what is sent): the client sees malformed JSON.
      */
@@ -83,7 +98,7 @@ public final class SimFaults {
      */
     public SimFaults rewriteNextBody(UnaryOperator<byte[]> rewrite) {
         Objects.requireNonNull(rewrite, "rewrite");
-        return add(new Fault(Target.NOVA, Kind.REWRITE, 0, null, rewrite));
+        return add(new Fault(Target.NOVA, Kind.REWRITE, rewrite));
     }
 
     /**
@@ -102,6 +117,30 @@ public final class SimFaults {
                     status == 429 || status == 503 ? Duration.ofSeconds(1) : null));
         }
         return this;
+    }
+
+    /**
+     * The next {@code times} token requests are answered normally, each only after {@code delay}: a Keystone
+     * that stalls (a client with a shorter read timeout sees no answer).
+     */
+    public SimFaults delayKeystone(Duration delay, int times) {
+        Objects.requireNonNull(delay, "delay");
+        for (int i = 0; i < times; i++) {
+            add(new Fault(Target.KEYSTONE, Kind.DELAY, 0, delay));
+        }
+        return this;
+    }
+
+    /**
+     * The next token request is answered {@code status} with {@code json} as its body and no
+     * {@code X-Subject-Token}: another service (Nova, a version document, a proxy) answering at the auth URL.
+     */
+    public SimFaults answerKeystoneAsAnotherService(int status, String json) {
+        Objects.requireNonNull(json, "json");
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("status must be 200-599, got " + status);
+        }
+        return add(new Fault(Target.KEYSTONE, Kind.FOREIGN, status, null, null, json));
     }
 
     private static void requireErrorStatus(int status) {

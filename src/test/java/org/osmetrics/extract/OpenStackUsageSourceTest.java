@@ -2,6 +2,7 @@ package org.osmetrics.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +24,7 @@ import org.osmetrics.cli.ExitCode;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
+import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimInstance;
 import org.osmetrics.sim.SimRequest;
 import org.osmetrics.sim.SimServer;
@@ -218,25 +221,127 @@ class OpenStackUsageSourceTest {
     }
 
     @Test
-    void aBodyCutShortFailsLoudlyNamingTheUrl() {
-        sim.faults().truncateNextBody();
-        OpenStackSettings settings = SimulatedCloud.settings(SimulatedCloud.adminEnvironment(sim), 1000, Duration.ofSeconds(3));
-        try (OpenStackUsageSource source = OpenStackUsageSource.connect(settings, clock)) {
-            assertThatThrownBy(() -> source.extract(FROM, TO, Scope.allProjects()))
-                    .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
-                    .hasMessageContaining("/os-simple-tenant-usage?start=2026-10-01T00%3A00%3A00.000000")
-                    .hasMessageMatching("the response body of GET .* (was cut short|stalled) .*");
+    void aBodyCutShortIsRetriedAndTheReadCompletesWithNothingOfTheCutPage() {
+        UsageExtraction undisturbed;
+        try (OpenStackUsageSource source = admin(1000)) {
+            undisturbed = source.extract(FROM, TO, Scope.allProjects());
         }
+        sim.clearRequests();
+        sim.faults().truncateNextBody();
+        try (OpenStackUsageSource source = admin(1000)) {
+            UsageExtraction extraction = source.extract(FROM, TO, Scope.allProjects());
+            assertThat(servers(extraction)).isEqualTo(servers(undisturbed));
+            assertThat(extraction.rawPages()).hasSameSizeAs(undisturbed.rawPages());
+        }
+        assertThat(sim.usageRequests()).as("every page once, the cut one twice")
+                .hasSize(undisturbed.rawPages().size() + 1);
+        assertThat(sim.usageRequests().get(0).pathAndQuery()).isEqualTo(sim.usageRequests().get(1).pathAndQuery());
     }
 
     @Test
-    void malformedJsonFailsLoudlyNamingTheUrl() {
+    void bodiesCutShortPastTheRetryBoundFailNamingTheUrl() {
+        for (int i = 0; i < 30; i++) {
+            sim.faults().truncateNextBody();
+        }
+        try (OpenStackUsageSource source = OpenStackUsageSource.connect(
+                SimulatedCloud.settings(SimulatedCloud.adminEnvironment(sim), 1000, Duration.ofSeconds(3), Duration.ofSeconds(1)),
+                clock)) {
+            assertThatThrownBy(() -> source.extract(FROM, TO, Scope.allProjects()))
+                    .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
+                    .hasMessageContaining("/os-simple-tenant-usage?start=2026-10-01T00%3A00%3A00.000000")
+                    .hasMessageContaining("the response body was cut short (HTTP 200, Content-Length ")
+                    .hasMessageContaining("retries are bounded by --retry-for 1 s");
+        }
+        assertThat(sim.usageRequests()).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void malformedJsonFailsLoudlyNamingTheUrlWithoutRetrying() {
         sim.faults().malformNextBody();
         try (OpenStackUsageSource source = admin(1000)) {
             assertThatThrownBy(() -> source.extract(FROM, TO, Scope.allProjects()))
                     .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
                     .hasMessageContaining("malformed JSON from http://")
                     .hasMessageContaining("/os-simple-tenant-usage?");
+        }
+        assertThat(sim.usageRequests()).hasSize(1);
+    }
+
+    @Test
+    void aTokenRenewalAfterA401AgainstAStalledKeystoneEndsWithinTheRetryBound() {
+        try (OpenStackUsageSource source = OpenStackUsageSource.connect(
+                SimulatedCloud.settings(SimulatedCloud.adminEnvironment(sim), 1000, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                clock)) {
+            sim.expireAllTokens();
+            sim.faults().delayKeystone(Duration.ofSeconds(4), 10);
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(
+                    () -> source.extract(FROM, TO, Scope.project(sim.memberProjectId())))
+                    .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
+                    .hasMessageContaining("Keystone login (POST " + sim.authUrl() + "/auth/tokens)")
+                    .hasMessageContaining("no answer within the read timeout of 1 s"));
+        }
+    }
+
+    @Test
+    void aTokenRenewedBeforeItsExpiryAgainstAStalledKeystoneEndsWithinTheRetryBound() {
+        try (OpenStackUsageSource source = OpenStackUsageSource.connect(
+                SimulatedCloud.settings(SimulatedCloud.adminEnvironment(sim), 1000, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                clock)) {
+            sim.faults().delayKeystone(Duration.ofSeconds(4), 10);
+            clock.advance(Duration.ofMinutes(59).plusSeconds(30)); // tokens live 1 h: within the renewal margin
+            try {
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(source::projectNames)
+                        .isInstanceOfSatisfying(OsMetricsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE))
+                        .hasMessageContaining("Keystone login (POST " + sim.authUrl() + "/auth/tokens)"));
+            } finally {
+                clock.set(NOW);
+            }
+        }
+    }
+
+    @Test
+    void aHostThatAnsweredEarlierKeepsTheFullRetryBudgetWhenItStopsAnswering() {
+        SimClock ownClock = new SimClock(NOW);
+        SimServer own = SimServer.start(SimCloud.generate(7, 2, 20, FROM, TO), ownClock);
+        OpenStackSettings settings = SimulatedCloud.settings(SimulatedCloud.adminEnvironment(own), 1000,
+                Duration.ofSeconds(5), Duration.ofSeconds(1));
+        Supplier<OpenStackUsageSource> connector = OpenStackUsageSource.connector(settings, ownClock);
+        try (OpenStackUsageSource source = connector.get()) {
+            own.close(); // Keystone and Nova answered, now the port refuses
+            assertThatThrownBy(connector::get).as("another worker of the same run")
+                    .isInstanceOf(OsMetricsException.class)
+                    .hasMessageContaining("Keystone login (POST " + own.authUrl() + "/auth/tokens)")
+                    .hasMessageContaining("retries are bounded by --retry-for 1 s")
+                    .hasMessageNotContaining("nothing has answered");
+            assertThatThrownBy(() -> source.extract(FROM, TO, Scope.allProjects()))
+                    .isInstanceOf(OsMetricsException.class)
+                    .hasMessageContaining("retries are bounded by --retry-for 1 s")
+                    .hasMessageNotContaining("nothing has answered");
+            ownClock.advance(Duration.ofMinutes(59).plusSeconds(30)); // the renewal of the token: Keystone answered earlier too
+            assertThatThrownBy(source::projectNames)
+                    .isInstanceOf(OsMetricsException.class)
+                    .hasMessageContaining("Keystone login (POST " + own.authUrl() + "/auth/tokens)")
+                    .hasMessageContaining("retries are bounded by --retry-for 1 s")
+                    .hasMessageNotContaining("nothing has answered");
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void aPasswordLoginByUserIdAndProjectIdReadsTheProject() {
+        Map<String, String> env = new java.util.HashMap<>(SimulatedCloud.adminEnvironment(sim));
+        env.remove("OS_USERNAME");
+        env.remove("OS_USER_DOMAIN_NAME");
+        env.remove("OS_PROJECT_NAME");
+        env.remove("OS_PROJECT_DOMAIN_ID");
+        env.put("OS_USER_ID", SimCredentials.MEMBER_USER_ID);
+        env.put("OS_PASSWORD", SimCredentials.MEMBER_PASSWORD);
+        env.put("OS_PROJECT_ID", sim.memberProjectId());
+        try (OpenStackUsageSource source = OpenStackUsageSource.connect(SimulatedCloud.settings(env, 1000), clock)) {
+            assertThat(source.scopedProjectId()).isEqualTo(sim.memberProjectId());
+            assertThat(source.extract(FROM, TO, Scope.project(sim.memberProjectId())).serverCount())
+                    .isEqualTo(expected(FROM, TO, sim.memberProjectId()).size());
         }
     }
 

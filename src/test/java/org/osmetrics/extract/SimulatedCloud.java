@@ -28,7 +28,11 @@ final class SimulatedCloud {
     }
 
     static OpenStackSettings settings(Map<String, String> env, int pageSize, Duration readTimeout) {
-        ClientTuning tuning = new ClientTuning(pageSize, Duration.ofDays(1), Duration.ofSeconds(20),
+        return settings(env, pageSize, readTimeout, Duration.ofSeconds(20));
+    }
+
+    static OpenStackSettings settings(Map<String, String> env, int pageSize, Duration readTimeout, Duration retryFor) {
+        ClientTuning tuning = new ClientTuning(pageSize, Duration.ofDays(1), retryFor,
                 Duration.ofSeconds(5), readTimeout);
         return OpenStackSettingsLoader.load(Map.<OpenStackSetting, String>of(), env, tuning);
     }

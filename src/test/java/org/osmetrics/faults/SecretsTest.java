@@ -22,7 +22,7 @@ import org.osmetrics.testing.SimulatorLogins;
 
 /**
  * Passwords and tokens never appear in the output of a real {@code os-metrics run --debug} (every logger,
- * openstack4j's included), in the ledger, in the raw payloads, nor in the command lines of the processes it
+ * the JDK HTTP client's included), in the ledger, in the raw payloads, nor in the command lines of the processes it
  * starts (the embedded PostgreSQL).
  */
 class SecretsTest {

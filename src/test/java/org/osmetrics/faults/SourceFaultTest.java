@@ -111,8 +111,34 @@ class SourceFaultTest {
     }
 
     @Test
-    void aBodyCutInTheMiddleOfAPageFailsWithExitFourAndLoadsNothing() {
-        assertFailedLoadingNothing(runWith(SimFaults::truncateNextBody), 4, "was cut short");
+    void aBodyCutInTheMiddleOfAPageIsRetriedAndGivesTheSameData() {
+        assertRecoveredWithIdenticalData(runWith(f -> f.truncateNextBody().truncateNextBody()));
+    }
+
+    @Test
+    void aBodyThatStopsComingIsRetriedAndGivesTheSameData() {
+        assertRecoveredWithIdenticalData(runWith(f -> f.stallNextBody(Duration.ofSeconds(3))));
+    }
+
+    @Test
+    void bodiesCutShortBeyondTheRetryBoundFailWithExitFourAndLoadNothing() {
+        Result result = runWith(f -> {
+            for (int i = 0; i < 50; i++) {
+                f.truncateNextBody();
+            }
+        });
+        assertFailedLoadingNothing(result, 4, "was cut short");
+        assertThat(result.err()).contains("retries are bounded by --retry-for 4 s");
+    }
+
+    @Test
+    void aCompleteButMalformedPageFailsAtOnceWithExitFourAndLoadsNothing() {
+        int before = sim.usageRequests().size();
+        Result result = runWith(SimFaults::malformNextBody);
+        assertFailedLoadingNothing(result, 4, "malformed JSON from http://");
+        assertThat(result.err()).contains("/os-simple-tenant-usage?");
+        assertThat(sim.usageRequests().subList(before, sim.usageRequests().size()))
+                .as("not retried: the answer was complete").hasSize(1);
     }
 
     @Test

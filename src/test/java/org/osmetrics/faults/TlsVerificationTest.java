@@ -34,7 +34,7 @@ import org.osmetrics.testing.SimulatorLogins;
  * TLS verification is on by default: the simulated OpenStack over HTTPS with a self-signed certificate made at
  * test time (the JDK's keytool) is refused with one clear line (exit 3) unless its CA is given with
  * {@code OS_CACERT}/{@code --os-cacert} or verification is turned off with {@code --insecure}; for both logins
- * (openstack4j's password login and the raw application-credential one) and Nova's usage calls.
+ * (the password login and the application-credential one) and Nova's usage calls.
  */
 class TlsVerificationTest {
 

@@ -12,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +73,22 @@ class SimFaultsTest {
     }
 
     @Test
+    void stalledBodySendsTheHeadersAndHalfTheBodyThenNothing() throws Exception {
+        sim.faults().stallNextBody(Duration.ofSeconds(2));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("X-Auth-Token", token)
+                .header("OpenStack-API-Version", "compute 2.40").GET().build();
+        AtomicInteger status = new AtomicInteger();
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, info -> {
+            status.set(info.statusCode());
+            return HttpResponse.BodySubscribers.ofByteArray();
+        });
+        assertThatThrownBy(() -> pending.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(status.get()).as("the headers came").isEqualTo(200);
+        assertThatThrownBy(pending::join).hasRootCauseInstanceOf(IOException.class);
+    }
+
+    @Test
     void malformedBodyIsAComplete200WhoseJsonIsCut() {
         sim.faults().malformNextBody();
         SimClient.Response response = client.get(url, token, "2.40");
@@ -109,6 +129,29 @@ class SimFaultsTest {
 
     private static String marker(String href) {
         return href.replaceAll(".*[?&]marker=([^&]*).*", "$1");
+    }
+
+    @Test
+    void delayedKeystoneAnswersTheTokenRequestOnlyAfterTheDelay() {
+        sim.faults().delayKeystone(Duration.ofSeconds(2), 1);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sim.authUrl() + "/auth/tokens"))
+                .timeout(Duration.ofMillis(200)).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        assertThat(sim.faults().pending()).isZero();
+        assertThat(client.adminToken()).isNotBlank();
+    }
+
+    @Test
+    void anotherServiceAnsweringAtTheAuthUrlSendsItsJsonWithoutASubjectToken() {
+        String versions = "{\"versions\": [{\"id\": \"v2.1\", \"status\": \"CURRENT\"}]}";
+        sim.faults().answerKeystoneAsAnotherService(300, versions);
+        SimClient.Response response = client.post(sim.authUrl() + "/auth/tokens", "{}");
+        assertThat(response.status()).isEqualTo(300);
+        assertThat(response.body()).isEqualTo(versions);
+        assertThat(response.header("X-Subject-Token")).isNull();
+        assertThat(client.adminToken()).isNotBlank();
     }
 
     @Test
