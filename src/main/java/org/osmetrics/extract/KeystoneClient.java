@@ -131,11 +131,11 @@ final class KeystoneClient {
                     + settings.principal() + " (HTTP 401): check the password or secret, the user and its domain");
         }
         boolean keystoneError = isKeystoneError(response.body());
+        if (status == 404 && !(keystoneError && errorText(response).contains("Could not find"))) {
+            throw wrongAuthUrl(response);
+        }
         if (status < 500 && !keystoneError) {
             throw notKeystone(response, false);
-        }
-        if (status == 404 && !errorText(response).contains("Could not find")) {
-            throw wrongAuthUrl(response);
         }
         if (status == 403 || status == 404) {
             throw OsMetricsException.config("Keystone at " + settings.authUrl() + " refused to scope a token for "
@@ -224,10 +224,10 @@ final class KeystoneClient {
      * domain it cannot find with 401, older ones with a 404 whose message starts "Could not find").
      */
     private OsMetricsException wrongAuthUrl(HttpTransport.Response response) {
-        return OsMetricsException.config("the auth URL is wrong: " + (response == null ? "" : response.url() + " ")
-                + "answered HTTP 404 to the login, so there is no Keystone v3 API at " + settings.authUrl()
-                + "; check OS_AUTH_URL (or --os-auth-url, clouds.yaml auth_url): the URL of the identity endpoint,"
-                + " as 'openstack endpoint list --service identity' or the dashboard's API access page shows it");
+        return OsMetricsException.config("the auth URL is wrong: " + settings.authUrl() + " does not look like a Keystone"
+                + " v3 identity endpoint: POST " + response.url() + " answered HTTP 404 with " + describeBody(response)
+                + "; check OS_AUTH_URL (or --os-auth-url, clouds.yaml auth_url): the URL of the identity endpoint, as"
+                + " 'openstack endpoint list --service identity' or the dashboard's API access page shows it");
     }
 
     /**
