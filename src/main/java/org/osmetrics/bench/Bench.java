@@ -62,21 +62,24 @@ public final class Bench {
     /** Chunks the backfill extracts ahead while it loads (its {@code --parallel}). */
     static final int BACKFILL_PARALLEL = 2;
 
-    /** The stages that can be chosen. */
-    public enum Scenario { EXTRACT, LOAD, BACKFILL, REPORT, EXPORT }
+    /** The stages that can be chosen; all but the soak run by default. */
+    public enum Scenario { EXTRACT, LOAD, BACKFILL, REPORT, EXPORT, SOAK }
 
     /**
      * Sizes of the scenarios.
      *
      * @param backfillGrid the window grid of the backfill (1d by default, 1h for the full scale)
      * @param exportRows   the export reads the first whole days of the fact table holding this many rows
+     * @param soakServers  servers of the soak's cloud
+     * @param soakDays     simulated days of the soak (a run every 15 minutes)
      */
     public record Settings(Set<Scenario> scenarios, int extractProjects, int extractServers, int loadServers,
-            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, long exportRows) {
+            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, long exportRows,
+            int soakServers, int soakDays) {
         public Settings {
-            scenarios = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
+            scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK)) : EnumSet.copyOf(scenarios);
             if (extractProjects < 1 || extractServers < 1 || loadServers < 1 || loadDays < 1 || backfillServers < 1
-                    || backfillDays < 1 || exportRows < 1) {
+                    || backfillDays < 1 || exportRows < 1 || soakServers < 1 || soakDays < 1) {
                 throw OsMetricsException.usage("every bench size (servers, projects, days, export rows) must be at least 1");
             }
         }
@@ -116,6 +119,11 @@ public final class Bench {
             }
             if (settings.scenarios().contains(Scenario.EXPORT)) {
                 export();
+            }
+            if (settings.scenarios().contains(Scenario.SOAK)) {
+                meter.begin();
+                add(new Soak(database, new Soak.Settings(settings.soakServers(), settings.soakDays(), Duration.ofMinutes(15),
+                        42), out).run(meter));
             }
         } catch (SQLException e) {
             throw OsMetricsException.database("bench: " + e.getMessage(), e);

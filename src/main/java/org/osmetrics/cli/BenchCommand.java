@@ -45,7 +45,8 @@ final class BenchCommand implements Runnable {
     private static final int FULL_SERVERS = 10_000;
 
     @Option(names = "--scenario", split = ",", paramLabel = "NAME",
-            description = "Scenarios to run, comma-separated: extract, load, backfill, report, export (default: all).")
+            description = "Scenarios to run, comma-separated: extract, load, backfill, report, export (default: these"
+                    + " five), soak (only when named: a month of 'run' every 15 minutes with faults; see README).")
     List<String> scenarios = List.of();
 
     @Option(names = "--servers", defaultValue = "2000",
@@ -80,6 +81,14 @@ final class BenchCommand implements Runnable {
             description = "Rows the export scenario writes at most: the first whole UTC days of the fact table that"
                     + " hold that many (the whole table when it is smaller; default: ${DEFAULT-VALUE}).")
     long exportRows;
+
+    @Option(names = "--soak-days", defaultValue = "30",
+            description = "Simulated days of the soak scenario, a run every 15 minutes (default: ${DEFAULT-VALUE}).")
+    int soakDays;
+
+    @Option(names = "--soak-servers", defaultValue = "200",
+            description = "Servers of the soak scenario's cloud (default: ${DEFAULT-VALUE}).")
+    int soakServers;
 
     @Option(names = "--scale", paramLabel = "full",
             description = "'full': the backfill at one year of hourly windows for 10,000 servers (87.6 million rows;"
@@ -123,11 +132,11 @@ final class BenchCommand implements Runnable {
                 chosen.add(Bench.Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw OsMetricsException.usage("--scenario " + name + " is not one of extract, load, backfill, report,"
-                        + " export");
+                        + " export, soak");
             }
         }
         Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
-                scale != null ? 365 : backfillDays, grid, exportRows);
+                scale != null ? 365 : backfillDays, grid, exportRows, soakServers, soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
         try (Scratch scratch = Scratch.open(dbUrl, env, keep)) {

@@ -12,9 +12,8 @@ import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
 import org.osmetrics.extract.OpenStackUsageSource;
-import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.RenamedSource;
 import org.osmetrics.extract.ScopeChoice;
-import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.CatchUp;
 import org.osmetrics.load.Database;
@@ -75,7 +74,7 @@ final class DemoCommand implements Runnable {
             out.printf("demo: simulated OpenStack at %s (%d projects, %d servers); database: %s%n", sim.authUrl(),
                     projects, servers, db.description());
             out.flush();
-            try (UsageSource source = new Renamed(OpenStackUsageSource.connect(OpenStackSettingsLoader.load(
+            try (UsageSource source = new RenamedSource(OpenStackUsageSource.connect(OpenStackSettingsLoader.load(
                     Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()), ClientTuning.defaults()), clock), cloudKey)) {
                 CatchUp.Request request = new CatchUp.Request("demo", "--days " + days + " --projects " + projects
                         + " --servers " + servers + " --seed " + seed, ScopeChoice.allProjects(), null, Duration.ofDays(1),
@@ -115,33 +114,5 @@ final class DemoCommand implements Runnable {
         out.println("  run 'demo' again later: it loads only the windows that closed since (and the open one)");
         out.println("  with your own cloud: java -jar target/os-metrics.jar run --help");
         out.flush();
-    }
-
-    /** The simulator under a stable cloud key (its port changes on every start). */
-    private record Renamed(UsageSource delegate, String cloudKey) implements UsageSource {
-        @Override
-        public String scopedProjectId() {
-            return delegate.scopedProjectId();
-        }
-
-        @Override
-        public UsageExtraction extract(Instant start, Instant end, Scope scope) {
-            return delegate.extract(start, end, scope);
-        }
-
-        @Override
-        public Map<String, String> projectNames() {
-            return delegate.projectNames();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        @Override
-        public String toString() {
-            return "simulated cloud " + cloudKey;
-        }
     }
 }
