@@ -65,6 +65,11 @@ final class BackfillCommand implements Runnable {
             + " loaded and flagged either way).")
     boolean strict;
 
+    @Option(names = "--allow-long-range", description = "Backfill a range of more than 10 years (refused without it:"
+            + " a typo in a year would plan thousands of calls). No --from may be before 2010-10-21, OpenStack's first"
+            + " release.")
+    boolean allowLongRange;
+
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
@@ -84,7 +89,7 @@ final class BackfillCommand implements Runnable {
         OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
         Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
-                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict);
+                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict, allowLongRange);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener listener = new ProgressListener(err, quiet);
         Backfill.Summary summary;
@@ -137,7 +142,8 @@ final class BackfillCommand implements Runnable {
         if (window != null) {
             args.add("--window " + window.label());
         }
-        for (String flag : new String[] {force ? "--force" : null, restate ? "--restate" : null, strict ? "--strict" : null}) {
+        for (String flag : new String[] {force ? "--force" : null, restate ? "--restate" : null, strict ? "--strict" : null,
+                allowLongRange ? "--allow-long-range" : null}) {
             if (flag != null) {
                 args.add(flag);
             }

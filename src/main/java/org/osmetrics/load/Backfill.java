@@ -3,10 +3,15 @@ package org.osmetrics.load;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -51,6 +56,10 @@ public final class Backfill {
     /** Below this median the counts are too small to tell truncation from normal churn. */
     static final int MINIMUM_MEDIAN = 4;
     public static final int MAX_PARALLEL = 16;
+    /** OpenStack's first release (Austin): Nova holds no usage from before. No --from may be earlier. */
+    public static final Instant EARLIEST_FROM = Instant.parse("2010-10-21T00:00:00Z");
+    /** The longest range a backfill takes without {@code --allow-long-range}: a typo in a year is refused. */
+    public static final Period LONG_RANGE = Period.ofYears(10);
 
     /**
      * What to backfill.
@@ -63,7 +72,7 @@ public final class Backfill {
      * @param force     re-extract chunks already loaded (closed windows change only with {@code restate})
      */
     public record Request(String arguments, Scope scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
-            int parallel, boolean force, boolean restate, boolean strict) {
+            int parallel, boolean force, boolean restate, boolean strict, boolean allowLongRange) {
         public Request {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
@@ -71,8 +80,37 @@ public final class Backfill {
             if (!from.isBefore(to)) {
                 throw OsMetricsException.usage("--from " + from + " is not before --to " + to);
             }
+            if (from.isBefore(EARLIEST_FROM)) {
+                throw OsMetricsException.usage("--from " + from + " is before " + LocalDate.ofInstant(EARLIEST_FROM, ZoneOffset.UTC)
+                        + ", OpenStack's first release: Nova holds no usage from before then; give a later --from");
+            }
             if (parallel < 1 || parallel > MAX_PARALLEL) {
                 throw OsMetricsException.usage("--parallel " + parallel + " is out of range: use 1 to " + MAX_PARALLEL);
+            }
+        }
+
+        /** A request with ranges of at most {@link #LONG_RANGE}. */
+        public Request(String arguments, Scope scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
+                int parallel, boolean force, boolean restate, boolean strict) {
+            this(arguments, scope, from, to, grid, callSpan, parallel, force, restate, strict, false);
+        }
+
+        /**
+         * Refuses (exit 2) a range that starts in the future, or that spans more than {@link #LONG_RANGE} up to
+         * {@code now} without {@code allowLongRange}. A {@code to} beyond now is not refused: the range ends at
+         * the open window.
+         */
+        void checkAt(Instant now) {
+            if (!from.isBefore(now)) {
+                throw OsMetricsException.usage("--from " + from + " is in the future: nothing to backfill (now is "
+                        + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+            }
+            Instant end = to.isAfter(now) ? now : to;
+            if (!allowLongRange && from.atOffset(ZoneOffset.UTC).plus(LONG_RANGE).toInstant().isBefore(end)) {
+                long calls = (Duration.between(from, end).getSeconds() + callSpan.getSeconds() - 1) / callSpan.getSeconds();
+                throw OsMetricsException.usage(String.format(Locale.ROOT, "%s..%s spans more than %d years (%,d usage calls):"
+                        + " check the years, or add --allow-long-range to backfill it all", from, end, LONG_RANGE.getYears(),
+                        calls));
             }
         }
     }
@@ -124,6 +162,7 @@ public final class Backfill {
      */
     public Summary run(Supplier<UsageSource> sources, Request request, Listener listener) {
         Instant started = clock.instant();
+        request.checkAt(started);
         try (SourcePool pool = new SourcePool(sources)) {
             UsageSource first = pool.take();
             String cloudKey = first.cloudKey();

@@ -3,6 +3,7 @@ package org.osmetrics.load;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,11 +24,23 @@ final class Partitions {
         return String.format("usage_fact_y%04dm%02d", month.getYear(), month.getMonthValue());
     }
 
+    /** The partitions of every month that {@code [start, endExclusive)} touches. */
     static void ensureMonths(Jdbi jdbi, Instant start, Instant endExclusive) {
         TreeSet<YearMonth> months = new TreeSet<>();
         YearMonth last = YearMonth.from(endExclusive.minusNanos(1).atOffset(ZoneOffset.UTC));
         for (YearMonth month = YearMonth.from(start.atOffset(ZoneOffset.UTC)); !month.isAfter(last); month = month.plusMonths(1)) {
             months.add(month);
+        }
+        ensure(jdbi, months);
+    }
+
+    /**
+     * The partitions of these months, those missing created in one transaction. The loader passes the months
+     * its facts fall in, never a range's whole span: a range with no server creates none.
+     */
+    static void ensure(Jdbi jdbi, Set<YearMonth> months) {
+        if (months.isEmpty()) {
+            return;
         }
         jdbi.useTransaction(handle -> {
             handle.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:key)").bind("key", DDL_LOCK).mapTo(Integer.class).one();
