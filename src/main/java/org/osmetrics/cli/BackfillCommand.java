@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
             "Plans the call-span chunks of [--from, --to), skips those a complete extraction of the scope already "
                 + "covers (unless --force), extracts up to --parallel chunks at once and loads each in its own "
                 + "transaction. After a crash or kill, run the same command again: the result is the same as one "
-                + "uninterrupted run. Holds the cloud's lock throughout (a 'run' meanwhile exits 6). Warns when a "
-                + "range has far fewer servers than its neighbours (Nova archived or purged deleted instances): see "
-                + "README, 'Why regular runs matter'."})
+                + "uninterrupted run. Holds the cloud's lock throughout (a 'run' meanwhile exits 6). Warns when Nova no "
+                + "longer lists servers this database recorded alive in a range, or when a range has far fewer servers "
+                + "than the ranges both before and after it (Nova archived or purged deleted instances): see README, "
+                + "'Why regular runs matter'. Refuses a --from before 2010-10-21 or in the future, and a range of more "
+                + "than 10 years without --allow-long-range."})
 final class BackfillCommand implements Runnable {
 
     @Option(names = "--from", required = true, paramLabel = "DATE", converter = TimeArguments.InstantConverter.class,
@@ -121,11 +123,18 @@ final class BackfillCommand implements Runnable {
                     s.restatements());
         }
         out.flush();
+        for (Backfill.VanishedServers v : s.vanishedServers()) {
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %,d server(s) this database recorded"
+                            + " alive then (%s%s): it has archived or purged them, and their usage is lost at the source;"
+                            + " what is recorded of it is kept unless --restate (README, 'Why regular runs matter')%n",
+                    v.start(), v.end(), v.servers(), String.join(", ", v.examples()),
+                    v.servers() > v.examples().size() ? ", ..." : "");
+        }
         for (Backfill.SuspectedTruncation t : s.suspectedTruncations()) {
-            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half of its neighbours' median"
-                            + " (%.0f): Nova has probably archived or purged deleted instances of that time, and that"
-                            + " usage is lost at the source (README, 'Why regular runs matter')%n", t.start(), t.end(),
-                    t.servers(), t.neighbourMedian());
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half as many as the ranges both"
+                            + " before (median %.0f) and after it (median %.0f): Nova has probably archived or purged"
+                            + " deleted instances of that time, and that usage is lost at the source (README, 'Why"
+                            + " regular runs matter')%n", t.start(), t.end(), t.servers(), t.medianBefore(), t.medianAfter());
         }
         err.flush();
     }
