@@ -125,8 +125,9 @@ final class BackfillCommand implements Runnable {
         out.flush();
         for (Backfill.VanishedServers v : s.vanishedServers()) {
             err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %,d server(s) this database recorded"
-                            + " alive then (%s%s): it has archived or purged them, and their usage is lost at the source;"
-                            + " what is recorded of it is kept unless --restate (README, 'Why regular runs matter')%n",
+                            + " alive then (%s%s): it has archived or purged them (or moved their launch time: resize, rebuild...),"
+                            + " and their usage of that time is lost at the source; what is recorded of it is kept unless"
+                            + " --restate (README, 'Why regular runs matter')%n",
                     v.start(), v.end(), v.servers(), String.join(", ", v.examples()),
                     v.servers() > v.examples().size() ? ", ..." : "");
         }

@@ -340,6 +340,9 @@ public final class Backfill {
      * list; empty when it lists them all.
      */
     private Optional<VanishedServers> vanishedServers(Cloud cloud, Scope scope, UsageExtraction extraction) {
+        if (extraction.truncationSuspected()) {
+            return Optional.empty(); // cut at max_limit: servers missing for another reason, warned of apart
+        }
         List<String> listed = new ArrayList<>();
         try {
             extraction.tenants().forEach(tenant -> tenant.servers().forEach(
