@@ -88,8 +88,9 @@ final class BackfillCommand implements Runnable {
     public void run() {
         Cancellation cancellation = Main.cancellationOf(spec);
         cancellation.observe();
-        OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
+        Backfill.checkRange(from, to, allowLongRange, clock.instant()); // the command line first, then credentials
+        OpenStackSettings settings = openstack.settings();
         Backfill.Request request = new Backfill.Request(arguments(), scopeOptions == null ? null : scopeOptions.scope(),
                 from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict, allowLongRange);
         PrintWriter err = spec.commandLine().getErr();

@@ -100,13 +100,6 @@ public final class Backfill {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(callSpan, "callSpan");
-            if (!from.isBefore(to)) {
-                throw OsMetricsException.usage("--from " + from + " is not before --to " + to);
-            }
-            if (from.isBefore(EARLIEST_FROM)) {
-                throw OsMetricsException.usage("--from " + from + " is before " + LocalDate.ofInstant(EARLIEST_FROM, ZoneOffset.UTC)
-                        + ", OpenStack's first release: Nova holds no usage from before then; give a later --from");
-            }
             if (parallel < 1 || parallel > MAX_PARALLEL) {
                 throw OsMetricsException.usage("--parallel " + parallel + " is out of range: use 1 to " + MAX_PARALLEL);
             }
@@ -117,24 +110,30 @@ public final class Backfill {
                 int parallel, boolean force, boolean restate, boolean strict) {
             this(arguments, scope, from, to, grid, callSpan, parallel, force, restate, strict, false);
         }
+    }
 
-        /**
-         * Refuses (exit 2) a range that starts in the future, or that spans more than {@link #LONG_RANGE} up to
-         * {@code now} without {@code allowLongRange}. A {@code to} beyond now is not refused: the range ends at
-         * the open window.
-         */
-        void checkAt(Instant now) {
-            if (!from.isBefore(now)) {
-                throw OsMetricsException.usage("--from " + from + " is in the future: nothing to backfill (now is "
-                        + now.truncatedTo(ChronoUnit.SECONDS) + ")");
-            }
-            Instant end = to.isAfter(now) ? now : to;
-            if (!allowLongRange && from.atOffset(ZoneOffset.UTC).plus(LONG_RANGE).toInstant().isBefore(end)) {
-                long calls = (Duration.between(from, end).getSeconds() + callSpan.getSeconds() - 1) / callSpan.getSeconds();
-                throw OsMetricsException.usage(String.format(Locale.ROOT, "%s..%s spans more than %d years (%,d usage calls):"
-                        + " check the years, or add --allow-long-range to backfill it all", from, end, LONG_RANGE.getYears(),
-                        calls));
-            }
+    /**
+     * Refuses (exit 2) a range that cannot be meant: {@code from} not before {@code to}, before
+     * {@link #EARLIEST_FROM} or in the future, or spanning more than {@link #LONG_RANGE} up to {@code now}
+     * without {@code allowLongRange}. A {@code to} beyond now is not refused: the range ends at the open window.
+     */
+    public static void checkRange(Instant from, Instant to, boolean allowLongRange, Instant now) {
+        if (!from.isBefore(to)) {
+            throw OsMetricsException.usage("--from " + from + " is not before --to " + to);
+        }
+        if (from.isBefore(EARLIEST_FROM)) {
+            throw OsMetricsException.usage("--from " + from + " is before " + LocalDate.ofInstant(EARLIEST_FROM, ZoneOffset.UTC)
+                    + ", OpenStack's first release: Nova holds no usage from before then; give a later --from");
+        }
+        if (!from.isBefore(now)) {
+            throw OsMetricsException.usage("--from " + from + " is in the future: nothing to backfill (now is "
+                    + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+        }
+        Instant end = to.isAfter(now) ? now : to;
+        if (!allowLongRange && from.atOffset(ZoneOffset.UTC).plus(LONG_RANGE).toInstant().isBefore(end)) {
+            throw OsMetricsException.usage(String.format(Locale.ROOT, "%s..%s spans more than %d years (%,d days): check"
+                    + " the years, or add --allow-long-range to backfill it all", from, end, LONG_RANGE.getYears(),
+                    Duration.between(from, end).toDays()));
         }
     }
 
@@ -209,7 +208,7 @@ public final class Backfill {
      */
     public Summary run(Supplier<UsageSource> sources, Request request, Listener listener) {
         Instant started = clock.instant();
-        request.checkAt(started);
+        checkRange(request.from(), request.to(), request.allowLongRange(), started);
         try (SourcePool pool = new SourcePool(sources)) {
             UsageSource first = pool.take();
             String cloudKey = first.cloudKey();

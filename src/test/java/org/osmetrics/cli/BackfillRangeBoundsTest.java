@@ -88,6 +88,15 @@ class BackfillRangeBoundsTest {
     }
 
     @Test
+    void anImplausibleRangeIsRefusedBeforeTheCredentialsAreLookedAt() {
+        CommandRun run = CommandRun.of(Map.of("HOME", "/nonexistent"), "backfill",
+                "--from", "1950-01-01", "--to", "2050-01-01", "--all-projects");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.errLines()).singleElement().asString().contains("is before 2010-10-21");
+    }
+
+    @Test
     void aRangeStartingInTheFutureIsRefused() {
         Instant tomorrow = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
 
