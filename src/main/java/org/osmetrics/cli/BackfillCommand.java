@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
             "Plans the call-span chunks of [--from, --to), skips those a complete extraction of the scope already "
                 + "covers (unless --force), extracts up to --parallel chunks at once and loads each in its own "
                 + "transaction. After a crash or kill, run the same command again: the result is the same as one "
-                + "uninterrupted run. Holds the cloud's lock throughout (a 'run' meanwhile exits 6). Warns when a "
-                + "range has far fewer servers than its neighbours (Nova archived or purged deleted instances): see "
-                + "README, 'Why regular runs matter'."})
+                + "uninterrupted run. Holds the cloud's lock throughout (a 'run' meanwhile exits 6). Warns when Nova no "
+                + "longer lists servers this database recorded alive in a range, or when a range has far fewer servers "
+                + "than the ranges both before and after it (Nova archived or purged deleted instances): see README, "
+                + "'Why regular runs matter'. Refuses a --from before 2010-10-21 or in the future, and a range of more "
+                + "than 10 years without --allow-long-range."})
 final class BackfillCommand implements Runnable {
 
     @Option(names = "--from", required = true, paramLabel = "DATE", converter = TimeArguments.InstantConverter.class,
@@ -65,6 +67,11 @@ final class BackfillCommand implements Runnable {
             + " loaded and flagged either way).")
     boolean strict;
 
+    @Option(names = "--allow-long-range", description = "Backfill a range of more than 10 years (refused without it:"
+            + " a typo in a year would plan thousands of calls). No --from may be before 2010-10-21, OpenStack's first"
+            + " release.")
+    boolean allowLongRange;
+
     @Mixin
     QuietOption quiet;
 
@@ -81,10 +88,11 @@ final class BackfillCommand implements Runnable {
     public void run() {
         Cancellation cancellation = Main.cancellationOf(spec);
         cancellation.observe();
-        OpenStackSettings settings = openstack.settings();
         Clock clock = Clock.systemUTC();
+        Backfill.checkRange(from, to, allowLongRange, clock.instant()); // the command line first, then credentials
+        OpenStackSettings settings = openstack.settings();
         Backfill.Request request = new Backfill.Request(arguments(), RunCommand.ScopeOptions.choice(scopeOptions),
-                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict);
+                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict, allowLongRange);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener listener = new ProgressListener(err, quiet.on());
         Backfill.Summary summary;
@@ -107,15 +115,24 @@ final class BackfillCommand implements Runnable {
         }
     }
 
+    /** The summary (unless quiet), then the warnings: usage lost at the source, seen or suspected. */
     static void report(PrintWriter out, PrintWriter err, Backfill.Summary s, boolean quiet) {
         if (!quiet) {
             printSummary(out, s);
         }
+        for (Backfill.VanishedServers v : s.vanishedServers()) {
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %,d server(s) this database recorded"
+                            + " alive then (%s%s): it has archived or purged them (or moved their launch time: resize, rebuild...),"
+                            + " and their usage of that time is lost at the source; what is recorded of it is kept unless"
+                            + " --restate (README, 'Why regular runs matter')%n",
+                    v.start(), v.end(), v.servers(), String.join(", ", v.examples()),
+                    v.servers() > v.examples().size() ? ", ..." : "");
+        }
         for (Backfill.SuspectedTruncation t : s.suspectedTruncations()) {
-            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half of its neighbours' median"
-                            + " (%.0f): Nova has probably archived or purged deleted instances of that time, and that"
-                            + " usage is lost at the source (README, 'Why regular runs matter')%n", t.start(), t.end(),
-                    t.servers(), t.neighbourMedian());
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half as many as the ranges both"
+                            + " before (median %.0f) and after it (median %.0f): Nova has probably archived or purged"
+                            + " deleted instances of that time, and that usage is lost at the source (README, 'Why"
+                            + " regular runs matter')%n", t.start(), t.end(), t.servers(), t.medianBefore(), t.medianAfter());
         }
         err.flush();
     }
@@ -144,7 +161,8 @@ final class BackfillCommand implements Runnable {
         if (window != null) {
             args.add("--window " + window.label());
         }
-        for (String flag : new String[] {force ? "--force" : null, restate ? "--restate" : null, strict ? "--strict" : null}) {
+        for (String flag : new String[] {force ? "--force" : null, restate ? "--restate" : null, strict ? "--strict" : null,
+                allowLongRange ? "--allow-long-range" : null}) {
             if (flag != null) {
                 args.add(flag);
             }

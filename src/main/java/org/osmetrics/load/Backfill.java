@@ -3,11 +3,18 @@ package org.osmetrics.load;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -45,13 +52,38 @@ public final class Backfill {
     private static final String COUNTS_SQL = "SELECT range_start, range_end, server_count FROM metrics.extracted_range"
             + " WHERE cloud_id = :cloud AND scope = :scope AND range_end > :from AND range_start < :to"
             + " AND extract(epoch FROM range_end - range_start) = :spanSeconds ORDER BY range_start";
+    /**
+     * The servers this database knows were alive in {@code [:start, :end)} of the scope, but that Nova's answer
+     * for that range does not list ({@code :listed}): those with usage facts recorded in its windows (by an
+     * earlier run), and those whose recorded life overlaps it (Nova lists every instance launched before the
+     * end and not terminated before the start; a server not ended when last seen was alive up to then).
+     */
+    private static final String VANISHED_SQL = """
+            WITH known AS (
+                SELECT s.instance_id FROM metrics.server s
+                WHERE s.cloud_id = :cloud AND (:allProjects OR s.project_id = :project)
+                  AND s.started_at < :end AND coalesce(s.ended_at, s.last_seen) > :start
+                UNION
+                SELECT f.instance_id FROM metrics.usage_fact f
+                WHERE f.cloud_id = :cloud AND f.window_start >= :start AND f.window_start < :end
+                  AND (:allProjects OR f.project_id = :project)
+            )
+            SELECT k.instance_id::text FROM known k
+            WHERE NOT EXISTS (SELECT 1 FROM unnest(CAST(:listed AS uuid[])) AS l(id) WHERE l.id = k.instance_id)
+            ORDER BY 1""";
     /** Neighbours on each side a chunk's server count is compared with. */
     static final int NEIGHBOURS = 3;
-    /** A chunk with fewer servers than this share of its neighbours' median looks truncated. */
+    /** A chunk with fewer servers than this share of the median on each side looks truncated. */
     static final double TRUNCATION_RATIO = 0.5;
     /** Below this median the counts are too small to tell truncation from normal churn. */
     static final int MINIMUM_MEDIAN = 4;
+    /** How many of the servers Nova no longer lists a warning names. */
+    static final int EXAMPLES = 3;
     public static final int MAX_PARALLEL = 16;
+    /** OpenStack's first release (Austin): Nova holds no usage from before. No --from may be earlier. */
+    public static final Instant EARLIEST_FROM = Instant.parse("2010-10-21T00:00:00Z");
+    /** The longest range a backfill takes without {@code --allow-long-range}: a typo in a year is refused. */
+    public static final Period LONG_RANGE = Period.ofYears(10);
 
     /**
      * What to backfill.
@@ -64,29 +96,81 @@ public final class Backfill {
      * @param force     re-extract chunks already loaded (closed windows change only with {@code restate})
      */
     public record Request(String arguments, ScopeChoice scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
-            int parallel, boolean force, boolean restate, boolean strict) {
+            int parallel, boolean force, boolean restate, boolean strict, boolean allowLongRange) {
         public Request {
             Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(callSpan, "callSpan");
-            if (!from.isBefore(to)) {
-                throw OsMetricsException.usage("--from " + from + " is not before --to " + to);
-            }
             if (parallel < 1 || parallel > MAX_PARALLEL) {
                 throw OsMetricsException.usage("--parallel " + parallel + " is out of range: use 1 to " + MAX_PARALLEL);
             }
         }
+
+        /** A request with ranges of at most {@link #LONG_RANGE}. */
+        public Request(String arguments, ScopeChoice scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
+                int parallel, boolean force, boolean restate, boolean strict) {
+            this(arguments, scope, from, to, grid, callSpan, parallel, force, restate, strict, false);
+        }
     }
 
-    /** A range the source seems to have lost servers in: far fewer than its neighbours' median. */
-    public record SuspectedTruncation(Instant start, Instant end, int servers, double neighbourMedian) {
+    /**
+     * Refuses (exit 2) a range that cannot be meant: {@code from} not before {@code to}, before
+     * {@link #EARLIEST_FROM} or in the future, or spanning more than {@link #LONG_RANGE} up to {@code now}
+     * without {@code allowLongRange}. A {@code to} beyond now is not refused: the range ends at the open window.
+     */
+    public static void checkRange(Instant from, Instant to, boolean allowLongRange, Instant now) {
+        if (!from.isBefore(to)) {
+            throw OsMetricsException.usage("--from " + from + " is not before --to " + to);
+        }
+        if (from.isBefore(EARLIEST_FROM)) {
+            throw OsMetricsException.usage("--from " + from + " is before " + LocalDate.ofInstant(EARLIEST_FROM, ZoneOffset.UTC)
+                    + ", OpenStack's first release: Nova holds no usage from before then; give a later --from");
+        }
+        if (!from.isBefore(now)) {
+            throw OsMetricsException.usage("--from " + from + " is in the future: nothing to backfill (now is "
+                    + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+        }
+        Instant end = to.isAfter(now) ? now : to;
+        if (!allowLongRange && from.atOffset(ZoneOffset.UTC).plus(LONG_RANGE).toInstant().isBefore(end)) {
+            throw OsMetricsException.usage(String.format(Locale.ROOT, "%s..%s spans more than %d years (%,d days): check"
+                    + " the years, or add --allow-long-range to backfill it all", from, end, LONG_RANGE.getYears(),
+                    Duration.between(from, end).toDays()));
+        }
     }
 
-    /** What a backfill did. */
+    /**
+     * A range the source seems to have lost servers in: far fewer than the ranges on BOTH sides (a dip; a
+     * fleet that grows or shrinks is a step, never a dip).
+     *
+     * @param medianBefore the median server count of up to {@value #NEIGHBOURS} ranges before it
+     * @param medianAfter  the same after it
+     */
+    public record SuspectedTruncation(Instant start, Instant end, int servers, double medianBefore, double medianAfter) {
+    }
+
+    /**
+     * A range for which Nova no longer lists servers this database recorded alive in it (usage facts in its
+     * windows, or a recorded life that overlaps it): the evidence that Nova archived or purged them.
+     *
+     * @param servers  how many
+     * @param examples the first {@value #EXAMPLES} of their instance ids
+     */
+    public record VanishedServers(Instant start, Instant end, int servers, List<String> examples) {
+        public VanishedServers {
+            examples = List.copyOf(examples);
+        }
+    }
+
+    /**
+     * What a backfill did.
+     *
+     * @param vanishedServers      ranges where Nova no longer lists servers recorded in them (evidence)
+     * @param suspectedTruncations dips in the server counts, the ranges of {@code vanishedServers} left out
+     */
     public record Summary(long runId, Scope scope, Instant from, Instant to, int chunks, int skipped, int windows,
             int servers, long rows, long restatements, int anomalies, boolean reconciled, boolean provisional,
-            List<SuspectedTruncation> suspectedTruncations, Duration elapsed) {
+            List<VanishedServers> vanishedServers, List<SuspectedTruncation> suspectedTruncations, Duration elapsed) {
     }
 
     /** Hears how the backfill goes (progress). Called on the thread that runs the backfill. */
@@ -126,6 +210,7 @@ public final class Backfill {
      */
     public Summary run(Supplier<UsageSource> sources, Request request, Listener listener) {
         Instant started = clock.instant();
+        checkRange(request.from(), request.to(), request.allowLongRange(), started);
         try (SourcePool pool = new SourcePool(sources)) {
             UsageSource first = pool.take();
             String cloudKey = first.cloudKey();
@@ -164,6 +249,7 @@ public final class Backfill {
             ledger.coverRange(runId, from, all.get(all.size() - 1).end());
         }
         LoadTotals totals = new LoadTotals();
+        List<VanishedServers> vanished = new ArrayList<>();
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
         Deque<Future<UsageExtraction>> inFlight = new ArrayDeque<>();
         try {
@@ -179,6 +265,7 @@ public final class Backfill {
                     inFlight.add(workers.submit(() -> pool.extract(chunk.start(), chunk.end(), scope)));
                 }
                 UsageExtraction extraction = await(inFlight.removeFirst());
+                vanishedServers(cloud, scope, extraction).ifPresent(vanished::add);
                 LoadResult result = loader.load(cloud, extraction, options, runId);
                 totals.add(extraction, result);
                 loaded++;
@@ -189,10 +276,17 @@ public final class Backfill {
             workers.shutdownNow();
         }
         CatchUp.recordProjectNames(pool.any(), new UsageLoader(jdbi), cloud);
-        List<SuspectedTruncation> truncations = suspectedTruncations(serverCounts(cloud, scope, from, to, request.callSpan()));
+        // the ranges already loaded next to this backfill's count as neighbours too
+        Duration around = request.callSpan().multipliedBy(NEIGHBOURS);
+        Instant end = to;
+        List<SuspectedTruncation> truncations = suspectedTruncations(serverCounts(cloud, scope, from.minus(around),
+                to.plus(around), request.callSpan())).stream()
+                .filter(t -> !t.start().isBefore(from) && !t.end().isAfter(end))
+                .filter(t -> vanished.stream().noneMatch(v -> v.start().equals(t.start())))
+                .toList();
         return new Summary(runId, scope, from, to, all.size(), all.size() - todo.size(), totals.windows,
                 totals.servers(), totals.rows, totals.restatements, totals.anomalies, totals.reconciled,
-                totals.provisional, truncations, Duration.between(started, clock.instant()));
+                totals.provisional, List.copyOf(vanished), truncations, Duration.between(started, clock.instant()));
     }
 
     private static UsageExtraction await(Future<UsageExtraction> future) {
@@ -242,6 +336,37 @@ public final class Backfill {
         return todo;
     }
 
+    /**
+     * The servers recorded alive in the extraction's range (before loading it) that Nova's answer does not
+     * list; empty when it lists them all.
+     */
+    private Optional<VanishedServers> vanishedServers(Cloud cloud, Scope scope, UsageExtraction extraction) {
+        if (extraction.truncationSuspected()) {
+            return Optional.empty(); // cut at max_limit: servers missing for another reason, warned of apart
+        }
+        List<String> listed = new ArrayList<>();
+        try {
+            extraction.tenants().forEach(tenant -> tenant.servers().forEach(
+                    server -> listed.add(UUID.fromString(server.instanceId()).toString())));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a UUID: the load refuses the range with its own message
+        }
+        List<String> missing = jdbi.withHandle(handle -> handle.createQuery(VANISHED_SQL)
+                .bind("cloud", cloud.cloudId())
+                .bind("allProjects", scope.isAllProjects())
+                .bind("project", scope.isAllProjects() ? "" : scope.projectId())
+                .bind("start", extraction.start())
+                .bind("end", extraction.stop())
+                .bindArray("listed", String.class, listed)
+                .mapTo(String.class)
+                .list());
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new VanishedServers(extraction.start(), extraction.requestedEnd(), missing.size(),
+                missing.subList(0, Math.min(EXAMPLES, missing.size()))));
+    }
+
     /** A range and how many servers its extraction listed. */
     record RangeCount(Instant start, Instant end, int servers) {
     }
@@ -259,31 +384,30 @@ public final class Backfill {
     }
 
     /**
-     * The ranges whose server count is below {@value #TRUNCATION_RATIO} of the median of up to
-     * {@value #NEIGHBOURS} ranges on each side: the signature of Nova having archived or purged deleted
-     * instances of the past (a closed range never legitimately loses its servers).
+     * The dips: ranges whose server count is below {@value #TRUNCATION_RATIO} of the median of up to
+     * {@value #NEIGHBOURS} ranges before it AND of the median of up to as many after it, the signature of Nova
+     * having archived or purged deleted instances of the past (a closed range never legitimately loses its
+     * servers). A range with no neighbour on one side is never a dip: a fleet that grew from 4 servers to
+     * 2,500 (or shrank) is a step, not a loss.
      */
     static List<SuspectedTruncation> suspectedTruncations(List<RangeCount> counts) {
         List<SuspectedTruncation> suspects = new ArrayList<>();
-        for (int i = 0; i < counts.size(); i++) {
-            List<Integer> neighbours = new ArrayList<>();
-            for (int j = Math.max(0, i - NEIGHBOURS); j <= Math.min(counts.size() - 1, i + NEIGHBOURS); j++) {
-                if (j != i) {
-                    neighbours.add(counts.get(j).servers());
-                }
-            }
-            if (neighbours.size() < 2) {
-                continue;
-            }
-            neighbours.sort(null);
-            int n = neighbours.size();
-            double median = n % 2 == 1 ? neighbours.get(n / 2) : (neighbours.get(n / 2 - 1) + neighbours.get(n / 2)) / 2.0;
+        for (int i = 1; i < counts.size() - 1; i++) {
+            double before = median(counts.subList(Math.max(0, i - NEIGHBOURS), i));
+            double after = median(counts.subList(i + 1, Math.min(counts.size(), i + 1 + NEIGHBOURS)));
+            double lower = Math.min(before, after);
             RangeCount range = counts.get(i);
-            if (median >= MINIMUM_MEDIAN && range.servers() < TRUNCATION_RATIO * median) {
-                suspects.add(new SuspectedTruncation(range.start(), range.end(), range.servers(), median));
+            if (lower >= MINIMUM_MEDIAN && range.servers() < TRUNCATION_RATIO * lower) {
+                suspects.add(new SuspectedTruncation(range.start(), range.end(), range.servers(), before, after));
             }
         }
         return suspects;
+    }
+
+    private static double median(List<RangeCount> ranges) {
+        int[] servers = ranges.stream().mapToInt(RangeCount::servers).sorted().toArray();
+        int n = servers.length;
+        return n % 2 == 1 ? servers[n / 2] : (servers[n / 2 - 1] + servers[n / 2]) / 2.0;
     }
 
     /**

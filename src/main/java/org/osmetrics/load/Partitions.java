@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -36,6 +37,7 @@ final class Partitions {
         return String.format("usage_fact_y%04dm%02d", month.getYear(), month.getMonthValue());
     }
 
+    /** The partitions of every month that {@code [start, endExclusive)} touches. */
     static void ensureMonths(Jdbi jdbi, Instant start, Instant endExclusive) {
         ensureMonths(jdbi, start, endExclusive, LOCK_TIMEOUT);
     }
@@ -49,8 +51,20 @@ final class Partitions {
         for (YearMonth month = YearMonth.from(start.atOffset(ZoneOffset.UTC)); !month.isAfter(last); month = month.plusMonths(1)) {
             months.add(month);
         }
+        ensure(jdbi, months, lockTimeout);
+    }
+
+    /**
+     * The partitions of these months, those missing created in one transaction. The loader passes the months
+     * its facts fall in, never a range's whole span: a range with no server creates none.
+     */
+    static void ensure(Jdbi jdbi, Set<YearMonth> months) {
+        ensure(jdbi, months, LOCK_TIMEOUT);
+    }
+
+    private static void ensure(Jdbi jdbi, Set<YearMonth> months, Duration lockTimeout) {
         // the usual case, every month there: no lock, no transaction
-        List<YearMonth> missing = jdbi.withHandle(handle -> months.stream()
+        List<YearMonth> missing = months.isEmpty() ? List.of() : jdbi.withHandle(handle -> months.stream()
                 .filter(month -> !handle.createQuery("SELECT to_regclass(:name) IS NOT NULL")
                         .bind("name", "metrics." + table(month)).mapTo(Boolean.class).one())
                 .toList());

@@ -176,19 +176,14 @@ public final class UsageLoader {
         if (ranges.isEmpty()) {
             return List.of();
         }
+        // the months the facts fall in: a month that receives no fact gets no partition
         Set<YearMonth> months = new TreeSet<>();
         for (TransformedRange range : ranges) {
-            UsageExtraction extraction = range.extraction();
-            YearMonth last = YearMonth.from(extraction.requestedEnd().minusNanos(1).atOffset(ZoneOffset.UTC));
-            for (YearMonth month = YearMonth.from(extraction.start().atOffset(ZoneOffset.UTC)); !month.isAfter(last);
-                    month = month.plusMonths(1)) {
-                months.add(month);
+            for (WindowFact fact : range.facts()) {
+                months.add(YearMonth.from(fact.windowStart().atOffset(ZoneOffset.UTC)));
             }
         }
-        for (YearMonth month : months) {
-            Instant first = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-            Partitions.ensureMonths(jdbi, first, first.plusSeconds(1));
-        }
+        Partitions.ensure(jdbi, months);
         try {
             return jdbi.inTransaction(handle -> loadBatchInTransaction(handle, cloud, ranges, options, runId));
         } catch (SQLException | JdbiException e) {

@@ -3,10 +3,13 @@ package org.osmetrics.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +25,9 @@ import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimFlavor;
 import org.osmetrics.sim.SimInstance;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimEnvironment;
+import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -203,8 +208,109 @@ class BackfillTest {
         assertThat(summary.suspectedTruncations()).singleElement().satisfies(t -> {
             assertThat(t.start()).isEqualTo("2026-09-05T00:00:00Z");
             assertThat(t.end()).isEqualTo("2026-09-06T00:00:00Z");
-            assertThat(t.neighbourMedian()).isGreaterThanOrEqualTo(12);
+            assertThat(t.medianBefore()).isGreaterThanOrEqualTo(12);
+            assertThat(t.medianAfter()).isGreaterThanOrEqualTo(12);
         });
+        assertThat(summary.vanishedServers()).as("nothing was recorded before").isEmpty();
+    }
+
+    /** {@code perDay[d]} servers of 3 hours launched on day d of [FROM, TO), deleted; all of project p1. */
+    private static SimCloud.Builder shortLived(int... perDay) {
+        SimCloud.Builder cloud = SimCloud.builder().project("p1", "one");
+        SimFlavor flavor = new SimFlavor("m1.small", 1, 2048, 20, 0);
+        for (int day = 0; day < perDay.length; day++) {
+            for (int n = 0; n < perDay[day]; n++) {
+                Instant launched = FROM.plus(Duration.ofDays(day)).plus(Duration.ofMinutes(17L * n));
+                cloud.instance(new SimInstance(serverId(day, n), "s" + day + "-" + n, "p1", flavor, launched,
+                        launched.plus(Duration.ofHours(3)), "deleted"));
+            }
+        }
+        return cloud;
+    }
+
+    private static String serverId(int day, int n) {
+        return UUID.nameUUIDFromBytes(("s" + day + "-" + n).getBytes()).toString();
+    }
+
+    @Test
+    void aFleetThatGrewIsNotReportedAsLostAtTheSource() {
+        // 4 servers a day, then 60 from the fourth day on: a step, with no dip and nothing recorded before
+        SimServer sim = sim(shortLived(4, 4, 4, 60, 60, 60, 60, 60, 60, 60).build());
+
+        Backfill.Summary summary = backfill(sim, FROM, TO, 2, false);
+
+        assertThat(summary.servers()).isEqualTo(12 + 7 * 60);
+        assertThat(summary.suspectedTruncations()).isEmpty();
+        assertThat(summary.vanishedServers()).isEmpty();
+    }
+
+    @Test
+    void aShrinkingFleetIsNotReportedAsLostAtTheSource() {
+        SimServer sim = sim(shortLived(60, 60, 60, 60, 60, 8, 8, 8, 8, 8).build());
+
+        Backfill.Summary summary = backfill(sim, FROM, TO, 2, false);
+
+        assertThat(summary.suspectedTruncations()).isEmpty();
+        assertThat(summary.vanishedServers()).isEmpty();
+    }
+
+    @Test
+    void serversLoadedBeforeThatNovaNoLongerListsAreReportedWithHowMany() {
+        int[] perDay = {12, 12, 12, 12, 12, 12, 12, 12, 12, 12};
+        SimServer sim = sim(shortLived(perDay).build());
+        assertThat(backfill(sim, FROM, TO, 2, false).vanishedServers()).isEmpty();
+        // Nova archives 3 of the deleted servers of 2026-09-05: too few for a dip (9 against 12), but recorded here
+        SimCloud.Builder archived = SimCloud.builder().project("p1", "one");
+        List<String> gone = List.of(serverId(4, 0), serverId(4, 5), serverId(4, 11));
+        sim.cloud().instances().stream().filter(i -> !gone.contains(i.uuid())).forEach(archived::instance);
+        sim.replaceCloud(archived.build());
+
+        Backfill.Summary again = backfill(sim, FROM, TO, 2, true);
+
+        assertThat(again.vanishedServers()).singleElement().satisfies(v -> {
+            assertThat(v.start()).isEqualTo("2026-09-05T00:00:00Z");
+            assertThat(v.end()).isEqualTo("2026-09-06T00:00:00Z");
+            assertThat(v.servers()).isEqualTo(3);
+            assertThat(v.examples()).containsExactlyInAnyOrderElementsOf(gone);
+        });
+        assertThat(again.suspectedTruncations()).isEmpty();
+    }
+
+    @Test
+    void aGapFilledAfterNovaArchivedServersRecordedAroundItWarnsNamingHowMany() {
+        // 10 short-lived servers a day, and 5 that ran from 2026-09-02 to 2026-09-08
+        SimCloud.Builder cloud = shortLived(10, 10, 10, 10, 10, 10, 10, 10, 10, 10);
+        SimFlavor flavor = new SimFlavor("m1.large", 4, 8192, 80, 0);
+        List<String> longLived = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            String id = UUID.nameUUIDFromBytes(("long-" + n).getBytes()).toString();
+            longLived.add(id);
+            cloud.instance(new SimInstance(id, "long-" + n, "p1", flavor, FROM.plus(Duration.ofDays(1)).plusSeconds(n),
+                    FROM.plus(Duration.ofDays(7)), "deleted"));
+        }
+        SimServer sim = SimServer.start(cloud.build(), Clock.systemUTC());
+        sims.add(sim);
+        Map<String, String> env = new HashMap<>(SimulatorLogins.admin(sim));
+        env.put("OS_METRICS_DB_URL", test.jdbcUrl());
+        CommandRun before = CommandRun.of(env, "backfill", "--all-projects",
+                "--quiet", "--from", "2026-09-01", "--to", "2026-09-05");
+        CommandRun after = CommandRun.of(env, "backfill", "--all-projects",
+                "--quiet", "--from", "2026-09-06", "--to", "2026-09-11");
+        assertThat(before.exitCode() + after.exitCode()).as(before.err() + after.err()).isZero();
+        // Nova archives the 5 (deleted on 2026-09-08) before anyone asks it for 2026-09-05
+        SimCloud.Builder archived = SimCloud.builder().project("p1", "one");
+        sim.cloud().instances().stream().filter(i -> !longLived.contains(i.uuid())).forEach(archived::instance);
+        sim.replaceCloud(archived.build());
+
+        CommandRun gap = CommandRun.of(env, "backfill", "--all-projects",
+                "--quiet", "--from", "2026-09-05", "--to", "2026-09-06");
+
+        assertThat(gap.exitCode()).as(gap.err()).isZero();
+        assertThat(gap.errLines()).singleElement().asString()
+                .startsWith("backfill: warning: 2026-09-05T00:00:00Z..2026-09-06T00:00:00Z: Nova no longer lists 5"
+                        + " server(s) this database recorded alive then (")
+                .contains(longLived.stream().sorted().toList().get(0))
+                .contains("archived or purged them");
     }
 
     @Test
