@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.ClientTuning;
@@ -91,11 +92,17 @@ final class Soak {
 
     private final Database database;
     private final Settings settings;
+    private final ToIntFunction<RuntimeException> exitCodes;
     private final PrintWriter out;
 
-    Soak(Database database, Settings settings, PrintWriter out) {
+    /**
+     * @param exitCodes the exit code a command ends with after an exception (the CLI's own mapping), so that the
+     *                  runs in this process count as the cron job's would
+     */
+    Soak(Database database, Settings settings, ToIntFunction<RuntimeException> exitCodes, PrintWriter out) {
         this.database = database;
         this.settings = settings;
+        this.exitCodes = exitCodes;
         this.out = out;
     }
 
@@ -186,14 +193,14 @@ final class Soak {
         }
     }
 
-    private static int catchUp(Database database, OpenStackSettings openstack, SimClock clock, boolean first) {
+    private int catchUp(Database database, OpenStackSettings openstack, SimClock clock, boolean first) {
         try (OpenStackUsageSource source = OpenStackUsageSource.connect(openstack, clock)) {
             new CatchUp(database, clock).run(source, new CatchUp.Request("run", "--all-projects --quiet",
                     ScopeChoice.allProjects(), first ? HOURLY : null, Duration.ofDays(1), Duration.ofMinutes(16), false,
                     false), range -> { });
             return 0;
-        } catch (OsMetricsException e) {
-            return e.exitCode().code();
+        } catch (RuntimeException e) {
+            return exitCodes.applyAsInt(e);
         }
     }
 
