@@ -50,50 +50,36 @@ class SharedEmbeddedDatabaseTest {
     }
 
     @Test
-    void statusAndExportWhileARunHoldsTheEmbeddedDatabaseSucceedAndTheRunCompletesWithItsLedgerRow() {
-        SimServer sim = sim(11);
-        Path data = root.resolve("data");
-        Hold hold = holdNextUsageAnswer(sim);
-        ChildProcess run = start("run", sim, data, "run", "--all-projects", "--window", "1d", "--initial-lookback", "2d");
-        assertThat(hold.awaitHeld(run)).as("the run reached its first usage call:\n" + run.output()).isTrue();
-        long postmaster = postmasterPid(data);
-
-        ChildProcess status = start("status", sim, data, "status");
-        ChildProcess export = start("export", sim, data, "export", "--report", "server_usage", "--out",
-                root.resolve("servers.csv").toString());
-        assertThat(status.waitFor(START)).as("status beside a run:\n" + status.output()).isZero();
-        assertThat(export.waitFor(START)).as("export beside a run:\n" + export.output()).isZero();
-        assertThat(run.isAlive()).as("the run held the database all along").isTrue();
-        assertThat(postmasterPid(data)).as("the same server served them all").isEqualTo(postmaster);
-
-        hold.release();
-        assertThat(run.waitFor(START)).as(run.output()).isZero();
-        assertNoServerLeft(data, postmaster);
-        assertThat(ledger(data)).containsExactly("run succeeded");
-    }
-
-    @Test
-    void aRunStartedBesideABackfillWhichStartedTheServerAndLeavesFirstCompletes() {
+    void statusAndExportBesideABackfillAndARunSucceedAndTheRunGoesOnWhenTheBackfillThatStartedTheServerLeaves() {
         SimServer first = sim(12);
         SimServer second = sim(13);
         Path data = root.resolve("data");
-        Hold firstHold = holdNextUsageAnswer(first);
+        Hold backfillHold = holdNextUsageAnswer(first);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         ChildProcess backfill = start("backfill", first, data, "backfill", "--all-projects", "--window", "1d",
                 "--from", today.minusDays(2).toString(), "--to", today.toString());
-        assertThat(firstHold.awaitHeld(backfill)).as(backfill.output()).isTrue();
+        assertThat(backfillHold.awaitHeld(backfill)).as("the backfill reached its first usage call:\n"
+                + backfill.output()).isTrue();
         long postmaster = postmasterPid(data);
 
-        Hold secondHold = holdNextUsageAnswer(second);
+        Hold runHold = holdNextUsageAnswer(second);
         ChildProcess run = start("run", second, data, "run", "--all-projects", "--window", "1d", "--initial-lookback", "2d");
-        assertThat(secondHold.awaitHeld(run)).as(run.output()).isTrue();
+        ChildProcess status = start("status", first, data, "status");
+        ChildProcess export = start("export", first, data, "export", "--report", "server_usage", "--out",
+                root.resolve("servers.csv").toString());
+        assertThat(runHold.awaitHeld(run)).as("the run reached its first usage call:\n" + run.output()).isTrue();
+        assertThat(status.waitFor(START)).as("status beside a backfill and a run:\n" + status.output()).isZero();
+        assertThat(export.waitFor(START)).as("export beside a backfill and a run:\n" + export.output()).isZero();
+        assertThat(backfill.isAlive() && run.isAlive()).as("the backfill and the run held the database all along").isTrue();
+        assertThat(postmasterPid(data)).as("one server served them all").isEqualTo(postmaster);
 
-        firstHold.release();
+        backfillHold.release();
         assertThat(backfill.waitFor(START)).as("the backfill, which started the server, leaves first:\n"
                 + backfill.output()).isZero();
-        assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).as("the server outlives its starter").isPresent();
+        assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).as("the server outlives its starter")
+                .isPresent();
 
-        secondHold.release();
+        runHold.release();
         assertThat(run.waitFor(START)).as("the run goes on after the starter left:\n" + run.output()).isZero();
         assertNoServerLeft(data, postmaster);
         assertThat(ledger(data)).containsExactly("backfill succeeded", "run succeeded");
