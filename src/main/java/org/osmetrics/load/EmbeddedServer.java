@@ -161,7 +161,7 @@ final class EmbeddedServer implements AutoCloseable {
                 LOG.debug("postmaster.pid of {} names pid {}, which is gone: a new server starts", pgData, pid.pid());
                 return Optional.empty();
             }
-            if (!looksLikePostgres(process.get())) {
+            if (!pid.names(process.get())) {
                 // after a reboot another program may have the pid; PostgreSQL would refuse to start over it
                 LOG.info("postmaster.pid of {} names pid {}, now another program ({}): removing it", pgData,
                         pid.pid(), process.get().info().command().orElse("?"));
@@ -191,12 +191,6 @@ final class EmbeddedServer implements AutoCloseable {
             }
             sleep(100);
         }
-    }
-
-    private static boolean looksLikePostgres(ProcessHandle process) {
-        // when the name cannot be read (another user's process), trust the pid file
-        return process.info().command().map(command -> Path.of(command).getFileName().toString().startsWith("postgres"))
-                .orElse(true);
     }
 
     private static String dataDirectoryServedOn(int port) throws SQLException {
@@ -372,9 +366,26 @@ final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    /** What PostgreSQL's {@code postmaster.pid} says: line 1 the server's pid, line 4 its port. */
-    record PidFile(long pid, int port) {
+    /**
+     * What PostgreSQL's {@code postmaster.pid} says: line 1 the server's pid, line 3 its start (epoch seconds),
+     * line 4 its port.
+     */
+    record PidFile(long pid, long startedEpochSecond, int port) {
         static final String NAME = "postmaster.pid";
+        /** Between the process's start and the time the server writes: a fork and an exec apart. */
+        private static final long START_TOLERANCE_SECONDS = 5;
+
+        /** Whether {@code process} is the server that wrote the file (not another program given its pid later). */
+        boolean names(ProcessHandle process) {
+            ProcessHandle.Info info = process.info();
+            // what cannot be read (another user's process) does not count against it
+            boolean postgres = info.command().map(c -> Path.of(c).getFileName().toString().startsWith("postgres"))
+                    .orElse(true);
+            boolean sameStart = info.startInstant()
+                    .map(start -> Math.abs(start.getEpochSecond() - startedEpochSecond) <= START_TOLERANCE_SECONDS)
+                    .orElse(true);
+            return postgres && sameStart;
+        }
 
         static Optional<PidFile> read(Path pgData) {
             List<String> lines;
@@ -387,9 +398,10 @@ final class EmbeddedServer implements AutoCloseable {
             }
             try {
                 long pid = Long.parseLong(lines.get(0).trim());
-                // the port line is written a moment after the pid line while the server starts
+                long started = Long.parseLong(lines.get(2).trim());
+                // the port line is written a moment after the first ones while the server starts
                 int port = lines.size() > 3 && !lines.get(3).isBlank() ? Integer.parseInt(lines.get(3).trim()) : 0;
-                return Optional.of(new PidFile(pid, port));
+                return Optional.of(new PidFile(pid, started, port));
             } catch (IndexOutOfBoundsException | NumberFormatException e) {
                 // being written (it is created empty, then filled) or damaged: PostgreSQL decides at its start
                 return Optional.empty();
