@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +50,15 @@ class SharedEmbeddedDatabaseTest {
         holds.forEach(Hold::release);
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
+        }
+        // a failed test must not leave its server behind
+        try (var folders = Files.list(root)) {
+            for (Path pidFile : folders.map(folder -> folder.resolve("pg").resolve("postmaster.pid")).filter(Files::exists).toList()) {
+                ProcessHandle.of(postmasterPid(pidFile.getParent().getParent())).ifPresent(server -> {
+                    server.destroy();
+                    server.onExit().join();
+                });
+            }
         }
     }
 
@@ -114,6 +127,41 @@ class SharedEmbeddedDatabaseTest {
         ChildProcess status = start("status", sim, data, "status");
         assertThat(status.waitFor(START)).as(status.output()).isZero();
         assertNoServerLeft(data, postmaster);
+    }
+
+    @Test
+    void aCommandEndedBySigtermWhileTheLastUserStopsTheServer() throws Exception {
+        SimServer sim = sim(17);
+        Path data = root.resolve("data");
+        Database database = Database.open(new DatabaseSettings(null, null, null, data));
+        resources.add(database);
+        database.migrate();
+        long postmaster = postmasterPid(data);
+        // a session of this JVM locks the ledger: status waits for it, in a query, when SIGTERM comes
+        Connection locker = database.dataSource().getConnection();
+        resources.add(locker);
+        locker.setAutoCommit(false);
+        try (Statement lock = locker.createStatement()) {
+            lock.execute("LOCK TABLE metrics.run IN ACCESS EXCLUSIVE MODE");
+        }
+        ChildProcess status = start("status", sim, data, "status");
+        assertThat(status.awaitUntil(() -> waitingForALock(database), START)).as(status.output()).isTrue();
+        database.close(); // this JVM leaves (it started the server): status is its last user now
+
+        status.terminate();
+        assertThat(status.waitFor(START)).as(status.output()).isEqualTo(143);
+        assertNoServerLeft(data, postmaster);
+    }
+
+    private static boolean waitingForALock(Database database) {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+            rows.next();
+            return rows.getInt(1) > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private SimServer sim(long seed) {
