@@ -56,7 +56,7 @@ class SharedEmbeddedDatabaseTest {
             for (Path pidFile : folders.map(folder -> folder.resolve("pg").resolve("postmaster.pid")).filter(Files::exists).toList()) {
                 ProcessHandle.of(postmasterPid(pidFile.getParent().getParent())).ifPresent(server -> {
                     server.destroy();
-                    server.onExit().join();
+                    server.onExit().completeOnTimeout(server, 30, TimeUnit.SECONDS).join();
                 });
             }
         }
