@@ -103,10 +103,6 @@ final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    int port() {
-        return port;
-    }
-
     /** Connections as the superuser to {@code database}, named {@code os-metrics} in {@code pg_stat_activity}. */
     DataSource dataSource(String database) {
         return dataSource(port, database, "os-metrics");
