@@ -1,7 +1,5 @@
 package org.osmetrics.load;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,18 +12,15 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.OsMetricsException;
-import org.osmetrics.cli.ExitCode;
 import org.osmetrics.config.DatabaseSettings;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The database os-metrics works on: a PostgreSQL server by URL, or the embedded PostgreSQL (started here,
- * stopped on {@link #close()}). One instance per process, passed down; never a static singleton.
+ * The database os-metrics works on: a PostgreSQL server by URL, or the embedded PostgreSQL of a data folder,
+ * shared with the other os-metrics processes using that folder ({@link EmbeddedServer}: started by the first,
+ * stopped on {@link #close()} of the last). One instance per process, passed down; never a static singleton.
  */
 public final class Database implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** The database created inside the embedded server. */
     static final String EMBEDDED_DATABASE = "osmetrics";
     static final String[] MIGRATION_LOCATIONS = {"classpath:db/migration", "classpath:sql-reports"};
@@ -33,9 +28,9 @@ public final class Database implements AutoCloseable {
     private final DataSource dataSource;
     private final Jdbi jdbi;
     private final String description;
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedServer embedded;
 
-    private Database(DataSource dataSource, String description, EmbeddedPostgres embedded) {
+    private Database(DataSource dataSource, String description, EmbeddedServer embedded) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.description = description;
@@ -82,47 +77,8 @@ public final class Database implements AutoCloseable {
                 break;
             }
         }
-        EmbeddedPostgres postgres;
-        try {
-            Files.createDirectories(dir);
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir.resolve("pg"))
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "50")
-                    .start();
-        } catch (IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (reason.contains("lock") || reason.contains("postmaster.pid")) {
-                throw new OsMetricsException(ExitCode.LOCKED, "the embedded database in " + dir
-                        + " is in use by another os-metrics process; wait for it to finish", e);
-            }
-            throw OsMetricsException.database("cannot start the embedded PostgreSQL in " + dir + ": " + reason, e);
-        }
-        try {
-            ensureDatabase(postgres.getPostgresDatabase(), EMBEDDED_DATABASE);
-        } catch (SQLException e) {
-            closeQuietly(postgres);
-            throw OsMetricsException.database("cannot create database " + EMBEDDED_DATABASE + " in the embedded PostgreSQL: " + e.getMessage(), e);
-        }
-        DataSource source = postgres.getDatabase("postgres", EMBEDDED_DATABASE);
-        LOG.debug("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", postgres.getPort(), dir);
-        return new Database(source, "embedded PostgreSQL in " + dir, postgres);
-    }
-
-    static void ensureDatabase(DataSource admin, String name) throws SQLException {
-        try (Connection connection = admin.getConnection();
-             var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, name);
-            try (var rows = exists.executeQuery()) {
-                if (!rows.next()) {
-                    try (var create = connection.createStatement()) {
-                        // a fixed, known identifier: not user input
-                        create.execute("CREATE DATABASE " + name);
-                    }
-                }
-            }
-        }
+        EmbeddedServer server = EmbeddedServer.join(dir, EMBEDDED_DATABASE);
+        return new Database(server.dataSource(EMBEDDED_DATABASE), "embedded PostgreSQL in " + dir, server);
     }
 
     private void checkConnection() {
@@ -183,16 +139,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         if (embedded != null) {
-            closeQuietly(embedded);
-        }
-    }
-
-    private static void closeQuietly(EmbeddedPostgres postgres) {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            // stopping is best effort: the data files are consistent after any PostgreSQL stop
-            LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            embedded.close();
         }
     }
 

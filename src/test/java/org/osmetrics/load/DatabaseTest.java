@@ -3,6 +3,7 @@ package org.osmetrics.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.flywaydb.core.api.MigrationInfo;
@@ -73,6 +74,28 @@ class DatabaseTest {
             String key = second.jdbi().withHandle(h -> h.createQuery("SELECT cloud_key FROM metrics.cloud").mapTo(String.class).one());
             assertThat(key).isEqualTo("kept");
         }
+    }
+
+    @Test
+    void embeddedDatabaseStartsOverAPostmasterPidWhosePidAnotherProgramNowHas(@TempDir Path dataDir) throws Exception {
+        DatabaseSettings settings = new DatabaseSettings(null, null, null, dataDir);
+        try (Database first = Database.open(settings)) {
+            first.migrate();
+        }
+        // as after a power loss and a reboot: the file stayed, and its pid went to another program (not this
+        // JVM, which PostgreSQL knows as its starter's parent and would ignore)
+        Path pidFile = dataDir.resolve("pg").resolve("postmaster.pid");
+        Process other = new ProcessBuilder("sleep", "120").start();
+        try {
+            Files.writeString(pidFile, other.pid() + "\n" + dataDir.resolve("pg") + "\n1700000000\n5432\n"
+                    + "/tmp\n127.0.0.1\n  5432001   1\nready   \n");
+            try (Database second = Database.open(settings)) {
+                assertThat(second.migrate()).isZero();
+            }
+        } finally {
+            other.destroyForcibly();
+        }
+        assertThat(pidFile).as("the server stopped when the last user left").doesNotExist();
     }
 
     @Test
