@@ -92,6 +92,20 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void anOwnerThatIsNoSuperuserMigratesAndRunsThePipelineUnderItsOwnForcedRowLevelSecurity() {
+        try (TestDatabase owned = TestDatabases.freshMigratedByOwner()) {
+            // the owner's login (its database is dropped with it; closing the Login would drop what it owns first)
+            Login owner = new Login(TestDatabases.ownerName(owned.name()), owned);
+            CommandRun run = as(owner, "run", "--all-projects", "--initial-lookback", "30h");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            long facts = owned.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM metrics.usage_fact").mapTo(Long.class).one());
+            CommandRun export = as(owner, "export", "--report", "server_usage", "--quiet");
+            assertThat(export.exitCode()).as(export.err()).isZero();
+            assertThat(export.out().lines().count() - 1).as("every fact, seen through the owner's views").isEqualTo(facts);
+        }
+    }
+
+    @Test
     void theReaderExportsFromTheCommandLine() {
         CommandRun export = as(reader, "export", "--report", "coverage", "--quiet");
         assertThat(export.exitCode()).as(export.err()).isZero();
