@@ -153,5 +153,18 @@ class LeastPrivilegeTest {
             CommandRun migrate = as(oldLoader, "db", "migrate");
             assertThat(migrate.exitCode()).isEqualTo(5);
         }
+        // a database whose history the loader may read (V85 and later): it names what is pending
+        try (TestDatabase older = TestDatabases.freshAtVersion("85");
+             Login olderLoader = Logins.create(older, "loader", "GRANT os_metrics_loader TO %s")) {
+            CommandRun status = as(olderLoader, "status");
+
+            assertThat(status.exitCode()).as(status.err()).isEqualTo(5);
+            assertThat(status.errLines()).singleElement().asString()
+                    .contains("pending migration(s) (first: V86 ")
+                    .contains("but role " + olderLoader.name() + " cannot apply them");
+            long applied = older.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM metrics.flyway_schema_history WHERE version = '86'").mapTo(Long.class).one());
+            assertThat(applied).isZero();
+        }
     }
 }
