@@ -341,7 +341,7 @@ public final class Bench {
                 benchRate(RateResource.RAM_GB_HOUR, null, "0.004", always, change),
                 benchRate(RateResource.RAM_GB_HOUR, null, "0.0035", change, null),
                 benchRate(RateResource.DISK_GB_HOUR, null, "0.0001", always, null),
-                benchRate(RateResource.FLAVOR_HOUR, "m1.large", "0.09", change, null)), true, runId);
+                benchRate(RateResource.FLAVOR_HOUR, "m1.large", "0.09", change, null)), true, runId, "bench", "bench");
         ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
     }
 

@@ -61,11 +61,12 @@ final class RatesCommand implements Runnable {
             List<Rate> rates = read(file);
             try (Database db = database.openMigrated()) {
                 RunLedger ledger = new RunLedger(db.jdbi(), Clock.systemUTC());
-                long runId = ledger.start("rates import", "rates import " + file.getFileName() + (replace ? " --replace" : ""),
-                        null, null);
+                String commandLine = "rates import " + file.getFileName() + (replace ? " --replace" : "");
+                long runId = ledger.start("rates import", commandLine, null, null);
                 int total;
                 try {
-                    total = new RateCardRepository(db.jdbi()).importRates(rates, replace, runId);
+                    total = new RateCardRepository(db.jdbi()).importRates(rates, replace, runId,
+                            file.getFileName().toString(), commandLine);
                 } catch (RuntimeException e) {
                     ledger.finish(runId, RunLedger.Status.FAILED, e.getMessage());
                     throw e;

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.DatabaseSettings;
@@ -89,15 +89,71 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Applies pending migrations (schema and report views); returns how many were applied. */
+    /**
+     * Applies pending migrations (schema and report views); returns how many were applied. A role that may not
+     * migrate (the loader, a reader, a tenant: README, "Access") migrates nothing: on an up-to-date database it
+     * goes on, and when migrations are pending it fails at once instead of half way through one.
+     *
+     * @throws OsMetricsException exit 5 when migrations are pending and this role cannot apply them, or one fails
+     */
     public int migrate() {
         try {
-            MigrateResult result = flyway().migrate();
-            return result.migrationsExecuted;
+            Flyway flyway = flyway();
+            Optional<RoleRights> rights = jdbi.withHandle(handle -> handle.createQuery(ROLE_RIGHTS)
+                    .map((rs, ctx) -> new RoleRights(rs.getString("role"), rs.getBoolean("history_exists"),
+                            rs.getBoolean("history_readable"), rs.getBoolean("reports_only")))
+                    .findOne());
+            if (rights.isEmpty()) {
+                return flyway.migrate().migrationsExecuted;
+            }
+            RoleRights role = rights.get();
+            if (role.historyExists() && !role.historyReadable()) {
+                if (role.reportsOnly()) {
+                    // a reader or a tenant: it cannot tell, and the views it reads say themselves what is missing
+                    return 0;
+                }
+                throw OsMetricsException.database("cannot tell whether the database " + description + " is up to date:"
+                        + " role " + role.role() + " may neither read its migration history nor migrate (a database"
+                        + " older than this os-metrics, or a login without the loader's rights); run `os-metrics db"
+                        + " migrate` once as the owner role, and GRANT os_metrics_loader TO " + role.role()
+                        + " (README, \"Access\")", null);
+            }
+            MigrationInfo[] pending = flyway.info().pending();
+            if (pending.length > 0) {
+                MigrationInfo first = pending[0];
+                throw OsMetricsException.database("the database " + description + " has " + pending.length
+                        + " pending migration(s) (first: " + (first.getVersion() == null ? "" : "V" + first.getVersion() + " ")
+                        + first.getDescription() + ") but role " + role.role() + " cannot apply them (it does not own"
+                        + " the schemas metrics and report); run `os-metrics db migrate` once as the owner role (README,"
+                        + " \"Access\")", null);
+            }
+            return 0;
         } catch (FlywayException e) {
             throw OsMetricsException.database("database migration failed on " + description + ": " + firstLine(e.getMessage()), e);
         }
     }
+
+    private record RoleRights(String role, boolean historyExists, boolean historyReadable, boolean reportsOnly) {
+    }
+
+    /**
+     * One row, for a role that may not migrate: it neither owns the schemas (nor is a member of their owner) nor,
+     * before they exist, may create schemas in the database. No row: it may migrate.
+     */
+    private static final String ROLE_RIGHTS = "SELECT current_user::text AS role, h.oid IS NOT NULL AS history_exists,"
+            + " coalesce(has_schema_privilege(h.relnamespace, 'USAGE') AND has_table_privilege(h.oid, 'SELECT'), false)"
+            + " AS history_readable,"
+            // a member of the report roles that is not a loader: it only reads the views
+            + " EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN ('os_metrics_reader', 'os_metrics_tenant')"
+            + " AND pg_has_role(current_user, r.oid, 'USAGE')) AND NOT EXISTS (SELECT 1 FROM pg_roles r"
+            + " WHERE r.rolname = 'os_metrics_loader' AND pg_has_role(current_user, r.oid, 'USAGE')) AS reports_only"
+            + " FROM (SELECT 1) one"
+            + " LEFT JOIN (SELECT c.oid, c.relnamespace FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = 'metrics' AND c.relname = 'flyway_schema_history') h ON true"
+            + " WHERE NOT ((SELECT coalesce(bool_and(pg_has_role(current_user, n.nspowner, 'USAGE')), true) FROM pg_namespace n"
+            + " WHERE n.nspname IN ('metrics', 'report'))"
+            + " AND (has_database_privilege(current_database(), 'CREATE')"
+            + " OR (SELECT count(*) FROM pg_namespace n WHERE n.nspname IN ('metrics', 'report')) = 2))";
 
     /** The state of every migration, applied or pending. */
     public List<MigrationInfo> migrationInfo() {

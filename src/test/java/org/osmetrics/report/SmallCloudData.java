@@ -27,6 +27,18 @@ public final class SmallCloudData {
         }
     }
 
+    /** As {@link #load()}, on a database owned and migrated by a login that is no superuser (README, "Access"). */
+    public static TestDatabase loadOwnedByOwner() {
+        TestDatabase test = TestDatabases.freshMigratedByOwner();
+        try {
+            execute(test, script("small-cloud.sql"));
+            return test;
+        } catch (RuntimeException e) {
+            test.close();
+            throw e;
+        }
+    }
+
     static void execute(TestDatabase test, String sql) {
         try (Connection connection = test.database().dataSource().getConnection();
              Statement statement = connection.createStatement()) {

@@ -40,6 +40,8 @@ public final class TestDatabases {
             try (Connection admin = DriverManager.getConnection(adminUrl);
                  Statement statement = admin.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                // the owner login of freshMigratedByOwner, if any (roles are cluster-wide)
+                statement.execute("DROP ROLE IF EXISTS " + ownerName(name));
             } catch (SQLException e) {
                 // a leftover test database is harmless; the next run uses other names
             }
@@ -80,6 +82,32 @@ public final class TestDatabases {
                 .schemas("metrics", "report").defaultSchema("metrics").createSchemas(true).target(version).load()
                 .migrate();
         return test;
+    }
+
+    /**
+     * A fresh database set up as README "Access" says, for tests of isolation: owned and migrated by a new login
+     * {@link #ownerName} that is no superuser (so the report views it owns are subject to row-level security),
+     * with CREATEROLE and CREATE on schema public taken from PUBLIC by the DBA. {@code jdbi()} is the admin's.
+     */
+    public static TestDatabase freshMigratedByOwner() {
+        TestDatabase test = freshUnmigrated();
+        String owner = ownerName(test.name());
+        test.jdbi().useHandle(h -> {
+            h.execute("CREATE ROLE " + owner + " LOGIN PASSWORD 'test-only' CREATEROLE");
+            h.execute("ALTER DATABASE " + test.name() + " OWNER TO " + owner);
+            h.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        });
+        String url = test.jdbcUrl().replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        url += (url.contains("?") ? "&" : "?") + "user=" + owner + "&password=test-only";
+        try (Database asOwner = Database.open(new DatabaseSettings(url, null, null, null))) {
+            asOwner.migrate();
+        }
+        return test;
+    }
+
+    /** The owner login of {@link #freshMigratedByOwner}'s database {@code name}. */
+    public static String ownerName(String name) {
+        return "owner_" + name;
     }
 
     private static TestDatabase freshOn(String adminUrl) {
