@@ -1,5 +1,6 @@
 package org.osmetrics.extract;
 
+import org.osmetrics.Phrases;
 import java.time.Duration;
 import java.util.Random;
 import org.osmetrics.OsMetricsException;
@@ -63,7 +64,7 @@ final class RetryPolicy {
             Duration wait = failure.retryAfter() != null ? failure.retryAfter() : jittered(backoff);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             if (elapsed.plus(wait).compareTo(retryFor) > 0) {
-                throw OsMetricsException.source(what + " failed after " + attempts + " attempt(s) in "
+                throw OsMetricsException.source(what + " failed after " + Phrases.count(attempts, "attempt") + " in "
                         + elapsed.toMillis() / 1000.0 + " s: " + failure.getMessage()
                         + " (retries are bounded by --retry-for " + retryFor.toSeconds() + " s)", failure);
             }

@@ -9,9 +9,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osmetrics.report.Status;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
@@ -63,5 +67,32 @@ class StatusCommandTest {
     void badArgumentsAreUsageErrors() {
         assertThat(execute(Map.of(), "status", "--fail-if-stale", "soon").exitCode()).isEqualTo(2);
         assertThat(execute(Map.of(), "backfill", "--from", "2026-02-30", "--to", "2026-03-01").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theRunsTableStaysInLineWhenARangeHasATimePart() {
+        Instant at = Instant.parse("2026-11-25T15:18:49Z");
+        List<Status.Run> runs = List.of(
+                new Status.Run(12, "run", "c", "*", Instant.parse("2026-11-22T06:00:00Z"),
+                        Instant.parse("2026-11-25T16:00:00Z"), at.minusSeconds(6), at.minusSeconds(4), "succeeded", 3, 2,
+                        583, null, false),
+                new Status.Run(3, "backfill", "c", "*", Instant.parse("2026-08-26T00:00:00Z"),
+                        Instant.parse("2026-11-24T00:00:00Z"), at.minusSeconds(900), at.minusSeconds(840), "succeeded", 3,
+                        2, 1_207_390, null, false));
+        StringWriter text = new StringWriter();
+
+        StatusCommand.print(new PrintWriter(text, true), new Status.Snapshot(at, "run", runs, List.of(), List.of(),
+                List.of()));
+
+        List<String> table = text.toString().lines().dropWhile(l -> !l.startsWith("Last runs")).skip(1).limit(3).toList();
+        assertThat(table.get(1)).contains("2026-11-22T06:00Z..2026-11-25T16:00Z");
+        for (String column : List.of("took", "rows")) {
+            int end = table.get(0).indexOf(column) + column.length();
+            assertThat(table.subList(1, 3)).as(column + " right-aligned under its header:\n" + String.join("\n", table))
+                    .allSatisfy(line -> assertThat(line.charAt(end - 1)).isNotEqualTo(' ')
+                            .satisfies(c -> assertThat(line.length() == end || line.charAt(end) == ' ').isTrue()));
+        }
+        int result = table.get(0).indexOf("result");
+        assertThat(table.subList(1, 3)).allSatisfy(line -> assertThat(line.substring(result)).startsWith("succeeded"));
     }
 }
