@@ -1,6 +1,7 @@
 package org.osmetrics.cli;
 
 import org.osmetrics.Phrases;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.osmetrics.Phrases;
 import org.osmetrics.load.Database;
 import org.osmetrics.report.PrometheusMetrics;
 import org.osmetrics.report.Status;
+import org.osmetrics.report.StatusJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,6 +56,10 @@ final class StatusCommand implements Runnable {
                     + " umask allows), e.g. a file os_metrics.prom in node_exporter's textfile directory.")
     Path metricsFile;
 
+    @Option(names = "--json", description = "Print the status as one JSON document for scripts (README, \"status"
+            + " --json\") instead of the text.")
+    boolean json;
+
     @Mixin
     QuietOption quiet;
 
@@ -75,7 +81,13 @@ final class StatusCommand implements Runnable {
         try (Database db = database.openMigrated()) {
             snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command);
         }
-        if (!quiet.on()) {
+        if (!quiet.on() && json) {
+            try {
+                StatusJson.write(spec.commandLine().getOut(), snapshot, failIfStale);
+            } catch (IOException e) {
+                throw OsMetricsException.usage("cannot write to standard output: " + e.getMessage());
+            }
+        } else if (!quiet.on()) {
             print(spec.commandLine().getOut(), snapshot);
         }
         if (metricsFile != null) {

@@ -2,6 +2,8 @@ package org.osmetrics.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,5 +96,45 @@ class StatusCommandTest {
         }
         int result = table.get(0).indexOf("result");
         assertThat(table.subList(1, 3)).allSatisfy(line -> assertThat(line.substring(result)).startsWith("succeeded"));
+    }
+
+    @Test
+    void statusJsonIsOneDocumentOfWhatStatusShows() throws IOException {
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        try (TestDatabase test = TestDatabases.fresh();
+             SimServer sim = SimServer.start(SimCloud.generate(9, 2, 20, today.minus(Duration.ofDays(4)), today),
+                     Clock.systemUTC())) {
+            Map<String, String> env = new java.util.HashMap<>(SimulatorLogins.admin(sim));
+            env.put("OS_METRICS_DB_URL", test.jdbcUrl());
+            CommandRun backfill = execute(env, "backfill", "--from", today.minus(Duration.ofDays(3)).toString(), "--to",
+                    today.minus(Duration.ofDays(1)).toString(), "--all-projects", "--quiet");
+            assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+
+            CommandRun status = execute(env, "status", "--json", "--command", "backfill", "--fail-if-stale", "2h");
+
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(status.out());
+            assertThat(Instant.parse(json.get("at").asText())).isAfter(today);
+            assertThat(json.get("command").asText()).isEqualTo("backfill");
+            assertThat(json.get("stale_after_seconds").asDouble()).isEqualTo(7200.0);
+            JsonNode run = json.get("runs").get(0);
+            assertThat(run.get("command").asText()).isEqualTo("backfill");
+            assertThat(run.get("scope").asText()).isEqualTo("*");
+            assertThat(run.get("result").asText()).isEqualTo("succeeded");
+            assertThat(run.get("windows").asInt()).isEqualTo(48);
+            assertThat(run.get("rows").asLong()).isPositive();
+            assertThat(Instant.parse(run.get("range_start").asText())).isEqualTo(today.minus(Duration.ofDays(3)));
+            assertThat(run.get("error").isNull()).isTrue();
+            JsonNode coverage = json.get("coverage").get(0);
+            assertThat(coverage.get("loaded_windows").asLong()).isEqualTo(48);
+            assertThat(coverage.get("gap_windows").asLong()).isZero();
+            assertThat(coverage.get("gaps").isArray()).isTrue();
+            assertThat(Instant.parse(coverage.get("loaded_until").asText())).isEqualTo(today.minus(Duration.ofDays(1)));
+            assertThat(json.get("reconciliation").get(0).get("mismatches").asLong()).isZero();
+            JsonNode last = json.get("last_success").get(0);
+            assertThat(last.get("stale").asBoolean()).isFalse();
+            assertThat(last.get("age_seconds").asDouble()).isBetween(0.0, 600.0);
+            assertThat(last.get("latest_status").asText()).isEqualTo("succeeded");
+        }
     }
 }
