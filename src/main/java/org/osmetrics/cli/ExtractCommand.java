@@ -63,6 +63,9 @@ final class ExtractCommand implements Runnable {
     Format format;
 
     @Mixin
+    QuietOption quiet;
+
+    @Mixin
     OpenStackOptions openstack;
 
     @Spec
@@ -98,8 +101,10 @@ final class ExtractCommand implements Runnable {
                     }
                 }
                 out.flush();
-                err.println(summary(extraction, range, source.cloudKey()));
-                err.flush();
+                if (!quiet.on() || extraction.truncationSuspected()) {
+                    err.println(summary(extraction, range, source.cloudKey()));
+                    err.flush();
+                }
             }
         }
     }
