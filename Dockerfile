@@ -11,6 +11,8 @@ FROM eclipse-temurin:17-jre
 RUN useradd --system --home /app os-metrics
 WORKDIR /app
 COPY --from=build /src/target/os-metrics.jar /app/os-metrics.jar
+# the launcher: a bounded JVM (-Xmx512m, serial GC); JAVA_OPTS overrides
+COPY --from=build /src/bin/os-metrics /app/bin/os-metrics
 USER os-metrics
-ENTRYPOINT ["java", "-jar", "/app/os-metrics.jar"]
+ENTRYPOINT ["/app/bin/os-metrics"]
 CMD ["--help"]

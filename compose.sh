@@ -13,7 +13,8 @@
 # Optional environment: OS_USER_DOMAIN_NAME, OS_PROJECT_DOMAIN_NAME (default "Default"), OS_REGION_NAME,
 # OS_INTERFACE, OS_CACERT; OS_METRICS_DB_URL (+ _USER, _PASSWORD); OS_METRICS_WINDOW (window grid of a new
 # database, default 1d, like the old daily files); OS_METRICS_OUTPUT_DIR (default ./output next to this
-# script); OS_METRICS_JAR (default target/os-metrics.jar, built with Maven when missing); JAVA.
+# script); OS_METRICS_JAR (default target/os-metrics.jar, built with Maven when missing); JAVA, JAVA_OPTS
+# (os-metrics runs through bin/os-metrics, the launcher: a bounded JVM, JAVA_OPTS to override).
 set -euo pipefail
 
 usage() {
@@ -62,7 +63,6 @@ fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 jar=${OS_METRICS_JAR:-$here/target/os-metrics.jar}
 output=${OS_METRICS_OUTPUT_DIR:-$here/output}
-java=${JAVA:-java}
 
 if [[ ! -f $jar ]]; then
   command -v mvn >/dev/null 2>&1 || fail 2 "$jar is missing and Maven (mvn) is not installed to build it"
@@ -91,15 +91,20 @@ from=$(day $((today_start - 86400)) %Y-%m-%d)
 to=$(day "$today_start" %Y-%m-%d)
 stamp=$(day "$now" %Y%m%d)
 
+export OS_METRICS_JAR=$jar
+os_metrics() {
+  sh "$here/bin/os-metrics" "$@"
+}
+
 # Load up to now; a first run starts at yesterday 00:00 UTC. The grid is chosen here by OS_METRICS_WINDOW, so a
 # refusal of the grid names that variable where os-metrics itself names its flag --window.
 # (stderr goes through sed, stdout straight on; pipefail and set -e exit with the run's own code)
-{ "$java" -jar "$jar" run --window "${OS_METRICS_WINDOW:-1d}" --initial-lookback "$((now - today_start + 86400))s" \
+{ os_metrics run --window "${OS_METRICS_WINDOW:-1d}" --initial-lookback "$((now - today_start + 86400))s" \
     2>&1 1>&3 3>&- | sed -u 's/--window \([0-9][0-9]*[smhd]\)/OS_METRICS_WINDOW=\1/g' >&2; } 3>&1
 
 mkdir -p "$output"
-"$java" -jar "$jar" export --report server_usage --from "$from" --to "$to" --project "$project" \
+os_metrics export --report server_usage --from "$from" --to "$to" --project "$project" \
   --format csv --out "$output/os_metrics.csv" --quiet
-"$java" -jar "$jar" export --report tenant_usage_document --from "$from" --to "$to" --project "$project" \
+os_metrics export --report tenant_usage_document --from "$from" --to "$to" --project "$project" \
   --format jsonl --out "$output/os_metrics_$stamp.json" --quiet
 echo "compose.sh: wrote $output/os_metrics.csv and $output/os_metrics_$stamp.json ($from..$to UTC)"

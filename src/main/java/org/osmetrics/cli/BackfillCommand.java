@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.Phrases;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.load.Backfill;
@@ -104,9 +105,9 @@ final class BackfillCommand implements Runnable {
         }
         report(spec.commandLine().getOut(), err, summary, quiet.on());
         if (!summary.reconciled()) {
-            String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"
-                    + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)", summary.anomalies(),
-                    summary.runId());
+            String message = String.format(Locale.ROOT, "%s: the data does not reconcile with Nova's figures"
+                    + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)",
+                    Phrases.count(summary.anomalies(), "anomaly"), summary.runId());
             if (strict) {
                 throw new OsMetricsException(ExitCode.RECONCILIATION, message);
             }
@@ -121,30 +122,31 @@ final class BackfillCommand implements Runnable {
             printSummary(out, s);
         }
         for (Backfill.VanishedServers v : s.vanishedServers()) {
-            err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %,d server(s) this database recorded"
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %s this database recorded"
                             + " alive then (%s%s): it has archived or purged them (or moved their launch time: resize, rebuild...),"
                             + " and their usage of that time is lost at the source; what is recorded of it is kept unless"
                             + " --restate (README, 'Why regular runs matter')%n",
-                    v.start(), v.end(), v.servers(), String.join(", ", v.examples()),
+                    v.start(), v.end(), Phrases.count(v.servers(), "server"), String.join(", ", v.examples()),
                     v.servers() > v.examples().size() ? ", ..." : "");
         }
         for (Backfill.SuspectedTruncation t : s.suspectedTruncations()) {
-            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %,d servers, under half as many as the ranges both"
+            err.printf(Locale.ROOT, "backfill: warning: %s..%s lists %s, under half as many as the ranges both"
                             + " before (median %.0f) and after it (median %.0f): Nova has probably archived or purged"
                             + " deleted instances of that time, and that usage is lost at the source (README, 'Why"
-                            + " regular runs matter')%n", t.start(), t.end(), t.servers(), t.medianBefore(), t.medianAfter());
+                            + " regular runs matter')%n", t.start(), t.end(), Phrases.count(t.servers(), "server"), t.medianBefore(), t.medianAfter());
         }
         err.flush();
     }
 
     private static void printSummary(PrintWriter out, Backfill.Summary s) {
-        out.printf(Locale.ROOT, "backfill: %,d of %,d chunks loaded (%,d already loaded, skipped): %,d windows,"
-                        + " %,d servers, %,d rows in %.1f s (%s, %s..%s%s, run %d)%n", s.chunks() - s.skipped(), s.chunks(),
-                s.skipped(), s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(),
+        out.printf(Locale.ROOT, "backfill: %,d of %s loaded (%,d already loaded, skipped): %s,"
+                        + " %s, %s in %.1f s (%s, %s..%s%s, run %d)%n", s.chunks() - s.skipped(),
+                Phrases.count(s.chunks(), "chunk"), s.skipped(), Phrases.count(s.windows(), "window"),
+                Phrases.count(s.servers(), "server"), Phrases.count(s.rows(), "row"), s.elapsed().toMillis() / 1000.0, s.scope(),
                 s.from(), s.to(), s.provisional() ? ", last window provisional" : "", s.runId());
         if (s.restatements() > 0) {
-            out.printf(Locale.ROOT, "backfill: %,d restatement(s) of closed windows logged (see metrics.restatement)%n",
-                    s.restatements());
+            out.printf(Locale.ROOT, "backfill: %s of closed windows logged (see metrics.restatement)%n",
+                    Phrases.count(s.restatements(), "restatement"));
         }
         out.flush();
     }
@@ -184,7 +186,8 @@ final class BackfillCommand implements Runnable {
         @Override
         public void planned(int toLoad, long windows, int skipped) {
             if (!quiet && skipped > 0) {
-                err.printf(Locale.ROOT, "backfill: %,d chunk(s) already loaded, skipped; %,d to load%n", skipped, toLoad);
+                err.printf(Locale.ROOT, "backfill: %s already loaded, skipped; %,d to load%n",
+                        Phrases.count(skipped, "chunk"), toLoad);
                 err.flush();
             }
             progress = Progress.start("backfill", "windows", windows, err, quiet);

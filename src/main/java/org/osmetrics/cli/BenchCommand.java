@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Benchmark the pipeline against the simulated cloud, next to a plain COPY of the same rows"
-                + " into the same database (BENCHMARKS.md). Uses a scratch database, dropped afterwards.")
+                + " into the same database (figures: the file BENCHMARKS.md). Uses a scratch database, dropped"
+                + " afterwards.")
 final class BenchCommand implements Runnable {
 
     /** The sizes of {@code --scale full}: the one year hourly for 10,000 servers (87.6 million rows). */

@@ -19,7 +19,8 @@ public final class DatabaseOptions {
     String dbUrl;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Folder of the embedded PostgreSQL's data (default: ./data).")
+            description = "Folder of the embedded PostgreSQL's data, created if missing (default: the folder data"
+                    + " in the working directory).")
     Path dataDir;
 
     public DatabaseSettings settings() {

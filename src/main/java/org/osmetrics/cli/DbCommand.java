@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.Phrases;
 import java.io.PrintWriter;
 import org.flywaydb.core.api.MigrationInfo;
 import org.osmetrics.load.Database;
@@ -39,7 +40,7 @@ final class DbCommand implements Runnable {
                 if (quiet.on()) {
                     return;
                 }
-                spec.commandLine().getOut().printf("db migrate: %d migration(s) applied to %s%n", applied, db.description());
+                spec.commandLine().getOut().printf("db migrate: %s applied to %s%n", Phrases.count(applied, "migration"), db.description());
             }
         }
     }
@@ -59,12 +60,21 @@ final class DbCommand implements Runnable {
                 out.println("database: " + db.description());
                 out.printf("%-10s %-45s %-10s %s%n", "version", "description", "state", "installed (UTC)");
                 for (MigrationInfo info : db.migrationInfo()) {
-                    out.printf("%-10s %-45s %-10s %s%n",
-                            info.getVersion() == null ? "R" : info.getVersion().getVersion(),
-                            info.getDescription(), info.getState().getDisplayName(),
+                    out.printf("%-10s %-45s %-10s %s%n", version(info), info.getDescription(),
+                            info.getState().getDisplayName(),
                             info.getInstalledOn() == null ? "" : info.getInstalledOn().toInstant());
                 }
+                out.println("(R: a repeatable migration, a report view re-applied whenever its file changes;"
+                        + " -: Flyway's own record, such as the creation of the schemas)");
             }
+        }
+
+        /** The version; R for a repeatable migration; - for Flyway's own rows (schema creation), which are neither. */
+        static String version(MigrationInfo info) {
+            if (info.getVersion() != null) {
+                return info.getVersion().getVersion();
+            }
+            return info.getType().isSynthetic() ? "-" : "R";
         }
     }
 }

@@ -107,12 +107,12 @@ final class DemoCommand implements Runnable {
         out.println("Where to look next:");
         out.println("  the tables are in schema 'metrics' (usage_fact, server, nova_totals, run, ...; see README 'Storage');");
         out.println("  cloud key: " + cloudKey);
-        out.println("  java -jar target/os-metrics.jar export --report project_usage_daily     # per project and day (CSV)");
-        out.println("  java -jar target/os-metrics.jar export --report reconciliation          # ours vs Nova's totals");
-        out.println("  java -jar target/os-metrics.jar export --report coverage                # loaded/provisional windows");
+        out.println("  bin/os-metrics export --report project_usage_daily     # per project and day (CSV)");
+        out.println("  bin/os-metrics export --report reconciliation          # ours vs Nova's totals");
+        out.println("  bin/os-metrics export --report coverage                # loaded/provisional windows");
         out.println("  (add --data-dir or --db-url as for demo; README 'Reports' lists every report)");
         out.println("  run 'demo' again later: it loads only the windows that closed since (and the open one)");
-        out.println("  with your own cloud: java -jar target/os-metrics.jar run --help");
+        out.println("  with your own cloud: bin/os-metrics run --help");
         out.flush();
     }
 }

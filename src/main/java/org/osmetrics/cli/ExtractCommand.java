@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.Phrases;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,6 +55,9 @@ final class ExtractCommand implements Runnable {
     Format format;
 
     @Mixin
+    QuietOption quiet;
+
+    @Mixin
     OpenStackOptions openstack;
 
     @Spec
@@ -88,8 +92,10 @@ final class ExtractCommand implements Runnable {
                     }
                 }
                 out.flush();
-                err.println(summary(extraction, range, source.cloudKey()));
-                err.flush();
+                if (!quiet.on() || extraction.truncationSuspected()) {
+                    err.println(summary(extraction, range, source.cloudKey()));
+                    err.flush();
+                }
             }
         }
     }
@@ -131,8 +137,9 @@ final class ExtractCommand implements Runnable {
 
     private static String summary(UsageExtraction extraction, TimeRange range, String cloud) {
         StringBuilder line = new StringBuilder("extract ").append(cloud).append(' ').append(range).append(": ")
-                .append(extraction.serverCount()).append(" servers in ").append(extraction.tenants().size())
-                .append(" project(s), ").append(extraction.rawPages().size()).append(" page(s), microversion ")
+                .append(Phrases.count(extraction.serverCount(), "server")).append(" in ")
+                .append(Phrases.count(extraction.tenants().size(), "project")).append(", ")
+                .append(Phrases.count(extraction.rawPages().size(), "page")).append(", microversion ")
                 .append(extraction.microversion());
         if (extraction.provisional()) {
             line.append(", provisional (the range has not closed yet)");

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.Phrases;
 import org.osmetrics.load.ArchiveImport;
 import org.osmetrics.load.Database;
 import org.osmetrics.transform.WindowGrid;
@@ -93,8 +94,9 @@ final class ImportJsonCommand implements Runnable {
             summary(out, s, cloudKey);
         }
         if (!s.reconciled()) {
-            out.printf(Locale.ROOT, "import-json: warning: %,d anomalies: some documents do not reconcile with their own"
-                    + " totals (loaded and flagged; see metrics.anomaly for run %d)%n", s.anomalies(), s.runId());
+            out.printf(Locale.ROOT, "import-json: warning: %s: some documents do not reconcile with their own"
+                    + " totals (loaded and flagged; see metrics.anomaly for run %d)%n", Phrases.count(s.anomalies(), "anomaly"),
+                    s.runId());
         }
         out.flush();
         if (!s.failures().isEmpty()) {
@@ -104,21 +106,24 @@ final class ImportJsonCommand implements Runnable {
             }
             err.flush();
             throw OsMetricsException.usage(String.format(Locale.ROOT,
-                    "%,d file(s) malformed or truncated, not loaded (listed above; the other files are loaded)",
-                    s.failures().size()));
+                    "%s malformed or truncated, not loaded (listed above; the other files are loaded)",
+                    Phrases.count(s.failures().size(), "file")));
         }
     }
 
     private void summary(PrintWriter out, ArchiveImport.Summary s, String cloudKey) {
-        out.printf(Locale.ROOT, "import-json: %,d of %,d files loaded (%,d ranges, %,d servers, %,d rows) into cloud %s"
-                        + " in %.1f s (run %d)%n", s.loadedFiles(), s.files(), s.ranges(), s.servers(), s.rows(), cloudKey,
+        out.printf(Locale.ROOT, "import-json: %,d of %s loaded (%s, %s, %s) into cloud %s"
+                        + " in %.1f s (run %d)%n", s.loadedFiles(), Phrases.count(s.files(), "file"), Phrases.count(s.ranges(), "range"),
+                Phrases.count(s.servers(), "server"), Phrases.count(s.rows(), "row"), cloudKey,
                 s.elapsed().toMillis() / 1000.0, s.runId());
         if (!s.emptyFiles().isEmpty()) {
-            out.printf(Locale.ROOT, "import-json: %,d empty files: failed runs, no data%n", s.emptyFiles().size());
+            out.printf(Locale.ROOT, "import-json: %s: %s of the old script, no data%n",
+                    Phrases.count(s.emptyFiles().size(), "empty file"),
+                    s.emptyFiles().size() == 1 ? "a failed run" : "failed runs");
         }
         if (s.restatements() > 0) {
-            out.printf(Locale.ROOT, "import-json: %,d restatement(s) of closed windows %s (see metrics.restatement)%n",
-                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+            out.printf(Locale.ROOT, "import-json: %s of closed windows %s (see metrics.restatement)%n",
+                    Phrases.count(s.restatements(), "restatement"), restate ? "applied" : "logged, not applied: run with --restate to apply them");
         }
     }
 

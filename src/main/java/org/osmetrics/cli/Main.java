@@ -1,11 +1,14 @@
 package org.osmetrics.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Properties;
 import org.jdbi.v3.core.JdbiException;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
@@ -156,11 +159,27 @@ public final class Main implements Runnable {
         ((Logger) LoggerFactory.getLogger("org.osmetrics")).setLevel(debug ? Level.DEBUG : Level.INFO);
     }
 
+    /**
+     * The version of this build: {@code org/osmetrics/build.properties}, written by the Maven build (project
+     * version and git commit), else the jar manifest's Implementation-Version.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"os-metrics " + (version == null ? "development build" : version)};
+            Properties build = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/org/osmetrics/build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            } catch (IOException e) {
+                // no build information: fall back to the manifest
+            }
+            String version = build.getProperty("version", "").isBlank()
+                    ? Main.class.getPackage().getImplementationVersion() : build.getProperty("version").trim();
+            String commit = build.getProperty("commit", "").trim();
+            return new String[] {"os-metrics " + (version == null ? "(version unknown: not built by Maven)" : version)
+                    + (commit.isEmpty() ? "" : " (git commit " + commit + ")"),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name", "?") + ")"};
         }
     }
 }

@@ -24,7 +24,8 @@ public final class OpenStackOptions {
     String cloud;
 
     @Option(names = "--os-config-file", paramLabel = "FILE",
-            description = "clouds.yaml to read instead of searching ./, ~/.config/openstack/, /etc/openstack/ (env OS_CLIENT_CONFIG_FILE).")
+            description = "clouds.yaml to read instead of searching the working directory, then"
+                    + " ~/.config/openstack/ then /etc/openstack/ (env OS_CLIENT_CONFIG_FILE).")
     String configFile;
 
     @Option(names = "--os-auth-url", paramLabel = "URL", description = "Keystone URL, e.g. https://keystone:5000/v3 (env OS_AUTH_URL).")

@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.Phrases;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -37,9 +38,11 @@ final class RatesCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Add the prices of a CSV file to the rate card (header: resource,flavor,unit_price,currency,"
-                + "valid_from,valid_to; see README). Refused, with the line number, when a price overlaps another "
-                + "of the same resource, a resource is unknown, or two currencies would be in force at once."})
+            description = {"Add the prices of a CSV file to the rate card.",
+                "The file's header row (see README, \"rates import\"):",
+                "  resource,flavor,unit_price,currency,valid_from,valid_to",
+                "Refused, with the line number, when a price overlaps another of the same resource, a resource is "
+                    + "unknown, or two currencies would be in force at once."})
     static final class Import implements Runnable {
         @Parameters(paramLabel = "FILE.csv", description = "The rate card file.")
         Path file;
@@ -75,8 +78,9 @@ final class RatesCommand implements Runnable {
                 if (quiet.on()) {
                     return;
                 }
-                spec.commandLine().getOut().printf("rates import: %d price(s) %s from %s; the rate card holds %d%n",
-                        rates.size(), replace ? "replaced the rate card with" : "added", file, total);
+                spec.commandLine().getOut().printf("rates import: %s %s from %s; the rate card holds %s%n",
+                        Phrases.count(rates.size(), "price"), replace ? "replaced the rate card with" : "added", file,
+                        Phrases.count(total, "price"));
             }
         }
 

@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.Phrases;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +139,7 @@ final class RunCommand implements Runnable {
         if (window != null) {
             args.add("--window " + window.label());
         }
-        args.add("--initial-lookback " + initialLookback);
+        args.add("--initial-lookback " + Phrases.duration(initialLookback));
         if (strict) {
             args.add("--strict");
         }
@@ -162,8 +163,9 @@ final class RunCommand implements Runnable {
             out.flush();
         }
         if (!s.reconciled()) {
-            String message = String.format(Locale.ROOT, "%,d anomalies: the data does not reconcile with Nova's figures"
-                    + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)", s.anomalies(), s.runId());
+            String message = String.format(Locale.ROOT, "%s: the data does not reconcile with Nova's figures"
+                    + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)",
+                    Phrases.count(s.anomalies(), "anomaly"), s.runId());
             if (strict) {
                 throw new OsMetricsException(ExitCode.RECONCILIATION, message);
             }
@@ -173,12 +175,12 @@ final class RunCommand implements Runnable {
     }
 
     private static void printSummary(PrintWriter out, String command, CatchUp.Summary s, boolean restate) {
-        out.printf(Locale.ROOT, "%s: %,d windows, %,d servers, %,d rows in %.1f s (%s, %s..%s%s)%n", command,
-                s.windows(), s.servers(), s.rows(), s.elapsed().toMillis() / 1000.0, s.scope(), minutes(s.from()),
+        out.printf(Locale.ROOT, "%s: %s, %s, %s in %.1f s (%s, %s..%s%s)%n", command,
+                Phrases.count(s.windows(), "window"), Phrases.count(s.servers(), "server"), Phrases.count(s.rows(), "row"), s.elapsed().toMillis() / 1000.0, s.scope(), minutes(s.from()),
                 minutes(s.to()), s.provisional() ? ", last window provisional" : "");
         if (s.restatements() > 0) {
-            out.printf(Locale.ROOT, "%s: %,d restatement(s) of closed windows %s (see metrics.restatement)%n", command,
-                    s.restatements(), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+            out.printf(Locale.ROOT, "%s: %s of closed windows %s (see metrics.restatement)%n", command,
+                    Phrases.count(s.restatements(), "restatement"), restate ? "applied" : "logged, not applied: run with --restate to apply them");
         }
         out.flush();
     }

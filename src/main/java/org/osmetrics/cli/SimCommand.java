@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.Phrases;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +83,7 @@ final class SimCommand implements Runnable {
             for (Map.Entry<String, String> variable : SimCredentials.adminOpenrc(sim.authUrl()).entrySet()) {
                 out.println("export " + variable.getKey() + "=" + variable.getValue());
             }
-            out.println(lifetime == null ? "# serving until Ctrl-C" : "# serving for " + lifetime);
+            out.println(lifetime == null ? "# serving until Ctrl-C" : "# serving for " + Phrases.duration(lifetime));
             out.flush();
             awaitStop(stopped);
             try {

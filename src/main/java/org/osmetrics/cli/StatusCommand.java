@@ -1,16 +1,22 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.Phrases;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.Phrases;
 import org.osmetrics.load.Database;
 import org.osmetrics.report.PrometheusMetrics;
 import org.osmetrics.report.Status;
+import org.osmetrics.report.StatusJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +34,8 @@ import picocli.CommandLine.Spec;
             "loaded data that did not reconcile); 5 database error."})
 final class StatusCommand implements Runnable {
     private static final int MAX_GAPS_SHOWN = 5;
+    /** Columns of the runs table aligned right: run, took, rows. */
+    private static final Set<Integer> RUN_COLUMNS_RIGHT_ALIGNED = Set.of(0, 5, 6);
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "10",
             description = "How many of the latest runs to list (default: ${DEFAULT-VALUE}).")
@@ -44,9 +52,13 @@ final class StatusCommand implements Runnable {
     Duration failIfStale;
 
     @Option(names = "--metrics-file", paramLabel = "PATH",
-            description = "Also write the figures in Prometheus text format to PATH (atomically), e.g."
-                    + " /var/lib/node_exporter/textfile_collector/os_metrics.prom.")
+            description = "Also write the figures in Prometheus text format to PATH (atomically, readable as the"
+                    + " umask allows), e.g. a file os_metrics.prom in node_exporter's textfile directory.")
     Path metricsFile;
+
+    @Option(names = "--json", description = "Print the status as one JSON document for scripts (README, \"status"
+            + " --json\") instead of the text.")
+    boolean json;
 
     @Mixin
     QuietOption quiet;
@@ -69,7 +81,13 @@ final class StatusCommand implements Runnable {
         try (Database db = database.openMigrated()) {
             snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command);
         }
-        if (!quiet.on()) {
+        if (!quiet.on() && json) {
+            try {
+                StatusJson.write(spec.commandLine().getOut(), snapshot, failIfStale);
+            } catch (IOException e) {
+                throw OsMetricsException.usage("cannot write to standard output: " + e.getMessage());
+            }
+        } else if (!quiet.on()) {
             print(spec.commandLine().getOut(), snapshot);
         }
         if (metricsFile != null) {
@@ -87,15 +105,16 @@ final class StatusCommand implements Runnable {
         if (s.runs().isEmpty()) {
             out.println("  none yet: 'os-metrics run' (cron) or 'os-metrics backfill' load data");
         } else {
-            out.printf(Locale.ROOT, "  %6s  %-11s %-13s %-20s %-28s %9s %12s  %s%n", "run", "command", "scope",
-                    "started (UTC)", "range", "took", "rows", "result");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"run", "command", "scope", "started (UTC)", "range", "took", "rows", "result"});
             for (Status.Run run : s.runs()) {
-                out.printf(Locale.ROOT, "  %6d  %-11s %-13s %-20s %-28s %9s %,12d  %s%n", run.runId(), run.command(),
-                        Text.abbreviate(run.scope() == null ? "-" : run.scope(), 13), Text.time(run.startedAt()),
-                        Text.range(run.rangeStart(), run.rangeEnd()),
-                        run.duration().map(Text::duration).orElse("-"), run.rows(),
-                        run.result() + (run.error() == null ? "" : ": " + run.error()));
+                rows.add(new String[] {Long.toString(run.runId()), run.command(),
+                    Text.abbreviate(run.scope() == null ? "-" : run.scope(), 13), Text.time(run.startedAt()),
+                    Text.range(run.rangeStart(), run.rangeEnd()), run.duration().map(Text::duration).orElse("-"),
+                    String.format(Locale.ROOT, "%,d", run.rows()),
+                    run.result() + (run.error() == null ? "" : ": " + run.error())});
             }
+            Text.table(out, rows, RUN_COLUMNS_RIGHT_ALIGNED);
         }
         out.println();
         out.println("Coverage:");
@@ -103,21 +122,23 @@ final class StatusCommand implements Runnable {
             out.println("  nothing loaded yet");
         }
         for (Status.Coverage c : s.coverage()) {
-            out.printf(Locale.ROOT, "  %s, %s: loaded %s .. %s (%,d windows)%n", c.cloud(),
+            out.printf(Locale.ROOT, "  %s, %s: loaded %s .. %s (%s)%n", c.cloud(),
                     "*".equals(c.scope()) ? "all projects" : "project " + c.scope(), Text.time(c.firstWindow()),
-                    c.loadedUntil() == null ? "(none complete)" : Text.time(c.loadedUntil()), c.loadedWindows());
+                    c.loadedUntil() == null ? "(none complete)" : Text.time(c.loadedUntil()),
+                    Phrases.count(c.loadedWindows(), "window"));
             List<Status.Period> gaps = c.gaps();
             out.printf(Locale.ROOT, "    gaps: %s%n", gaps.isEmpty() ? "none" : String.format(Locale.ROOT,
-                    "%,d windows in %d period(s): %s%s (fill them: os-metrics backfill --from .. --to ..)", c.gapWindows(),
-                    gaps.size(), String.join(", ", gaps.stream().limit(MAX_GAPS_SHOWN)
+                    "%s in %s: %s%s (fill them: os-metrics backfill --from .. --to ..)",
+                    Phrases.count(c.gapWindows(), "window"), Phrases.count(gaps.size(), "period"), String.join(", ", gaps.stream().limit(MAX_GAPS_SHOWN)
                             .map(g -> Text.range(g.start(), g.end())).toList()),
                     gaps.size() > MAX_GAPS_SHOWN ? ", ..." : ""));
             out.printf(Locale.ROOT, "    provisional: %s%n", c.provisional().isEmpty() ? "none"
-                    : String.format(Locale.ROOT, "%,d window%s (%s), replaced by the next run", c.provisionalWindows(),
-                            c.provisionalWindows() == 1 ? "" : "s",
+                    : String.format(Locale.ROOT, "%s (%s), replaced by the next run",
+                            Phrases.count(c.provisionalWindows(), "window"),
                             String.join(", ", c.provisional().stream().map(p -> Text.range(p.start(), p.end())).toList())));
             if (c.behindWindows() > 0) {
-                out.printf(Locale.ROOT, "    behind: %,d closed windows since the last extracted one%n", c.behindWindows());
+                out.printf(Locale.ROOT, "    behind: %s since the last extracted one%n",
+                        Phrases.count(c.behindWindows(), "closed window"));
             }
         }
         out.println();
@@ -130,10 +151,11 @@ final class StatusCommand implements Runnable {
                 out.printf(Locale.ROOT, "  %s: every loaded range matches Nova's totals; no anomalies%n", r.cloud());
                 continue;
             }
-            out.printf(Locale.ROOT, "  %s: %,d project range(s) not matching Nova's totals%s; %,d anomalies"
-                            + " (metrics.anomaly); %,d restatement(s) not applied (metrics.restatement)%n", r.cloud(),
-                    r.mismatches(), r.firstMismatch() == null ? "" : " (first " + Text.time(r.firstMismatch()) + ")",
-                    r.anomalies(), r.pendingRestatements());
+            out.printf(Locale.ROOT, "  %s: %s not matching Nova's totals%s; %s"
+                            + " (metrics.anomaly); %s not applied (metrics.restatement)%n", r.cloud(),
+                    Phrases.count(r.mismatches(), "project range"),
+                    r.firstMismatch() == null ? "" : " (first " + Text.time(r.firstMismatch()) + ")",
+                    Phrases.count(r.anomalies(), "anomaly"), Phrases.count(r.pendingRestatements(), "restatement"));
         }
         out.println();
         if (s.lastSuccess().isEmpty()) {
@@ -164,8 +186,8 @@ final class StatusCommand implements Runnable {
                         + Text.duration(Duration.between(first.finishedAt(), s.at())) + " ago";
         throw new OsMetricsException(reconciliation ? ExitCode.RECONCILIATION : ExitCode.SOURCE, String.format(Locale.ROOT,
                 "stale: '%s' of %s, scope %s %s (limit %s); latest run: %s%s", s.command(), first.cloud(), first.scope(),
-                since, Text.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(),
-                stale.size() > 1 ? " (and " + (stale.size() - 1) + " more stale scope(s))" : ""));
+                since, Phrases.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(),
+                stale.size() > 1 ? " (and " + Phrases.count(stale.size() - 1, "more stale scope") + ")" : ""));
     }
 
     /** Formatting of times and durations for the tables. */
@@ -206,6 +228,26 @@ final class StatusCommand implements Runnable {
                 return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60);
             }
             return String.format(Locale.ROOT, "%dd%02dh", seconds / 86_400, seconds / 3600 % 24);
+        }
+
+        /** Rows of cells in columns as wide as their widest cell, two spaces apart; the last column unpadded. */
+        static void table(PrintWriter out, List<String[]> rows, Set<Integer> rightAligned) {
+            int columns = rows.get(0).length;
+            int[] width = new int[columns];
+            for (String[] row : rows) {
+                for (int i = 0; i < columns; i++) {
+                    width[i] = Math.max(width[i], row[i].length());
+                }
+            }
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder(" ");
+                for (int i = 0; i < columns; i++) {
+                    String pad = " ".repeat(i == columns - 1 ? 0 : width[i] - row[i].length());
+                    line.append(' ').append(i == 0 ? "" : " ");
+                    line.append(rightAligned.contains(i) ? pad + row[i] : row[i] + pad);
+                }
+                out.println(line.toString().stripTrailing());
+            }
         }
 
         static String abbreviate(String text, int width) {

@@ -30,7 +30,7 @@ public final class TimeArguments {
         }
     }
 
-    /** A duration: {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}). */
+    /** A duration: {@code 90s}, {@code 15m}, {@code 1h}, {@code 1h30m}, {@code 2d}, or ISO-8601 ({@code PT1H}). */
     public static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -38,7 +38,9 @@ public final class TimeArguments {
         }
     }
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    /** One or more amounts with a unit: {@code 90s}, {@code 1h30m}, {@code 1d12h}. */
+    private static final Pattern SHORT_DURATION = Pattern.compile("(?:\\d+\\s*(?:ms|s|m|h|d)\\s*)+");
+    private static final Pattern SHORT_DURATION_PART = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     public static Instant parseInstant(String value) {
         String text = value == null ? "" : value.trim();
@@ -61,14 +63,19 @@ public final class TimeArguments {
         Matcher matcher = SHORT_DURATION.matcher(text);
         try {
             if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                return switch (matcher.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
+                Duration total = Duration.ZERO;
+                Matcher part = SHORT_DURATION_PART.matcher(text);
+                while (part.find()) {
+                    long amount = Long.parseLong(part.group(1));
+                    total = total.plus(switch (part.group(2)) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        default -> Duration.ofDays(amount);
+                    });
+                }
+                return total;
             }
             if (text.startsWith("p")) {
                 return Duration.parse(text.toUpperCase(Locale.ROOT));
@@ -76,6 +83,6 @@ public final class TimeArguments {
         } catch (ArithmeticException | NumberFormatException | DateTimeException e) {
             // fall through to the one message below
         }
-        throw new TypeConversionException("'" + value + "' is not a duration (use e.g. 90s, 15m, 1h, 1d)");
+        throw new TypeConversionException("'" + value + "' is not a duration (use e.g. 90s, 15m, 1h, 1h30m, 1d)");
     }
 }

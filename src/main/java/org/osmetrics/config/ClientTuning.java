@@ -1,5 +1,6 @@
 package org.osmetrics.config;
 
+import org.osmetrics.Phrases;
 import java.time.Duration;
 import java.util.Objects;
 import org.osmetrics.OsMetricsException;
@@ -34,7 +35,7 @@ public record ClientTuning(int pageSize, Duration callSpan, Duration retryFor, D
         requirePositive(connectTimeout, "--connect-timeout");
         requirePositive(readTimeout, "--read-timeout");
         if (retryFor.isNegative()) {
-            throw OsMetricsException.usage("--retry-for must not be negative, got " + retryFor);
+            throw OsMetricsException.usage("--retry-for must not be negative, got " + Phrases.duration(retryFor));
         }
     }
 
@@ -45,7 +46,7 @@ public record ClientTuning(int pageSize, Duration callSpan, Duration retryFor, D
 
     private static void requirePositive(Duration value, String option) {
         if (value.isZero() || value.isNegative()) {
-            throw OsMetricsException.usage(option + " must be positive, got " + value);
+            throw OsMetricsException.usage(option + " must be positive, got " + Phrases.duration(value));
         }
     }
 }

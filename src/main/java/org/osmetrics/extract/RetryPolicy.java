@@ -1,5 +1,6 @@
 package org.osmetrics.extract;
 
+import org.osmetrics.Phrases;
 import java.time.Duration;
 import java.util.Random;
 import org.osmetrics.OsMetricsException;
@@ -97,11 +98,11 @@ final class RetryPolicy {
                     String given = bound.equals(retryFor) ? "retries are bounded by --retry-for " + retryFor.toSeconds()
                             + " s" : "given up after " + bound.toSeconds() + " s, not --retry-for";
                     throw OsMetricsException.source(what + ": cannot connect to " + unreached + " ("
-                            + failure.getMessage() + "), " + attempts + " attempt(s) in " + elapsed.toMillis() / 1000.0
+                            + failure.getMessage() + "), " + Phrases.count(attempts, "attempt") + " in " + elapsed.toMillis() / 1000.0
                             + " s; nothing has answered there in this run (" + given + "): check the URL and that the "
                             + "service is running", failure);
                 }
-                throw OsMetricsException.source(what + " failed after " + attempts + " attempt(s) in "
+                throw OsMetricsException.source(what + " failed after " + Phrases.count(attempts, "attempt") + " in "
                         + elapsed.toMillis() / 1000.0 + " s: " + failure.getMessage()
                         + " (retries are bounded by --retry-for " + retryFor.toSeconds() + " s)", failure);
             }

@@ -1,5 +1,6 @@
 package org.osmetrics.extract;
 
+import org.osmetrics.Phrases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public record TimeRange(Instant start, Instant end) {
      */
     public static List<TimeRange> split(Instant from, Instant to, Duration span) {
         if (span.isZero() || span.isNegative()) {
-            throw new IllegalArgumentException("call span must be positive, got " + span);
+            throw new IllegalArgumentException("call span must be positive, got " + Phrases.duration(span));
         }
         List<TimeRange> ranges = new ArrayList<>();
         if (!from.isBefore(to)) {

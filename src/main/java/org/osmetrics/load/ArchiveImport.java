@@ -1,5 +1,6 @@
 package org.osmetrics.load;
 
+import org.osmetrics.Phrases;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -108,7 +109,7 @@ public final class ArchiveImport {
             try {
                 Summary summary = importFiles(cloud, files, runId, ledger, new LoadOptions(restate), threads, listener, started);
                 ledger.finish(runId, RunLedger.Status.SUCCEEDED, summary.failures().isEmpty() ? null
-                        : summary.failures().size() + " file(s) not loaded: malformed or truncated");
+                        : Phrases.count(summary.failures().size(), "file") + " not loaded: malformed or truncated");
                 return summary;
             } catch (RuntimeException e) {
                 ledger.finish(runId, RunLedger.Status.FAILED, CatchUp.oneLine(e));
@@ -141,8 +142,8 @@ public final class ArchiveImport {
                 if (cancellation.isRequested()) {
                     batches.flush();
                 }
-                cancellation.checkpoint("after " + batches.done + " of " + files.size()
-                        + " files (re-importing is idempotent)");
+                cancellation.checkpoint("after " + batches.done + " of " + Phrases.count(files.size(), "file")
+                        + " (re-importing is idempotent)");
                 while (next < files.size() && inFlight.size() < Math.max(threads * READ_AHEAD, batchRanges)) {
                     Path file = files.get(next++);
                     inFlight.add(workers.submit(() -> parse(file, cloud.grid())));

@@ -27,6 +27,7 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.Phrases;
 import org.osmetrics.cli.ExitCode;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ScopeChoice;
@@ -258,7 +259,7 @@ public final class Backfill {
             int next = 0;
             int loaded = 0;
             while (next < todo.size() || !inFlight.isEmpty()) {
-                cancellation.checkpoint("after " + loaded + " of " + todo.size() + " chunks of " + from + ".." + to);
+                cancellation.checkpoint("after " + loaded + " of " + Phrases.count(todo.size(), "chunk") + " of " + from + ".." + to);
                 // at most `parallel` extractions in flight: memory stays bounded by the chunk size
                 while (next < todo.size() && inFlight.size() < request.parallel()) {
                     TimeRange chunk = todo.get(next++);

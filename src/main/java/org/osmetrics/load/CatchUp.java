@@ -1,5 +1,6 @@
 package org.osmetrics.load;
 
+import org.osmetrics.Phrases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,7 +134,7 @@ public final class CatchUp {
         LoadTotals totals = new LoadTotals();
         for (int done = 0; done < chunks.size(); done++) {
             TimeRange chunk = chunks.get(done);
-            cancellation.checkpoint("after " + done + " of " + chunks.size() + " ranges of " + from + ".." + to
+            cancellation.checkpoint("after " + done + " of " + Phrases.count(chunks.size(), "range") + " of " + from + ".." + to
                     + " (loaded up to " + chunk.start() + ")");
             UsageExtraction extraction = source.extract(chunk.start(), chunk.end(), scope);
             LoadResult result = loader.load(cloud, extraction, options, runId);
@@ -156,7 +157,7 @@ public final class CatchUp {
 
     static void requireWholeWindows(Duration callSpan, WindowGrid grid) {
         if (callSpan.getNano() != 0 || callSpan.getSeconds() % grid.seconds() != 0) {
-            throw OsMetricsException.usage("--call-span " + callSpan + " is not a whole number of " + grid.label()
+            throw OsMetricsException.usage("--call-span " + Phrases.duration(callSpan) + " is not a whole number of " + grid.label()
                     + " windows: use a multiple of " + grid.label() + " (e.g. 1d)");
         }
     }

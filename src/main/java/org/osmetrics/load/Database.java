@@ -12,6 +12,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.Phrases;
 import org.osmetrics.config.DatabaseSettings;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -121,8 +122,8 @@ public final class Database implements AutoCloseable {
             MigrationInfo[] pending = flyway.info().pending();
             if (pending.length > 0) {
                 MigrationInfo first = pending[0];
-                throw OsMetricsException.database("the database " + description + " has " + pending.length
-                        + " pending migration(s) (first: " + (first.getVersion() == null ? "" : "V" + first.getVersion() + " ")
+                throw OsMetricsException.database("the database " + description + " has "
+                        + Phrases.count(pending.length, "pending migration") + " (first: " + (first.getVersion() == null ? "" : "V" + first.getVersion() + " ")
                         + first.getDescription() + ") but role " + role.role() + " cannot apply them (it does not own"
                         + " the schemas metrics and report); run `os-metrics db migrate` once as the owner role (README,"
                         + " \"Access\")", null);

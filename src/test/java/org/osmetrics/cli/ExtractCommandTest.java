@@ -65,6 +65,11 @@ class ExtractCommandTest {
                 .containsOnly(DAY.toString(), DAY.plus(12, ChronoUnit.HOURS).toString());
         assertThat(lines.get(0).get("started_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
         assertThat(run.errLines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("microversion 2.40"));
+        CommandRun quiet = run(openrc(sim.authUrl(), SimCredentials.ADMIN_PASSWORD), "extract", "--from", DAY.toString(),
+                "--to", DAY.plus(1, ChronoUnit.DAYS).toString(), "--all-projects", "--call-span", "12h", "--quiet");
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+        assertThat(quiet.out().lines().count()).as("the same servers (uptime moves with now)").isEqualTo(lines.size());
+        assertThat(quiet.err()).as("--quiet: no summary lines").isEmpty();
     }
 
     @Test

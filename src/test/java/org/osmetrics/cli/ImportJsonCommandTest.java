@@ -93,11 +93,11 @@ class ImportJsonCommandTest {
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
         assertThat(result.out()).contains("import-json: 2 of 5 files loaded (3 ranges, 15 servers,")
-                .contains("import-json: 1 empty files: failed runs, no data");
+                .contains("import-json: 1 empty file: a failed run of the old script, no data");
         assertThat(result.err())
                 .contains(folder.resolve("os_metrics_20220428.json") + ": truncated JSON at line 1")
                 .contains(folder.resolve("wrong-type.json") + ": field 'vcpus' is not an integer")
-                .contains("2 file(s) malformed or truncated, not loaded");
+                .contains("2 files malformed or truncated, not loaded");
         assertThat(count("SELECT count(*) FROM metrics.extracted_range")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM metrics.usage_fact WHERE project_id = 'p-cut'")).isZero();
         assertThat(count("SELECT count(*) FROM report.reconciliation WHERE matches AND matched_at_load")).isEqualTo(3);
@@ -172,7 +172,7 @@ class ImportJsonCommandTest {
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("7 of 8 files loaded (7 ranges, ")
-                .contains("1 empty files: failed runs, no data");
+                .contains("1 empty file: a failed run of the old script, no data");
         assertThat(count("SELECT count(*) FROM report.reconciliation WHERE matches AND matched_at_load")).isEqualTo(7);
         assertThat(count("SELECT count(*) FROM metrics.anomaly")).isZero();
         assertThat(count("SELECT count(DISTINCT scope) FROM metrics.extracted_range")).as("project from the document").isEqualTo(3);

@@ -37,9 +37,9 @@ class ReadmeCrontabTest {
     @TempDir
     Path root;
 
-    /** Every os-metrics command line of the README's crontab blocks, in order. */
-    static List<List<String>> crontabCommands() throws IOException {
-        List<List<String>> commands = new ArrayList<>();
+    /** The lines of the README's crontab blocks, in order. */
+    static List<String> readmeCrontabLines() throws IOException {
+        List<String> lines = new ArrayList<>();
         boolean inBlock = false;
         boolean crontab = false;
         for (String line : Files.readAllLines(Path.of("README.md"))) {
@@ -55,7 +55,18 @@ class ReadmeCrontabTest {
                 crontab = true;
                 continue;
             }
-            if (!crontab || line.isBlank() || line.startsWith("#")) {
+            if (crontab) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** The os-metrics commands of crontab lines (comments, blank lines and variable settings skipped). */
+    static List<List<String>> commands(List<String> lines) {
+        List<List<String>> commands = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#") || line.matches("[A-Z_]+=.*")) {
                 continue;
             }
             Matcher cron = CRON_LINE.matcher(line);
@@ -84,8 +95,23 @@ class ReadmeCrontabTest {
 
     @Test
     void theReadmesCrontabCommandsRunAsWrittenAndTheQuietOnesPrintNothing() throws IOException {
-        List<List<String>> commands = crontabCommands();
-        assertThat(commands).as("os-metrics commands in README's crontab blocks").isNotEmpty();
+        List<String> lines = readmeCrontabLines();
+        assertThat(lines).as("no log file that grows forever").noneMatch(line -> line.contains(">>"));
+        runAsWritten(commands(lines));
+    }
+
+    @Test
+    void theExampleCrontabRunsAsWrittenAndPrintsNothingWhileAllIsWell() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("examples", "crontab"));
+        assertThat(lines).as("no log file that grows forever").noneMatch(line -> line.contains(">>"));
+        List<List<String>> commands = commands(lines);
+        assertThat(commands).filteredOn(c -> c.get(0).equals("run")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c).contains("--quiet"));
+        runAsWritten(commands);
+    }
+
+    private void runAsWritten(List<List<String>> commands) {
+        assertThat(commands).as("os-metrics commands in the crontab").isNotEmpty();
         assertThat(commands.get(0)).as("the cron job comes first: status afterwards finds it").startsWith("run");
         assertThat(commands).anySatisfy(c -> assertThat(c).contains("--quiet"));
 

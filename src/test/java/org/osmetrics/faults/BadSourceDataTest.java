@@ -116,7 +116,7 @@ class BadSourceDataTest {
         Result result = runWithFirstAnswer(root -> firstServer(root).put("hours", -5.0), "--strict");
         try (TestDatabase db = result.db()) {
             assertThat(result.code()).as(result.err()).isEqualTo(7);
-            assertThat(result.err()).contains("anomalies: the data does not reconcile with Nova's figures");
+            assertThat(result.err()).contains("1 anomaly: the data does not reconcile with Nova's figures");
             assertThat(result.count("SELECT count(*) FROM metrics.run WHERE status = 'reconciliation_failed'")).isOne();
             assertThat(result.count("SELECT count(*) FROM metrics.anomaly WHERE kind = 'hours_mismatch'")).isOne();
             assertThat(result.count("SELECT count(*) FROM metrics.usage_fact")).isPositive();
@@ -128,7 +128,7 @@ class BadSourceDataTest {
         Result result = runWithFirstAnswer(root -> firstServer(root).put("vcpus", 0));
         try (TestDatabase db = result.db()) {
             assertThat(result.code()).as(result.err()).isZero();
-            assertThat(result.out()).contains("warning:").contains("anomalies");
+            assertThat(result.out()).contains("warning:").contains("1 anomaly:");
             assertThat(result.count("SELECT count(*) FROM metrics.anomaly WHERE kind = 'totals_mismatch'")).isPositive();
         }
     }

@@ -308,7 +308,7 @@ class BackfillTest {
         assertThat(gap.exitCode()).as(gap.err()).isZero();
         assertThat(gap.errLines()).singleElement().asString()
                 .startsWith("backfill: warning: 2026-09-05T00:00:00Z..2026-09-06T00:00:00Z: Nova no longer lists 5"
-                        + " server(s) this database recorded alive then (")
+                        + " servers this database recorded alive then (")
                 .contains(longLived.stream().sorted().toList().get(0))
                 .contains("archived or purged them");
     }
