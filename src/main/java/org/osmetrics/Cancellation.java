@@ -1,6 +1,5 @@
 package org.osmetrics;
 
-import org.osmetrics.cli.ExitCode;
 
 /**
  * A request to stop a long command (SIGTERM, SIGINT) at its next safe point: between two ranges, where the

@@ -1,6 +1,5 @@
 package org.osmetrics;
 
-import org.osmetrics.cli.ExitCode;
 
 /**
  * The one exception type that reaches the user: its message is the single line printed on stderr and

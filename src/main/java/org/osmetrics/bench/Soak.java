@@ -331,7 +331,7 @@ final class Soak {
                 open, gaps, stale, kills ? "" : " (no run killed: no right to create roles)");
         out.flush();
         if (unexplained > 0 || open > 0 || gaps > 0 || stale > 0 || total == 0) {
-            throw new OsMetricsException(org.osmetrics.cli.ExitCode.RECONCILIATION, "soak: the month does not check out"
+            throw new OsMetricsException(org.osmetrics.ExitCode.RECONCILIATION, "soak: the month does not check out"
                     + " (see the lines above)");
         }
         return String.format(Locale.ROOT, "%,d facts = clean backfill (+%,d before resizes), %d killed, 0 open rows,"

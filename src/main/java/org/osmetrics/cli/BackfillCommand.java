@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.osmetrics.Cancellation;
+import org.osmetrics.ExitCode;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
 import org.osmetrics.config.OpenStackSettings;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.jdbi.v3.core.JdbiException;
 import org.osmetrics.Cancellation;
+import org.osmetrics.ExitCode;
 import org.osmetrics.OsMetricsException;
 import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;

@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.ExitCode;
 import org.osmetrics.Phrases;
 import java.io.PrintWriter;
 import java.time.Clock;

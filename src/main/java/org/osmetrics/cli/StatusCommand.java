@@ -1,5 +1,6 @@
 package org.osmetrics.cli;
 
+import org.osmetrics.ExitCode;
 import org.osmetrics.Phrases;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osmetrics.Cancellation;
+import org.osmetrics.ExitCode;
 import sun.misc.Signal;
 
 /**

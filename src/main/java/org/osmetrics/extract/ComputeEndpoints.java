@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.osmetrics.OsMetricsException;
-import org.osmetrics.cli.ExitCode;
+import org.osmetrics.ExitCode;
 import org.osmetrics.config.EndpointInterface;
 
 /**

@@ -27,7 +27,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
-import org.osmetrics.cli.ExitCode;
+import org.osmetrics.ExitCode;
 import org.osmetrics.extract.ArchivedUsage;
 import org.osmetrics.extract.ServerUsage;
 import org.osmetrics.extract.UsageExtraction;

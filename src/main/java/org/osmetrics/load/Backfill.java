@@ -28,7 +28,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
-import org.osmetrics.cli.ExitCode;
+import org.osmetrics.ExitCode;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.TimeRange;

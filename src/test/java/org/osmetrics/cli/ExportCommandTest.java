@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osmetrics.ExitCode;
 import org.osmetrics.report.SmallCloudData;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 

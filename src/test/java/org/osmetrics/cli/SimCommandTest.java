@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.osmetrics.ExitCode;
 
 /** {@code os-metrics sim} serves a cloud that the other commands reach with the variables it prints. */
 class SimCommandTest {

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.OsMetricsException;
-import org.osmetrics.cli.ExitCode;
+import org.osmetrics.ExitCode;
 
 class OpenStackSettingsLoaderTest {
 

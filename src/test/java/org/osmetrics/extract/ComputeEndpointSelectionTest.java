@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.osmetrics.OsMetricsException;
-import org.osmetrics.cli.ExitCode;
+import org.osmetrics.ExitCode;
 import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimOptions;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osmetrics.OsMetricsException;
-import org.osmetrics.cli.ExitCode;
+import org.osmetrics.ExitCode;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.sim.SimClock;

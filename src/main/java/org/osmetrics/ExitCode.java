@@ -1,4 +1,4 @@
-package org.osmetrics.cli;
+package org.osmetrics;
 
 /** The process exit codes of the interface contract (PRODUCT.md, "Interface contract"). */
 public enum ExitCode {
