@@ -158,14 +158,19 @@ final class StatusCommand implements Runnable {
             return;
         }
         Status.LastSuccess first = stale.get(0);
+        String more = stale.size() > 1 ? " (and " + (stale.size() - 1) + " more stale scope(s))" : "";
+        if (first.lastAttempt() == null) {
+            throw new OsMetricsException(ExitCode.SOURCE, String.format(Locale.ROOT, "stale: %s, scope %s was only"
+                    + " backfilled, no '%s' is recorded for it; schedule 'os-metrics %s' (see README, 'Why regular runs"
+                    + " matter')%s", first.cloud(), first.scope(), s.command(), s.command(), more));
+        }
         boolean reconciliation = "reconciliation_failed".equals(first.latestStatus());
         String since = first.finishedAt() == null ? "never succeeded"
                 : "last succeeded at " + Text.time(first.finishedAt()) + ", "
                         + Text.duration(Duration.between(first.finishedAt(), s.at())) + " ago";
         throw new OsMetricsException(reconciliation ? ExitCode.RECONCILIATION : ExitCode.SOURCE, String.format(Locale.ROOT,
                 "stale: '%s' of %s, scope %s %s (limit %s); latest run: %s%s", s.command(), first.cloud(), first.scope(),
-                since, Text.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(),
-                stale.size() > 1 ? " (and " + (stale.size() - 1) + " more stale scope(s))" : ""));
+                since, Text.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(), more));
     }
 
     /** Formatting of times and durations for the tables. */

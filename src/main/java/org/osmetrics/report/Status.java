@@ -62,9 +62,13 @@ public final class Status {
             long pendingRestatements) {
     }
 
-    /** The last successful run of a command for one cloud and scope, and how its latest run ended. */
+    /**
+     * The last successful run of a command for one cloud and scope (null times: none yet), how its latest
+     * finished run ended (null: none finished) and when its latest run started (null: the command never ran for
+     * it: a cloud and scope only backfilled).
+     */
     public record LastSuccess(String cloud, String scope, Instant finishedAt, Duration duration, long rows,
-            String latestStatus) {
+            String latestStatus, Instant lastAttempt) {
     }
 
     /** Everything {@code status} shows, read at {@code at}. */
@@ -120,7 +124,7 @@ public final class Status {
                         Instant started = instant(rs, "success_started_at");
                         return new LastSuccess(rs.getString("cloud_key"), rs.getString("scope"), finished,
                                 finished == null ? null : Duration.between(started, finished), rs.getLong("success_rows"),
-                                rs.getString("latest_status"));
+                                rs.getString("latest_status"), instant(rs, "attempt_started_at"));
                     })
                     .list();
             return new Snapshot(clock.instant(), command, runs, coverage(periods), reconciliation, lastSuccess);
