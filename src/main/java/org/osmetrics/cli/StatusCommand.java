@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.Database;
+import org.osmetrics.report.CloudKeys;
 import org.osmetrics.report.PrometheusMetrics;
 import org.osmetrics.report.Status;
 import picocli.CommandLine.Command;
@@ -37,6 +38,10 @@ final class StatusCommand implements Runnable {
             description = "Whose runs count for --fail-if-stale and the last-run metrics (default: ${DEFAULT-VALUE},"
                     + " the cron job).")
     String command;
+
+    @Option(names = "--cloud", paramLabel = "KEY",
+            description = "Only this cloud (its key, as the coverage lines show it); default: every cloud.")
+    String cloud;
 
     @Option(names = "--fail-if-stale", paramLabel = "DURATION", converter = TimeArguments.DurationConverter.class,
             description = "Exit 4 (7 if the runs since did not reconcile) when the last successful run of a cloud and"
@@ -67,7 +72,10 @@ final class StatusCommand implements Runnable {
         }
         Status.Snapshot snapshot;
         try (Database db = database.openMigrated()) {
-            snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command);
+            if (cloud != null) {
+                CloudKeys.require(cloud, CloudKeys.read(db.dataSource()));
+            }
+            snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command, cloud);
         }
         if (!quiet.on()) {
             print(spec.commandLine().getOut(), snapshot);

@@ -2,11 +2,13 @@
 -- attempt (finished or not). A cloud that was only backfilled (no run of the command yet) is listed with the
 -- scopes it was backfilled for, so monitoring sees that nothing keeps it up to date; other commands (demo,
 -- import-json) do not list a cloud. Forgotten scopes (os-metrics scopes forget) are left out until they run again.
+-- :cloud (null: all) keeps one cloud.
 WITH runs AS (
     SELECT c.cloud_key, r.cloud_id, r.command, r.scope, r.status, r.started_at, r.finished_at, r.rows_loaded, r.run_id
     FROM metrics.run r
     JOIN metrics.cloud c ON c.cloud_id = r.cloud_id
     WHERE r.scope IS NOT NULL AND NOT metrics.scope_forgotten(r.cloud_id, r.scope)
+      AND (CAST(:cloud AS text) IS NULL OR c.cloud_key = :cloud)
 ),
 keys AS (
     SELECT DISTINCT cloud_key, scope FROM runs WHERE command = :command
