@@ -154,7 +154,10 @@ class ComposeScriptTest {
             String project = sim.memberProjectId();
             String projectName = sim.cloud().project(project).orElseThrow().name();
             CommandRun demo = CommandRun.of(Map.of(), "demo", "--db-url", db.jdbcUrl(), "--projects", "2", "--servers",
-                    "10", "--days", "2");
+                    "60", "--days", "2");   // with usage in its project-000 too, yesterday
+            assertThat(CommandRun.of(Map.of(), "export", "--db-url", db.jdbcUrl(), "--report", "tenant_usage_document",
+                    "--project", projectName, "--from", today.minus(Duration.ofDays(1)).toString(), "--to", today.toString(),
+                    "--format", "jsonl", "--quiet").out().lines()).as("the demo's document of a project named alike").hasSize(1);
             assertThat(demo.exitCode()).as(demo.err()).isZero();
 
             Result result = compose(Map.of("OS_METRICS_DB_URL", db.jdbcUrl(),
