@@ -84,7 +84,7 @@ final class StatusCommand implements Runnable {
             PrometheusMetrics.write(metricsFile, snapshot);
         }
         if (failIfStale != null) {
-            failIfStale(snapshot, failIfStale);
+            failIfStale(snapshot, failIfStale, cloud);
         }
     }
 
@@ -156,9 +156,10 @@ final class StatusCommand implements Runnable {
     }
 
     /** Throws exit 4 (7 when the runs since did not reconcile) when a scope's last success is too old. */
-    static void failIfStale(Status.Snapshot s, Duration maxAge) {
+    static void failIfStale(Status.Snapshot s, Duration maxAge, String cloud) {
         if (s.lastSuccess().isEmpty()) {
-            throw new OsMetricsException(ExitCode.SOURCE, "stale: no '" + s.command() + "' is recorded in this database;"
+            throw new OsMetricsException(ExitCode.SOURCE, "stale: no '" + s.command() + "' is recorded "
+                    + (cloud == null ? "in this database" : "for cloud " + cloud) + ";"
                     + " schedule 'os-metrics " + s.command() + "' (see README, 'Why regular runs matter')");
         }
         List<Status.LastSuccess> stale = s.staleScopes(maxAge);

@@ -1,7 +1,6 @@
 package org.osmetrics.testing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,12 +201,5 @@ public final class PrometheusText {
             }
         }
         return out.toString();
-    }
-
-    /** Series by label set, for lookups: the labels of each sample of {@code name} mapped to its value. */
-    public static Map<Map<String, String>, Double> byLabels(Exposition exposition, String name) {
-        Map<Map<String, String>, Double> values = new HashMap<>();
-        exposition.series(name).forEach(s -> values.put(s.labels(), s.value()));
-        return values;
     }
 }
