@@ -16,7 +16,9 @@ import org.osmetrics.OsMetricsException;
  * {@code import-json --cloud}'s. Stateless.
  */
 public final class CloudKeys {
-    private static final String CAN_READ_CLOUDS = "SELECT has_table_privilege('metrics.cloud', 'SELECT')";
+    /** The table's name means nothing to a role without USAGE on its schema: that is asked first. */
+    private static final String CAN_READ_CLOUDS = "SELECT CASE WHEN has_schema_privilege('metrics', 'USAGE')"
+            + " THEN has_table_privilege('metrics.cloud', 'SELECT') ELSE false END";
     private static final String CLOUDS = "SELECT cloud_key FROM metrics.cloud ORDER BY cloud_key";
     /** A reader role (schema report only) learns the clouds from the coverage view. */
     private static final String CLOUDS_OF_REPORTS = "SELECT DISTINCT cloud FROM report.coverage ORDER BY cloud";
@@ -27,22 +29,27 @@ public final class CloudKeys {
     /** Every cloud's key, in the database's order. */
     public static List<String> read(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            boolean tables;
-            try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
-                 ResultSet rows = statement.executeQuery()) {
-                tables = rows.next() && rows.getBoolean(1);
-            }
-            List<String> keys = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(tables ? CLOUDS : CLOUDS_OF_REPORTS);
-                 ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(rows.getString(1));
-                }
-            }
-            return List.copyOf(keys);
+            return read(connection);
         } catch (SQLException e) {
             throw OsMetricsException.database("cannot read the clouds of the database: " + e.getMessage(), e);
         }
+    }
+
+    /** As {@link #read(DataSource)}, on a connection of the caller (left open). */
+    static List<String> read(Connection connection) throws SQLException {
+        boolean tables;
+        try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
+             ResultSet rows = statement.executeQuery()) {
+            tables = rows.next() && rows.getBoolean(1);
+        }
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(tables ? CLOUDS : CLOUDS_OF_REPORTS);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+        return List.copyOf(keys);
     }
 
     /** {@code cloud} when it is one of {@code known}, else a usage error (exit 2) that lists them. */
