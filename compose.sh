@@ -98,13 +98,22 @@ os_metrics() {
 
 # Load up to now; a first run starts at yesterday 00:00 UTC. The grid is chosen here by OS_METRICS_WINDOW, so a
 # refusal of the grid names that variable where os-metrics itself names its flag --window.
-# (stderr goes through sed, stdout straight on; pipefail and set -e exit with the run's own code)
-{ os_metrics run --window "${OS_METRICS_WINDOW:-1d}" --initial-lookback "$((now - today_start + 86400))s" \
-    2>&1 1>&3 3>&- | sed -u 's/--window \([0-9][0-9]*[smhd]\)/OS_METRICS_WINDOW=\1/g' >&2; } 3>&1
+# stderr goes through sed; stdout is captured: its first line is the key of the cloud the run loaded
+# (--print-cloud-key), the rest (the summary) is printed as it is. The script exits with the run's own code.
+run_status=0
+run_output=$({ os_metrics run --print-cloud-key --window "${OS_METRICS_WINDOW:-1d}" \
+    --initial-lookback "$((now - today_start + 86400))s" \
+    2>&1 1>&3 3>&- | sed -u 's/--window \([0-9][0-9]*[smhd]\)/OS_METRICS_WINDOW=\1/g' >&2; } 3>&1) || run_status=$?
+cloud=$(printf '%s\n' "$run_output" | sed -n 1p)
+printf '%s\n' "$run_output" | sed 1d
+[[ $run_status -eq 0 ]] || exit "$run_status"
+[[ -n $cloud ]] || fail 1 "os-metrics run did not print the cloud's key"
 
+# Only this cloud's rows: the database may hold others (another cloud, a demo), whose rows would be added
+# to the CSV and a second document to the JSON file.
 mkdir -p "$output"
-os_metrics export --report server_usage --from "$from" --to "$to" --project "$project" \
+os_metrics export --report server_usage --from "$from" --to "$to" --project "$project" --cloud "$cloud" \
   --format csv --out "$output/os_metrics.csv" --quiet
 os_metrics export --report tenant_usage_document --from "$from" --to "$to" --project "$project" \
-  --format jsonl --out "$output/os_metrics_$stamp.json" --quiet
+  --cloud "$cloud" --format jsonl --out "$output/os_metrics_$stamp.json" --quiet
 echo "compose.sh: wrote $output/os_metrics.csv and $output/os_metrics_$stamp.json ($from..$to UTC)"

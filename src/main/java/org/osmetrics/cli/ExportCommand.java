@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.Database;
 import org.osmetrics.report.AtomicFile;
+import org.osmetrics.report.CloudKeys;
 import org.osmetrics.report.ExportFormat;
 import org.osmetrics.report.ExportRequest;
 import org.osmetrics.report.ReportCatalog;
@@ -46,6 +47,12 @@ final class ExportCommand implements Runnable {
             description = "Only this project (id or name); repeat for several.")
     List<String> projects;
 
+    @Option(names = "--cloud", paramLabel = "KEY",
+            description = "Only this cloud's rows, by its key as 'status' and the reports' cloud column show it (e.g."
+                    + " keystone.example.org:5000/RegionOne). Default: every cloud (with several, a note on stderr"
+                    + " says so).")
+    String cloud;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", converter = FormatConverter.class,
             description = "csv (RFC 4180, UTF-8, header row), json (an array) or jsonl (one value per line). Default: ${DEFAULT-VALUE}.")
     ExportFormat format;
@@ -66,10 +73,23 @@ final class ExportCommand implements Runnable {
     @Override
     public void run() {
         ReportDefinition definition = ReportCatalog.require(report);
-        ExportRequest request = new ExportRequest(definition, from, to, projects, format);
+        ExportRequest request = new ExportRequest(definition, from, to, projects, cloud, format);
         PrintWriter err = spec.commandLine().getErr();
-        try (Database db = database.openMigrated();
-             Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet.on())) {
+        try (Database db = database.openMigrated()) {
+            List<String> clouds = CloudKeys.read(db.dataSource());
+            if (cloud != null) {
+                CloudKeys.require(cloud, clouds);
+            } else if (CloudKeys.allCloudsNote(clouds) != null && !quiet.on()) {
+                err.println("export: " + CloudKeys.allCloudsNote(clouds));
+                err.flush();
+            }
+            export(db, request, err);
+        }
+    }
+
+    private void export(Database db, ExportRequest request, PrintWriter err) {
+        ReportDefinition definition = request.report();
+        try (Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet.on())) {
             ReportExporter exporter = new ReportExporter(db.dataSource());
             if (out != null && !STANDARD_OUTPUT.equals(out.toString())) {
                 AtomicFile.write(out, writer -> exporter.export(request, writer, progress::advance));

@@ -95,6 +95,10 @@ final class RunCommand implements Runnable {
             + " recorded (otherwise they are only logged in metrics.restatement).")
     boolean restate;
 
+    @Option(names = "--print-cloud-key", description = "First print the key of the cloud the credentials reach, alone on"
+            + " a line (also with --quiet), once logged in: for scripts that then export it ('export --cloud KEY').")
+    boolean printCloudKey;
+
     @Mixin
     QuietOption quiet;
 
@@ -116,6 +120,10 @@ final class RunCommand implements Runnable {
         Clock clock = Clock.systemUTC();
         try (Database db = database.openMigrated();
              UsageSource source = OpenStackUsageSource.connect(settings, clock)) {
+            if (printCloudKey) {
+                spec.commandLine().getOut().println(source.cloudKey());
+                spec.commandLine().getOut().flush();
+            }
             CatchUp.Summary summary = new CatchUp(db, clock, cancellation).run(source, request, range -> { });
             report(spec.commandLine().getOut(), "run", summary, strict, restate, quiet.on());
         }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
 import org.osmetrics.load.Database;
+import org.osmetrics.report.CloudKeys;
 import org.osmetrics.report.PrometheusMetrics;
 import org.osmetrics.report.Status;
 import org.osmetrics.report.StatusJson;
@@ -46,6 +47,10 @@ final class StatusCommand implements Runnable {
             description = "Whose runs count for --fail-if-stale and the last-run metrics (default: ${DEFAULT-VALUE},"
                     + " the cron job).")
     String command;
+
+    @Option(names = "--cloud", paramLabel = "KEY",
+            description = "Only this cloud (its key, as the coverage lines show it); default: every cloud.")
+    String cloud;
 
     @Option(names = "--fail-if-stale", paramLabel = "DURATION", converter = TimeArguments.DurationConverter.class,
             description = "Exit 4 (7 if the runs since did not reconcile) when the last successful run of a cloud and"
@@ -80,7 +85,10 @@ final class StatusCommand implements Runnable {
         }
         Status.Snapshot snapshot;
         try (Database db = database.openMigrated()) {
-            snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command);
+            if (cloud != null) {
+                CloudKeys.require(cloud, CloudKeys.read(db.dataSource()));
+            }
+            snapshot = new Status(db.jdbi(), Clock.systemUTC()).read(runs, command, cloud);
         }
         if (!quiet.on() && json) {
             try {
@@ -95,7 +103,7 @@ final class StatusCommand implements Runnable {
             PrometheusMetrics.write(metricsFile, snapshot);
         }
         if (failIfStale != null) {
-            failIfStale(snapshot, failIfStale);
+            failIfStale(snapshot, failIfStale, cloud);
         }
     }
 
@@ -171,9 +179,10 @@ final class StatusCommand implements Runnable {
     }
 
     /** Throws exit 4 (7 when the runs since did not reconcile) when a scope's last success is too old. */
-    static void failIfStale(Status.Snapshot s, Duration maxAge) {
+    static void failIfStale(Status.Snapshot s, Duration maxAge, String cloud) {
         if (s.lastSuccess().isEmpty()) {
-            throw new OsMetricsException(ExitCode.SOURCE, "stale: no '" + s.command() + "' is recorded in this database;"
+            throw new OsMetricsException(ExitCode.SOURCE, "stale: no '" + s.command() + "' is recorded "
+                    + (cloud == null ? "in this database" : "for cloud " + cloud) + ";"
                     + " schedule 'os-metrics " + s.command() + "' (see README, 'Why regular runs matter')");
         }
         List<Status.LastSuccess> stale = s.staleScopes(maxAge);
@@ -181,14 +190,19 @@ final class StatusCommand implements Runnable {
             return;
         }
         Status.LastSuccess first = stale.get(0);
+        String more = stale.size() > 1 ? " (and " + Phrases.count(stale.size() - 1, "more stale scope") + ")" : "";
+        if (first.lastAttempt() == null) {
+            throw new OsMetricsException(ExitCode.SOURCE, String.format(Locale.ROOT, "stale: %s, scope %s was only"
+                    + " backfilled, no '%s' is recorded for it; schedule 'os-metrics %s' (see README, 'Why regular runs"
+                    + " matter')%s", first.cloud(), first.scope(), s.command(), s.command(), more));
+        }
         boolean reconciliation = "reconciliation_failed".equals(first.latestStatus());
         String since = first.finishedAt() == null ? "never succeeded"
                 : "last succeeded at " + Text.time(first.finishedAt()) + ", "
                         + Text.duration(Duration.between(first.finishedAt(), s.at())) + " ago";
         throw new OsMetricsException(reconciliation ? ExitCode.RECONCILIATION : ExitCode.SOURCE, String.format(Locale.ROOT,
                 "stale: '%s' of %s, scope %s %s (limit %s); latest run: %s%s", s.command(), first.cloud(), first.scope(),
-                since, Phrases.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(),
-                stale.size() > 1 ? " (and " + Phrases.count(stale.size() - 1, "more stale scope") + ")" : ""));
+                since, Phrases.duration(maxAge), first.latestStatus() == null ? "still running" : first.latestStatus(), more));
     }
 
     /** Formatting of times and durations for the tables. */

@@ -6,10 +6,11 @@ import java.util.Objects;
 import org.osmetrics.OsMetricsException;
 
 /**
- * What to export: a report, optionally limited in time ({@code [from, to)}, UTC) and to some projects
- * (ids or names), in one format.
+ * What to export: a report, optionally limited in time ({@code [from, to)}, UTC), to some projects (ids or
+ * names) and to one cloud (its key; null: every cloud), in one format.
  */
-public record ExportRequest(ReportDefinition report, Instant from, Instant to, List<String> projects, ExportFormat format) {
+public record ExportRequest(ReportDefinition report, Instant from, Instant to, List<String> projects, String cloud,
+        ExportFormat format) {
 
     public ExportRequest {
         Objects.requireNonNull(report, "report");
@@ -18,5 +19,13 @@ public record ExportRequest(ReportDefinition report, Instant from, Instant to, L
         if (from != null && to != null && !from.isBefore(to)) {
             throw OsMetricsException.usage("--from " + from + " must be before --to " + to);
         }
+        if (cloud != null && cloud.isBlank()) {
+            throw OsMetricsException.usage("--cloud needs a cloud key, as 'os-metrics status' shows it");
+        }
+    }
+
+    /** Every cloud's rows. */
+    public ExportRequest(ReportDefinition report, Instant from, Instant to, List<String> projects, ExportFormat format) {
+        this(report, from, to, projects, null, format);
     }
 }

@@ -28,10 +28,18 @@ public final class PrometheusMetrics {
         StringBuilder out = new StringBuilder();
         List<Status.LastSuccess> runs = snapshot.lastSuccess();
         String command = snapshot.command();
+        // These two exist from the start, 0 meaning never, so that 'time() - x > limit' fires for a cloud and
+        // scope whose runs always fail, one only backfilled, and (unlabeled) a database no run reached yet.
         family(out, "os_metrics_last_success_timestamp_seconds",
-                "Unix time the last successful '" + command + "' of the cloud and scope ended (absent: never).",
-                runs.stream().filter(r -> r.finishedAt() != null).toList(),
-                r -> r.finishedAt().toEpochMilli() / 1000.0, PrometheusMetrics::scopeLabels);
+                "Unix time the last successful '" + command + "' of the cloud and scope ended (0: never).",
+                runs, r -> r.finishedAt() == null ? 0 : r.finishedAt().toEpochMilli() / 1000.0,
+                PrometheusMetrics::scopeLabels);
+        neverWhenEmpty(out, "os_metrics_last_success_timestamp_seconds", runs);
+        family(out, "os_metrics_last_attempt_timestamp_seconds",
+                "Unix time the latest '" + command + "' of the cloud and scope started, whatever its outcome (0: never).",
+                runs, r -> r.lastAttempt() == null ? 0 : r.lastAttempt().toEpochMilli() / 1000.0,
+                PrometheusMetrics::scopeLabels);
+        neverWhenEmpty(out, "os_metrics_last_attempt_timestamp_seconds", runs);
         family(out, "os_metrics_last_run_duration_seconds",
                 "How long the last successful '" + command + "' of the cloud and scope took.",
                 runs.stream().filter(r -> r.finishedAt() != null).toList(),
@@ -64,6 +72,13 @@ public final class PrometheusMetrics {
                 "Anomalies recorded for the cloud (see metrics.anomaly).",
                 snapshot.reconciliation(), r -> r.anomalies(), r -> labels("cloud", r.cloud()));
         return out.toString();
+    }
+
+    /** With no cloud and scope to report, one unlabeled sample 0 (never), so that alerts on it can fire. */
+    private static void neverWhenEmpty(StringBuilder out, String name, List<?> items) {
+        if (items.isEmpty()) {
+            out.append(name).append(" 0\n");
+        }
     }
 
     private static String scopeLabels(Status.LastSuccess run) {

@@ -36,7 +36,9 @@ public final class ReportExporter {
     /** Distinct timestamp texts remembered per export (bounded: memory stays constant). */
     static final int TIME_CACHE = 1 << 16;
     static final String SERVER_USAGE = "server_usage";
-    private static final Pattern PARAMETER = Pattern.compile(":(from|to|projects)\\b");
+    private static final Pattern PARAMETER = Pattern.compile(":(from|to|projects|cloud)\\b");
+    /** Every report view has the cloud's key in column {@code cloud}. */
+    private static final String CLOUD_FILTER = "cloud = :cloud";
 
     private final DataSource dataSource;
     /** Rows per chunk of the fast server_usage export; 0: every report through its view (the generic path). */
@@ -199,6 +201,9 @@ public final class ReportExporter {
         if (!request.projects().isEmpty()) {
             conditions.add(requireFilter(report.projectFilter(), report, "--project"));
         }
+        if (request.cloud() != null) {
+            conditions.add(CLOUD_FILTER);
+        }
         String sql = "SELECT * FROM " + report.view()
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY " + report.orderBy();
@@ -228,6 +233,7 @@ public final class ReportExporter {
             switch (parameters.get(i)) {
                 case "from" -> statement.setObject(i + 1, request.from().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
                 case "to" -> statement.setObject(i + 1, request.to().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                case "cloud" -> statement.setString(i + 1, request.cloud());
                 default -> statement.setArray(i + 1, projects);
             }
         }

@@ -229,6 +229,9 @@ final class ServerUsageExport {
             try (Statement statement = connection.createStatement()) {
                 try (ResultSet rows = statement.executeQuery(CLOUDS)) {
                     while (rows.next()) {
+                        if (request.cloud() != null && !request.cloud().equals(rows.getString(2))) {
+                            continue;   // --cloud: the facts of the other clouds are not read at all
+                        }
                         Cloud cloud = new Cloud(rows.getInt(1), rows.getString(2), clouds.size(), rows.getInt(3));
                         clouds.put(cloud.id(), cloud);
                     }

@@ -62,9 +62,13 @@ public final class Status {
             long pendingRestatements) {
     }
 
-    /** The last successful run of a command for one cloud and scope, and how its latest run ended. */
+    /**
+     * The last successful run of a command for one cloud and scope (null times: none yet), how its latest
+     * finished run ended (null: none finished) and when its latest run started (null: the command never ran for
+     * it: a cloud and scope only backfilled).
+     */
     public record LastSuccess(String cloud, String scope, Instant finishedAt, Duration duration, long rows,
-            String latestStatus) {
+            String latestStatus, Instant lastAttempt) {
     }
 
     /** Everything {@code status} shows, read at {@code at}. */
@@ -94,10 +98,16 @@ public final class Status {
      * @param command  the command whose runs count for staleness (normally {@code run}, the cron job)
      */
     public Snapshot read(int lastRuns, String command) {
+        return read(lastRuns, command, null);
+    }
+
+    /** As {@link #read(int, String)}, for one cloud (its key; null: every cloud). */
+    public Snapshot read(int lastRuns, String command, String cloud) {
         return jdbi.inTransaction(handle -> {
             // one snapshot of the database for all four reads
             handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             List<Run> runs = handle.createQuery(SQL.locate(Status.class, "lastRuns"))
+                    .bind("cloud", cloud)
                     .bind("limit", lastRuns)
                     .map((rs, ctx) -> new Run(rs.getLong("run_id"), rs.getString("command"), rs.getString("cloud_key"),
                             rs.getString("scope"), instant(rs, "range_start"), instant(rs, "range_end"),
@@ -106,21 +116,24 @@ public final class Status {
                             rs.getBoolean("lock_held")))
                     .list();
             List<PeriodRow> periods = handle.createQuery(SQL.locate(Status.class, "coverage"))
+                    .bind("cloud", cloud)
                     .map((rs, ctx) -> new PeriodRow(rs.getString("cloud"), rs.getString("scope"), rs.getString("status"),
                             new Period(instant(rs, "period_start"), instant(rs, "period_end"), rs.getLong("windows"))))
                     .list();
             List<Reconciliation> reconciliation = handle.createQuery(SQL.locate(Status.class, "reconciliation"))
+                    .bind("cloud", cloud)
                     .map((rs, ctx) -> new Reconciliation(rs.getString("cloud_key"), rs.getLong("mismatches"),
                             instant(rs, "first_mismatch"), rs.getLong("anomalies"), rs.getLong("pending_restatements")))
                     .list();
             List<LastSuccess> lastSuccess = handle.createQuery(SQL.locate(Status.class, "lastSuccess"))
+                    .bind("cloud", cloud)
                     .bind("command", command)
                     .map((rs, ctx) -> {
                         Instant finished = instant(rs, "success_finished_at");
                         Instant started = instant(rs, "success_started_at");
                         return new LastSuccess(rs.getString("cloud_key"), rs.getString("scope"), finished,
                                 finished == null ? null : Duration.between(started, finished), rs.getLong("success_rows"),
-                                rs.getString("latest_status"));
+                                rs.getString("latest_status"), instant(rs, "attempt_started_at"));
                     })
                     .list();
             return new Snapshot(clock.instant(), command, runs, coverage(periods), reconciliation, lastSuccess);

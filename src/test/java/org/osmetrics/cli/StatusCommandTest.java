@@ -61,7 +61,7 @@ class StatusCommandTest {
                     .contains("os_metrics_coverage_gaps{");
             assertThat(Files.list(metrics.getParent())).as("no temporary file left").hasSize(1);
             assertThat(cron.exitCode()).isEqualTo(4);
-            assertThat(cron.err()).contains("stale: no 'run' is recorded in this database");
+            assertThat(cron.err()).contains("was only backfilled, no 'run' is recorded for it");
         }
     }
 

@@ -31,6 +31,7 @@ import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.ClassPathJar;
+import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -121,6 +122,42 @@ class ComposeScriptTest {
             assertThat(csv.get(0)).startsWith("hours,flavor,instance_id,name,tenant_id,memory_mb,local_gb,vcpus,"
                     + "started_at,ended_at,state,uptime,");
             assertThat(csv).hasSize(1 + nova.get("server_usages").size());   // daily windows: one row per server
+        }
+    }
+
+    @Test
+    void composeBesideADemoInTheSameDatabaseWritesOnlyItsOwnCloudsDocumentAndRows() throws Exception {
+        Instant now = Instant.now();
+        Instant today = now.truncatedTo(ChronoUnit.DAYS);
+        try (TestDatabase db = TestDatabases.fresh();
+             SimServer sim = SimServer.start(SimCloud.generate(44, 2, 12, today.minus(Duration.ofDays(3)), now),
+                     Clock.systemUTC())) {
+            String project = sim.memberProjectId();
+            String projectName = sim.cloud().project(project).orElseThrow().name();
+            CommandRun demo = CommandRun.of(Map.of(), "demo", "--db-url", db.jdbcUrl(), "--projects", "2", "--servers",
+                    "60", "--days", "2");   // with usage in its project-000 too, yesterday
+            assertThat(CommandRun.of(Map.of(), "export", "--db-url", db.jdbcUrl(), "--report", "tenant_usage_document",
+                    "--project", projectName, "--from", today.minus(Duration.ofDays(1)).toString(), "--to", today.toString(),
+                    "--format", "jsonl", "--quiet").out().lines()).as("the demo's document of a project named alike").hasSize(1);
+            assertThat(demo.exitCode()).as(demo.err()).isZero();
+
+            Result result = compose(Map.of("OS_METRICS_DB_URL", db.jdbcUrl(),
+                            "OS_METRICS_JAR", launcherJar().toString(),
+                            "OS_PASSWORD", SimCredentials.MEMBER_PASSWORD),
+                    SimCredentials.MEMBER_USER, "-", "2.1", projectName, sim.authUrl());
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).as("the run's summary is still shown").containsPattern("(?m)^run: ")
+                    .doesNotContain("clouds in the database");
+            Path json = dir.resolve("output/os_metrics_" + DateTimeFormatter.ofPattern("uuuuMMdd").withZone(ZoneOffset.UTC)
+                    .format(now) + ".json");
+            List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
+            assertThat(lines).as("one JSON document (the demo has a project of the same name)").hasSize(1);
+            assertThat(new ObjectMapper().readTree(String.join("\n", lines)).get("tenant_id").asText()).isEqualTo(project);
+            List<String> csv = Files.readAllLines(dir.resolve("output/os_metrics.csv"), StandardCharsets.UTF_8);
+            assertThat(csv).hasSize(1 + novaUsage(sim, project, today.minus(Duration.ofDays(1)), today)
+                    .get("server_usages").size());
+            assertThat(csv.subList(1, csv.size())).noneMatch(row -> row.contains("demo-sim/"));
         }
     }
 

@@ -68,6 +68,15 @@ class ReaderRoleTest {
     }
 
     @Test
+    void readerAndOwnerSeeTheSameCloudKeysForCloudOption() throws SQLException {
+        List<String> owner = CloudKeys.read(db.database().dataSource());
+        try (Connection reader = asReader()) {
+            assertThat(CloudKeys.read(reader)).as("from report.coverage: metrics.cloud is not the reader's")
+                    .isEqualTo(owner).containsExactly("keystone.example:5000/RegionOne");
+        }
+    }
+
+    @Test
     void readerReadsEveryReportView() throws SQLException {
         try (Connection reader = asReader()) {
             for (ReportDefinition report : ReportCatalog.all()) {

@@ -18,7 +18,7 @@ END
 $$;
 
 INSERT INTO metrics.cloud (cloud_key, window_seconds) OVERRIDING SYSTEM VALUE
-VALUES ('https://keystone.example:5000/v3#RegionOne', 86400);
+VALUES ('keystone.example:5000/RegionOne', 86400);
 
 INSERT INTO metrics.run (command, arguments, cloud_id, scope, started_at, finished_at, status)
 VALUES ('test', 'small-cloud.sql', 1, '*', '2026-11-01 00:00Z', '2026-11-01 00:01Z', 'succeeded');

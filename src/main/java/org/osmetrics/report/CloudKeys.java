@@ -1,0 +1,72 @@
+package org.osmetrics.report;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.osmetrics.OsMetricsException;
+
+/**
+ * The clouds of a database, by key ({@code metrics.cloud.cloud_key}, the {@code cloud} column of every report
+ * view), for {@code --cloud KEY}: the Keystone URL's host and port and the region ({@code
+ * keystone.example.org:5000/RegionOne}), or the cloud's name in clouds.yaml when {@code OS_CLOUD} chose it, or
+ * {@code import-json --cloud}'s. Stateless.
+ */
+public final class CloudKeys {
+    /** The table's name means nothing to a role without USAGE on its schema: that is asked first. */
+    private static final String CAN_READ_CLOUDS = "SELECT CASE WHEN has_schema_privilege('metrics', 'USAGE')"
+            + " THEN has_table_privilege('metrics.cloud', 'SELECT') ELSE false END";
+    private static final String CLOUDS = "SELECT cloud_key FROM metrics.cloud ORDER BY cloud_key";
+    /** A reader role (schema report only) learns the clouds from the coverage view. */
+    private static final String CLOUDS_OF_REPORTS = "SELECT DISTINCT cloud FROM report.coverage ORDER BY cloud";
+
+    private CloudKeys() {
+    }
+
+    /** Every cloud's key, in the database's order. */
+    public static List<String> read(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return read(connection);
+        } catch (SQLException e) {
+            throw OsMetricsException.database("cannot read the clouds of the database: " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #read(DataSource)}, on a connection of the caller (left open). */
+    static List<String> read(Connection connection) throws SQLException {
+        boolean tables;
+        try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
+             ResultSet rows = statement.executeQuery()) {
+            tables = rows.next() && rows.getBoolean(1);
+        }
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(tables ? CLOUDS : CLOUDS_OF_REPORTS);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    /** {@code cloud} when it is one of {@code known}, else a usage error (exit 2) that lists them. */
+    public static String require(String cloud, List<String> known) {
+        if (!known.contains(cloud)) {
+            throw OsMetricsException.usage("unknown cloud '" + cloud + "' (--cloud); " + (known.isEmpty()
+                    ? "the database has no cloud yet" : "clouds in the database: " + String.join(", ", known)));
+        }
+        return cloud;
+    }
+
+    /**
+     * The note an export of every cloud prints when the database has several, or null:
+     * {@code 2 clouds in the database (a, b): exporting all; --cloud KEY picks one}.
+     */
+    public static String allCloudsNote(List<String> known) {
+        return known.size() < 2 ? null : known.size() + " clouds in the database (" + String.join(", ", known)
+                + "): exporting all; --cloud KEY picks one";
+    }
+}
