@@ -1,5 +1,7 @@
 package org.osmetrics;
 
+import java.sql.SQLException;
+
 /** The process exit codes of the interface contract (PRODUCT.md, "Interface contract"). */
 public enum ExitCode {
     OK(0),
@@ -30,5 +32,24 @@ public enum ExitCode {
 
     public int code() {
         return code;
+    }
+
+    /**
+     * The code a command ends with after {@code exception}: an {@link OsMetricsException}'s own (anywhere in the
+     * chain of causes), 5 for a failure of the database (an {@link SQLException} in the chain: Jdbi wraps them), else
+     * 1, an internal error. The one place that maps errors to exit codes.
+     */
+    public static ExitCode of(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof OsMetricsException e) {
+                return e.exitCode();
+            }
+        }
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return DATABASE;
+            }
+        }
+        return INTERNAL;
     }
 }

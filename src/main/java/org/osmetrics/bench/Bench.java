@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.ToIntFunction;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.ArchivedUsage;
 import org.osmetrics.extract.RawPage;
@@ -89,21 +88,17 @@ public final class Bench {
     private final Database database;
     private final Settings settings;
     private final BiFunction<SimServer, Clock, UsageSource> connect;
-    private final ToIntFunction<RuntimeException> exitCodes;
     private final PrintWriter out;
     private final List<Figure> figures = new ArrayList<>();
     private final Meter meter = new Meter();
 
     /**
-     * @param connect   how to connect the extract stage to a simulator, as a user's configuration would
-     * @param exitCodes the exit code a command ends with after an exception (the soak counts its runs' exits)
+     * @param connect how to connect the extract stage to a simulator, as a user's configuration would
      */
-    public Bench(Database database, Settings settings, BiFunction<SimServer, Clock, UsageSource> connect,
-            ToIntFunction<RuntimeException> exitCodes, PrintWriter out) {
+    public Bench(Database database, Settings settings, BiFunction<SimServer, Clock, UsageSource> connect, PrintWriter out) {
         this.database = database;
         this.settings = settings;
         this.connect = connect;
-        this.exitCodes = exitCodes;
         this.out = out;
     }
 
@@ -128,7 +123,7 @@ public final class Bench {
             if (settings.scenarios().contains(Scenario.SOAK)) {
                 meter.begin();
                 add(new Soak(database, new Soak.Settings(settings.soakServers(), settings.soakDays(), Duration.ofMinutes(15),
-                        42), exitCodes, out).run(meter));
+                        42), out).run(meter));
             }
         } catch (SQLException e) {
             throw OsMetricsException.database("bench: " + e.getMessage(), e);

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Jdbi;
+import org.osmetrics.ExitCode;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.DatabaseSettings;
@@ -92,17 +92,11 @@ final class Soak {
 
     private final Database database;
     private final Settings settings;
-    private final ToIntFunction<RuntimeException> exitCodes;
     private final PrintWriter out;
 
-    /**
-     * @param exitCodes the exit code a command ends with after an exception (the CLI's own mapping), so that the
-     *                  runs in this process count as the cron job's would
-     */
-    Soak(Database database, Settings settings, ToIntFunction<RuntimeException> exitCodes, PrintWriter out) {
+    Soak(Database database, Settings settings, PrintWriter out) {
         this.database = database;
         this.settings = settings;
-        this.exitCodes = exitCodes;
         this.out = out;
     }
 
@@ -200,7 +194,7 @@ final class Soak {
                     false), range -> { });
             return 0;
         } catch (RuntimeException e) {
-            return exitCodes.applyAsInt(e);
+            return ExitCode.of(e).code(); // as the cron job's process would end
         }
     }
 
@@ -331,7 +325,7 @@ final class Soak {
                 open, gaps, stale, kills ? "" : " (no run killed: no right to create roles)");
         out.flush();
         if (unexplained > 0 || open > 0 || gaps > 0 || stale > 0 || total == 0) {
-            throw new OsMetricsException(org.osmetrics.ExitCode.RECONCILIATION, "soak: the month does not check out"
+            throw new OsMetricsException(ExitCode.RECONCILIATION, "soak: the month does not check out"
                     + " (see the lines above)");
         }
         return String.format(Locale.ROOT, "%,d facts = clean backfill (+%,d before resizes), %d killed, 0 open rows,"

@@ -2,8 +2,8 @@ package org.osmetrics.cli;
 
 import org.osmetrics.Phrases;
 import java.io.PrintWriter;
-import org.flywaydb.core.api.MigrationInfo;
 import org.osmetrics.load.Database;
+import org.osmetrics.load.Migration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,22 +59,13 @@ final class DbCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("database: " + db.description());
                 out.printf("%-10s %-45s %-10s %s%n", "version", "description", "state", "installed (UTC)");
-                for (MigrationInfo info : db.migrationInfo()) {
-                    out.printf("%-10s %-45s %-10s %s%n", version(info), info.getDescription(),
-                            info.getState().getDisplayName(),
-                            info.getInstalledOn() == null ? "" : info.getInstalledOn().toInstant());
+                for (Migration migration : db.migrations()) {
+                    out.printf("%-10s %-45s %-10s %s%n", migration.version(), migration.description(), migration.state(),
+                            migration.installedOn() == null ? "" : migration.installedOn());
                 }
                 out.println("(R: a repeatable migration, a report view re-applied whenever its file changes;"
                         + " -: Flyway's own record, such as the creation of the schemas)");
             }
-        }
-
-        /** The version; R for a repeatable migration; - for Flyway's own rows (schema creation), which are neither. */
-        static String version(MigrationInfo info) {
-            if (info.getVersion() != null) {
-                return info.getVersion().getVersion();
-            }
-            return info.getType().isSynthetic() ? "-" : "R";
         }
     }
 }

@@ -5,11 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
-import org.jdbi.v3.core.JdbiException;
 import org.osmetrics.Cancellation;
 import org.osmetrics.ExitCode;
 import org.osmetrics.OsMetricsException;
@@ -122,7 +120,7 @@ public final class Main implements Runnable {
     }
 
     static int report(Throwable exception, PrintWriter err, boolean debug) {
-        ExitCode code = exitCodeOf(exception);
+        ExitCode code = ExitCode.of(exception);
         String message = exception.getMessage() == null ? exception.getClass().getSimpleName() : exception.getMessage();
         if (code == ExitCode.INTERNAL) {
             message = "internal error: " + message + (debug ? "" : " (run with --debug for the stack trace)");
@@ -133,20 +131,6 @@ public final class Main implements Runnable {
         }
         err.flush();
         return code.code();
-    }
-
-    static ExitCode exitCodeOf(Throwable exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof OsMetricsException e) {
-                return e.exitCode();
-            }
-        }
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof SQLException || t instanceof JdbiException) {
-                return ExitCode.DATABASE;
-            }
-        }
-        return ExitCode.INTERNAL;
     }
 
     private static String firstLine(String message) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -157,12 +158,19 @@ public final class Database implements AutoCloseable {
             + " OR (SELECT count(*) FROM pg_namespace n WHERE n.nspname IN ('metrics', 'report')) = 2))";
 
     /** The state of every migration, applied or pending. */
-    public List<MigrationInfo> migrationInfo() {
+    public List<Migration> migrations() {
         try {
-            return List.of(flyway().info().all());
+            return Arrays.stream(flyway().info().all()).map(Database::migration).toList();
         } catch (FlywayException e) {
             throw OsMetricsException.database("cannot read the migration state of " + description + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    private static Migration migration(MigrationInfo info) {
+        String version = info.getVersion() != null ? info.getVersion().getVersion() : info.getType().isSynthetic() ? "-" : "R";
+        return new Migration(version, info.getDescription(), info.getScript(), info.getChecksum(),
+                info.getState().getDisplayName(), info.getState().isApplied(),
+                info.getInstalledOn() == null ? null : info.getInstalledOn().toInstant());
     }
 
     private Flyway flyway() {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.OsMetricsException;
@@ -24,8 +23,8 @@ class DatabaseTest {
             int second = test.database().migrate();
             assertThat(first).isPositive();
             assertThat(second).isZero();
-            List<MigrationInfo> infos = test.database().migrationInfo();
-            assertThat(infos).allSatisfy(info -> assertThat(info.getState().isApplied()).isTrue());
+            List<Migration> migrations = test.database().migrations();
+            assertThat(migrations).allSatisfy(migration -> assertThat(migration.applied()).isTrue());
             Integer tables = test.jdbi().withHandle(h -> h.createQuery(
                     "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'metrics' AND table_name = 'usage_fact'")
                     .mapTo(Integer.class).one());

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.Test;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
@@ -26,9 +25,9 @@ class MigrationHistoryTest {
         Map<String, String> pinned = pinned();
         Map<String, String> resolved = new LinkedHashMap<>();
         try (TestDatabase test = TestDatabases.freshUnmigrated()) {
-            for (MigrationInfo migration : test.database().migrationInfo()) {
-                if (migration.getVersion() != null) {
-                    resolved.put(migration.getScript(), String.valueOf(migration.getChecksum()));
+            for (Migration migration : test.database().migrations()) {
+                if (migration.versioned()) {
+                    resolved.put(migration.script(), String.valueOf(migration.checksum()));
                 }
             }
         }
