@@ -25,6 +25,9 @@
 --   price_valid_from, price_valid_to  the validity of the price applied (to null: open-ended)
 --   amount       round(quantity x unit_price, minor units), numeric
 --   provisional  true when any window priced here was still open when extracted
+--   completeness the month's status for the project (report.completeness): complete, provisional, incomplete or
+--                not_expected. Only a complete month is final: `os-metrics invoice` and exports of this view
+--                refuse any other unless --allow-incomplete
 DROP VIEW IF EXISTS report.invoice_monthly;
 CREATE VIEW report.invoice_monthly AS
 SELECT c.cloud_key                                          AS cloud,
@@ -47,7 +50,8 @@ SELECT c.cloud_key                                          AS cloud,
        r.valid_from                                         AS price_valid_from,
        r.valid_to                                           AS price_valid_to,
        round(l.quantity * r.unit_price, r.minor_units)      AS amount,
-       l.provisional
+       l.provisional,
+       pc.status                                            AS completeness
 FROM (SELECT g AT TIME ZONE 'UTC'                        AS month_start,
              (g + interval '1 month') AT TIME ZONE 'UTC' AS month_end
       FROM generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE 'UTC'),
@@ -106,7 +110,8 @@ CROSS JOIN LATERAL (
     HAVING sum(q.quantity) > 0) l
 JOIN metrics.cloud c ON c.cloud_id = l.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = l.cloud_id AND p.project_id = l.project_id
-LEFT JOIN metrics.rate_card r ON r.rate_id = l.rate_id;
+LEFT JOIN metrics.rate_card r ON r.rate_id = l.rate_id
+LEFT JOIN LATERAL report.period_completeness(l.cloud_id, l.project_id, m.month_start, m.month_end) pc ON true;
 
 COMMENT ON VIEW report.invoice_monthly IS
     'Per cloud, project, UTC month and price in force: quantity x unit_price = amount (rounded once, half up, to the currency minor unit).';

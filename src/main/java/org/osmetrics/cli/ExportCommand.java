@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.Database;
 import org.osmetrics.report.AtomicFile;
+import org.osmetrics.report.Completeness;
 import org.osmetrics.report.ExportFormat;
 import org.osmetrics.report.ExportRequest;
 import org.osmetrics.report.ReportCatalog;
@@ -54,6 +55,11 @@ final class ExportCommand implements Runnable {
             description = "Write to FILE, atomically (complete or untouched); default or '-': standard output.")
     Path out;
 
+    @Option(names = "--allow-incomplete",
+            description = "Export a priced report (invoice_monthly) even for months that are not complete (every line"
+                    + " carries its completeness). Without it such an export is refused with exit 7.")
+    boolean allowIncomplete;
+
     @Mixin
     QuietOption quiet;
 
@@ -70,6 +76,11 @@ final class ExportCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         try (Database db = database.openMigrated();
              Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet.on())) {
+            if (ReportCatalog.isPriced(definition) && !allowIncomplete) {
+                // before anything is written: a priced output is only made of complete months
+                Completeness.requireComplete(new Completeness(db.jdbi()).months(from, to, null, projects),
+                        "export of " + definition.name());
+            }
             ReportExporter exporter = new ReportExporter(db.dataSource());
             if (out != null && !STANDARD_OUTPUT.equals(out.toString())) {
                 AtomicFile.write(out, writer -> exporter.export(request, writer, progress::advance));

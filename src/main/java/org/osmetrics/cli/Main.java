@@ -34,7 +34,8 @@ import picocli.CommandLine.ScopeType;
             "",
             "Exit codes: 0 ok; 1 internal error; 2 bad usage; 3 authentication or",
             "configuration; 4 OpenStack API unreachable or failing; 5 database; 6 another",
-            "run holds the lock; 7 data did not reconcile; 130 stopped by SIGINT (Ctrl-C);",
+            "run holds the lock; 7 data did not reconcile, or a period asked for is not complete;",
+            "130 stopped by SIGINT (Ctrl-C);",
             "143 stopped by SIGTERM (what was loaded is kept)."
         })
 public final class Main implements Runnable {

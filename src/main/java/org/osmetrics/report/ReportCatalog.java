@@ -44,11 +44,21 @@ public final class ReportCatalog {
                     "range_start >= :from", "range_start < :to",
                     PROJECT_COLUMNS, "range_start, cloud, project_id", null),
             new ReportDefinition("invoice_monthly", "report.invoice_monthly",
-                    "per project, UTC month and price in force: quantity x unit price = amount",
+                    "per project, UTC month and price in force: quantity x unit price = amount, the month's completeness",
                     "month_start >= :from", "month_start < :to",
                     PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null));
 
     private ReportCatalog() {
+    }
+
+    /**
+     * The priced reports: an export of one is refused (exit 7) for a month that is not complete unless
+     * {@code --allow-incomplete} (see {@link Completeness}); usage reports are never refused.
+     */
+    private static final java.util.Set<String> PRICED = java.util.Set.of("invoice_monthly");
+
+    public static boolean isPriced(ReportDefinition report) {
+        return PRICED.contains(report.name());
     }
 
     public static List<ReportDefinition> all() {
