@@ -71,6 +71,19 @@ public final class Completeness {
                 .list());
     }
 
+    /** Every project's month of that label ({@code YYYY-MM}, in each cloud's billing zone) of a cloud (null: all). */
+    public List<Period> month(String label, String cloud) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT cloud, project_id, project_name, label, period_start,"
+                        + " period_end, status, missing FROM report.completeness WHERE period = 'month' AND label = :label"
+                        + " AND (CAST(:cloud AS text) IS NULL OR cloud = :cloud) ORDER BY cloud, project_id")
+                .bind("label", label).bind("cloud", cloud)
+                .map((rs, ctx) -> new Period(rs.getString("cloud"), rs.getString("project_id"), rs.getString("project_name"),
+                        rs.getString("label"), rs.getObject("period_start", OffsetDateTime.class).toInstant(),
+                        rs.getObject("period_end", OffsetDateTime.class).toInstant(), rs.getString("status"),
+                        rs.getString("missing")))
+                .list());
+    }
+
     /**
      * Refuses (exit 7) when any of {@code periods} is not complete, naming them and their missing ranges.
      *
