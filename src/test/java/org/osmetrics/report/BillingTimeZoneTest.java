@@ -76,6 +76,9 @@ class BillingTimeZoneTest {
     @Test
     void madridMonthsDifferFromUtcMonthsByTheRightHours() {
         Map<String, Object> utc = october();
+        BigDecimal utcMonthly = db.jdbi().withHandle(h -> h.createQuery("SELECT server_hours FROM report.project_usage_monthly"
+                + " WHERE cloud = :c AND month = '2026-10'").bind("c", CLOUD).mapTo(BigDecimal.class).one());
+        assertThat(utcMonthly).isEqualByComparingTo("7");
         assertThat(instant(utc.get("month_start"))).isEqualTo(Instant.parse("2026-10-01T00:00:00Z"));
         assertThat((BigDecimal) utc.get("quantity")).isEqualByComparingTo("7");
 
@@ -91,6 +94,13 @@ class BillingTimeZoneTest {
         Map<String, Object> day = db.jdbi().withHandle(h -> h.createQuery("SELECT period_start, status FROM report.completeness"
                 + " WHERE cloud = :c AND period = 'day' AND label = '2026-10-26'").bind("c", CLOUD).mapToMap().one());
         assertThat(instant(day.get("period_start"))).isEqualTo(Instant.parse("2026-10-25T23:00:00Z"));
+        BigDecimal monthly = db.jdbi().withHandle(h -> h.createQuery("SELECT server_hours FROM report.project_usage_monthly"
+                + " WHERE cloud = :c AND month = '2026-10'").bind("c", CLOUD).mapTo(BigDecimal.class).one());
+        assertThat(monthly).isEqualByComparingTo("8");
+        BigDecimal firstDay = db.jdbi().withHandle(h -> h.createQuery("SELECT server_hours FROM report.project_usage_daily"
+                + " WHERE cloud = :c AND month = '2026-10' AND day = DATE '2026-10-01'").bind("c", CLOUD)
+                .mapTo(BigDecimal.class).one());
+        assertThat(firstDay).isEqualByComparingTo("6");   // 2026-09-30 22:00Z .. 2026-10-01 04:00Z
         // the small daily cloud stays on UTC months, its figures unchanged
         BigDecimal small = db.jdbi().withHandle(h -> h.createQuery("SELECT sum(amount) FROM report.invoice_monthly"
                 + " WHERE cloud <> :c AND month = '2026-10'").bind("c", CLOUD).mapTo(BigDecimal.class).one());
