@@ -155,6 +155,8 @@ public final class Main implements Runnable {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(debug ? Level.INFO : Level.WARN);
         ((Logger) LoggerFactory.getLogger("org.osmetrics")).setLevel(debug ? Level.DEBUG : Level.INFO);
+        // PDFBox (invoice PDFs) warns about the standard Type 1 fonts it substitutes, which the documents never use
+        ((Logger) LoggerFactory.getLogger("org.apache.pdfbox")).setLevel(debug ? Level.INFO : Level.ERROR);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

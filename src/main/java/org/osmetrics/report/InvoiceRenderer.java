@@ -54,6 +54,8 @@ public final class InvoiceRenderer {
     }
 
     public InvoiceRenderer() {
+        // openhtmltopdf logs its progress through java.util.logging to stderr: warnings reach the user through ours
+        com.openhtmltopdf.util.XRLog.setLoggingEnabled(false);
         for (String[] entry : FONT_CHAIN) {
             for (int i = 1; i < entry.length; i++) {
                 File file = new File(entry[i]);
