@@ -90,7 +90,7 @@ public final class InvoiceRenderer {
                 .append("table.lines { width: 100%; border-collapse: collapse; margin-top: 4mm; }\n")
                 .append("table.lines th { text-align: left; border-bottom: 1px solid #444; padding: 1mm; }\n")
                 .append("table.lines td { padding: 1mm; border-bottom: 1px solid #ddd; }\n")
-                .append(".num { text-align: right; white-space: nowrap; }\n")
+                .append(".num, .unit { text-align: right; white-space: nowrap; } .unit { text-align: left; }\n")
                 .append(".sub td { font-weight: bold; border-bottom: 1px solid #444; }\n")
                 .append(".totals { margin-top: 5mm; margin-left: auto; } .totals td { padding: 1mm 2mm; }\n")
                 .append(".total td { font-weight: bold; font-size: 11pt; border-top: 1px solid #444; }\n")
@@ -132,7 +132,7 @@ public final class InvoiceRenderer {
             String project = line.projectName() == null ? line.projectId() : line.projectName() + " (" + line.projectId() + ")";
             h.append("<tr><td>").append(line.projectId().equals(previous) ? "" : block(project)).append("</td><td>")
                     .append(esc(line.resource())).append("</td><td>").append(esc(line.flavor() == null ? "" : line.flavor()))
-                    .append("</td><td class=\"num\">").append(line.quantity().toPlainString()).append("</td><td>")
+                    .append("</td><td class=\"num\">").append(line.quantity().toPlainString()).append("</td><td class=\"unit\">")
                     .append(esc(line.unit())).append("</td><td class=\"num\">").append(line.unitPrice().toPlainString())
                     .append("</td><td class=\"num\">").append(money(line.amount(), invoice)).append("</td></tr>\n");
             previous = line.projectId();
