@@ -1,7 +1,10 @@
 -- report.coverage: which windows of each cloud are loaded, provisional or missing?
 -- One row per contiguous period of one status, per cloud and scope (a project id, or '*' for ranges
--- extracted for all projects at once), from the first extracted window to the start of the window open
--- now. Periods are on the cloud's window grid.
+-- extracted for all projects at once), up to the start of the window open now. Periods are on the cloud's
+-- window grid. Missing windows are counted from the cloud's billing start (`clouds set KEY --billing-start`)
+-- when it is set, else from the first extracted window: what was loaded before the billing start is history
+-- and stays 'loaded', its gaps are not reported; a billing start before the first load makes the windows
+-- between 'missing'.
 --
 --   cloud            the cloud key
 --   scope            '*' (all projects) or the project id the ranges were extracted for
@@ -35,14 +38,18 @@ FROM (
                         '{}'::tstzmultirange) AS loaded,
                coalesce(range_agg(tstzrange(r.closed_until, r.range_end)) FILTER (WHERE r.provisional),
                         '{}'::tstzmultirange) AS provisional,
-               tstzmultirange(tstzrange(min(r.range_start),
-                                        greatest(max(r.range_end), max(g.open_window_start)))) AS span
+               -- the span in which a window not loaded is missing: from the billing start (else the first
+               -- extracted window) to the window open now
+               tstzmultirange(tstzrange(coalesce(max(g.billing_start), min(r.range_start)),
+                                        greatest(max(r.range_end), max(g.open_window_start),
+                                                 max(g.billing_start)))) AS span
         FROM (SELECT x.*,
                      greatest(x.range_start, to_timestamp(floor(extract(epoch FROM x.stop) / cl.window_seconds)
                                                           * cl.window_seconds)) AS closed_until
               FROM metrics.extracted_range x
               JOIN metrics.cloud cl ON cl.cloud_id = x.cloud_id) r
         JOIN (SELECT cl.cloud_id,
+                     cl.billing_start,
                      to_timestamp(floor(extract(epoch FROM now()) / cl.window_seconds) * cl.window_seconds)
                          AS open_window_start
               FROM metrics.cloud cl) g ON g.cloud_id = r.cloud_id

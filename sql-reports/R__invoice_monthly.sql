@@ -1,4 +1,6 @@
--- report.invoice_monthly: what does each project owe for a month (UTC), line by line?
+-- report.invoice_monthly: what does each project owe for a month, line by line? Months are cut in the cloud's billing
+-- time zone (`clouds set KEY --time-zone`, default UTC; windows stay UTC): a Europe/Madrid October is
+-- [2026-09-30 22:00Z, 2026-10-31 23:00Z).
 -- One row per cloud, project, month, resource (or priced flavor) and price in force: quantity x unit
 -- price from the rate card (metrics.rate_card, `os-metrics rates import`). Filter on month or
 -- month_start: only that month's rows of metrics.usage_rollup (the facts counted per window, project, flavor
@@ -15,7 +17,7 @@
 -- listed with a null unit_price and amount, so that nothing is silently left off.
 --
 --   cloud, project_id, project_name  who is billed (project_name null when unknown)
---   month, month_start, month_end    'YYYY-MM' and the month, UTC, [start, end)
+--   month, month_start, month_end    'YYYY-MM' (in the cloud's time zone) and the month as instants, [start, end)
 --   resource     vcpu_hour, ram_gb_hour, disk_gb_hour or flavor_hour
 --   flavor       the flavor name for a flavor_hour line, else null
 --   unit         vCPU-hour, GiB-hour (RAM), GB-hour (disk), server-hour (flavor)
@@ -25,12 +27,15 @@
 --   price_valid_from, price_valid_to  the validity of the price applied (to null: open-ended)
 --   amount       round(quantity x unit_price, minor units), numeric
 --   provisional  true when any window priced here was still open when extracted
+--   completeness the month's status for the project (report.completeness): complete, provisional, incomplete or
+--                not_expected. Only a complete month is final: `os-metrics invoice` and exports of this view
+--                refuse any other unless --allow-incomplete
 DROP VIEW IF EXISTS report.invoice_monthly;
 CREATE VIEW report.invoice_monthly AS
 SELECT c.cloud_key                                          AS cloud,
        l.project_id,
        p.name                                               AS project_name,
-       to_char(m.month_start AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       to_char(m.month_local, 'YYYY-MM')                   AS month,
        m.month_start,
        m.month_end,
        l.resource,
@@ -47,11 +52,15 @@ SELECT c.cloud_key                                          AS cloud,
        r.valid_from                                         AS price_valid_from,
        r.valid_to                                           AS price_valid_to,
        round(l.quantity * r.unit_price, r.minor_units)      AS amount,
-       l.provisional
-FROM (SELECT g AT TIME ZONE 'UTC'                        AS month_start,
-             (g + interval '1 month') AT TIME ZONE 'UTC' AS month_end
-      FROM generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE 'UTC'),
-                           interval '1 month') AS g) m
+       l.provisional,
+       pc.status                                            AS completeness
+FROM (SELECT cm.cloud_id,
+             g                                                 AS month_local,
+             g AT TIME ZONE cm.time_zone                       AS month_start,
+             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
+      FROM metrics.cloud cm
+      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
+                                         interval '1 month') AS g) m
 CROSS JOIN LATERAL (
     SELECT u.cloud_id, u.project_id, q.resource, q.flavor, q.rate_id,
            trim_scale(sum(q.quantity)) AS quantity,
@@ -83,6 +92,7 @@ CROSS JOIN LATERAL (
                      sum(f.facts) AS n, bool_or(f.provisional) AS provisional
               FROM metrics.usage_rollup f
               WHERE f.window_start >= seg.segment_start AND f.window_start < seg.segment_end
+                AND f.cloud_id = m.cloud_id
               GROUP BY f.cloud_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb, f.hours) g
         GROUP BY g.cloud_id, g.project_id, g.flavor_id) u
     JOIN metrics.flavor fl ON fl.flavor_id = u.flavor_id
@@ -106,8 +116,9 @@ CROSS JOIN LATERAL (
     HAVING sum(q.quantity) > 0) l
 JOIN metrics.cloud c ON c.cloud_id = l.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = l.cloud_id AND p.project_id = l.project_id
-LEFT JOIN metrics.rate_card r ON r.rate_id = l.rate_id;
+LEFT JOIN metrics.rate_card r ON r.rate_id = l.rate_id
+LEFT JOIN LATERAL report.period_completeness(l.cloud_id, l.project_id, m.month_start, m.month_end) pc ON true;
 
 COMMENT ON VIEW report.invoice_monthly IS
-    'Per cloud, project, UTC month and price in force: quantity x unit_price = amount (rounded once, half up, to the currency minor unit).';
+    'Per cloud, project, month (billing time zone) and price in force: quantity x unit_price = amount (rounded once, half up, to the currency minor unit).';
 GRANT SELECT ON report.invoice_monthly TO os_metrics_reader;

@@ -1,11 +1,11 @@
--- report.project_usage_daily: how much did each project use on a day (UTC)?
+-- report.project_usage_daily: how much did each project use on a day (in the cloud's billing time zone, UTC by default)?
 -- One row per cloud, project and calendar day with usage. Quantities as in project_usage_monthly
 -- (exact decimals). The days are computed a month at a time: filter on month or month_start as well as
 -- on day to read only that month's partition (a filter on day alone reads every month).
 --
 --   cloud, project_id, project_name  where the usage belongs (project_name null when unknown)
---   day            the UTC date
---   day_start      the day's start, UTC (timestamptz)
+--   day            the date in the cloud's billing time zone (`clouds set --time-zone`)
+--   day_start      the day's start (timestamptz)
 --   month, month_start  the month the day is in ('YYYY-MM', and its start)
 --   vcpu_hours, ram_gb_hours, disk_gb_hours, server_hours, server_count, provisional
 --                  as in project_usage_monthly, for the day
@@ -14,9 +14,9 @@ CREATE VIEW report.project_usage_daily AS
 SELECT c.cloud_key                                        AS cloud,
        u.project_id,
        p.name                                             AS project_name,
-       (u.day_start AT TIME ZONE 'UTC')::date             AS day,
+       (u.day_start AT TIME ZONE m.time_zone)::date       AS day,
        u.day_start,
-       to_char(m.month_start AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       to_char(m.month_local, 'YYYY-MM')                   AS month,
        m.month_start,
        u.vcpu_hours,
        u.ram_gb_hours,
@@ -24,15 +24,19 @@ SELECT c.cloud_key                                        AS cloud,
        u.server_hours,
        u.server_count,
        u.provisional
-FROM (SELECT g AT TIME ZONE 'UTC'                        AS month_start,
-             (g + interval '1 month') AT TIME ZONE 'UTC' AS month_end
-      FROM generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE 'UTC'),
-                           interval '1 month') AS g) m
+FROM (SELECT cm.cloud_id,
+             cm.time_zone,
+             g                                                 AS month_local,
+             g AT TIME ZONE cm.time_zone                       AS month_start,
+             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
+      FROM metrics.cloud cm
+      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
+                                         interval '1 month') AS g) m
 CROSS JOIN LATERAL (
     -- one month at a time, so that partitions outside it are pruned at execution
     SELECT f.cloud_id,
            f.project_id,
-           date_trunc('day', f.window_start, 'UTC')           AS day_start,
+           date_trunc('day', f.window_start, m.time_zone)     AS day_start,
            trim_scale(sum(f.hours::numeric * f.vcpus))        AS vcpu_hours,
            trim_scale(sum(f.hours::numeric * f.memory_mb) * 0.0009765625) AS ram_gb_hours,
            trim_scale(sum(f.hours::numeric * f.local_gb))     AS disk_gb_hours,
@@ -40,11 +44,11 @@ CROSS JOIN LATERAL (
            count(DISTINCT f.instance_id)                      AS server_count,
            bool_or(f.provisional)                             AS provisional
     FROM metrics.usage_fact f
-    WHERE f.window_start >= m.month_start AND f.window_start < m.month_end
-    GROUP BY f.cloud_id, f.project_id, date_trunc('day', f.window_start, 'UTC')) u
+    WHERE f.window_start >= m.month_start AND f.window_start < m.month_end AND f.cloud_id = m.cloud_id
+    GROUP BY f.cloud_id, f.project_id, date_trunc('day', f.window_start, m.time_zone)) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;
 
 COMMENT ON VIEW report.project_usage_daily IS
-    'Per cloud, project and UTC day: vcpu_hours, ram_gb_hours, disk_gb_hours, server_hours, server_count, provisional.';
+    'Per cloud, project and (billing time zone) day: vcpu_hours, ram_gb_hours, disk_gb_hours, server_hours, server_count, provisional.';
 GRANT SELECT ON report.project_usage_daily TO os_metrics_reader;

@@ -1,11 +1,11 @@
--- report.project_usage_monthly: how much did each project use in a month (UTC)?
+-- report.project_usage_monthly: how much did each project use in a month (in the cloud's billing time zone, UTC by default)?
 -- One row per cloud, project and calendar month with usage. Quantities are exact decimals (numeric):
 -- each window's hours (a double) is taken as numeric (15 significant digits) and summed exactly.
 -- Filter on month or month_start: only that month's partition of the fact table is read.
 --
 --   cloud, project_id, project_name  where the usage belongs (project_name null when unknown)
 --   month          'YYYY-MM'
---   month_start, month_end  the month, UTC, [start, end)
+--   month_start, month_end  the month as instants, [start, end)
 --   vcpu_hours     sum of hours x vcpus
 --   ram_gb_hours   sum of hours x memory_mb / 1024 (GB = GiB, as Nova's MB are MiB)
 --   disk_gb_hours  sum of hours x local_gb
@@ -17,7 +17,7 @@ CREATE VIEW report.project_usage_monthly AS
 SELECT c.cloud_key                                        AS cloud,
        u.project_id,
        p.name                                             AS project_name,
-       to_char(m.month_start AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       to_char(m.month_local, 'YYYY-MM')                   AS month,
        m.month_start,
        m.month_end,
        u.vcpu_hours,
@@ -26,10 +26,14 @@ SELECT c.cloud_key                                        AS cloud,
        u.server_hours,
        u.server_count,
        u.provisional
-FROM (SELECT g AT TIME ZONE 'UTC'                        AS month_start,
-             (g + interval '1 month') AT TIME ZONE 'UTC' AS month_end
-      FROM generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE 'UTC'),
-                           interval '1 month') AS g) m
+FROM (SELECT cm.cloud_id,
+             cm.time_zone,
+             g                                                 AS month_local,
+             g AT TIME ZONE cm.time_zone                       AS month_start,
+             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
+      FROM metrics.cloud cm
+      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
+                                         interval '1 month') AS g) m
 CROSS JOIN LATERAL (
     -- one month at a time, so that partitions outside it are pruned at execution
     SELECT f.cloud_id,
@@ -41,11 +45,11 @@ CROSS JOIN LATERAL (
            count(DISTINCT f.instance_id)                      AS server_count,
            bool_or(f.provisional)                             AS provisional
     FROM metrics.usage_fact f
-    WHERE f.window_start >= m.month_start AND f.window_start < m.month_end
+    WHERE f.window_start >= m.month_start AND f.window_start < m.month_end AND f.cloud_id = m.cloud_id
     GROUP BY f.cloud_id, f.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;
 
 COMMENT ON VIEW report.project_usage_monthly IS
-    'Per cloud, project and UTC month: vcpu_hours, ram_gb_hours, disk_gb_hours, server_hours, server_count, provisional.';
+    'Per cloud, project and (billing time zone) month: vcpu_hours, ram_gb_hours, disk_gb_hours, server_hours, server_count, provisional.';
 GRANT SELECT ON report.project_usage_monthly TO os_metrics_reader;

@@ -10,6 +10,7 @@ import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.Database;
 import org.osmetrics.report.AtomicFile;
 import org.osmetrics.report.CloudKeys;
+import org.osmetrics.report.Completeness;
 import org.osmetrics.report.ExportFormat;
 import org.osmetrics.report.ExportRequest;
 import org.osmetrics.report.ReportCatalog;
@@ -61,6 +62,11 @@ final class ExportCommand implements Runnable {
             description = "Write to FILE, atomically (complete or untouched); default or '-': standard output.")
     Path out;
 
+    @Option(names = "--allow-incomplete",
+            description = "Export a priced report (invoice_monthly) even for months that are not complete (every line"
+                    + " carries its completeness). Without it such an export is refused with exit 7.")
+    boolean allowIncomplete;
+
     @Mixin
     QuietOption quiet;
 
@@ -79,7 +85,13 @@ final class ExportCommand implements Runnable {
             List<String> clouds = CloudKeys.read(db.dataSource());
             if (cloud != null) {
                 CloudKeys.require(cloud, clouds);
-            } else if (CloudKeys.allCloudsNote(clouds) != null && !quiet.on()) {
+            }
+            if (ReportCatalog.isPriced(definition) && !allowIncomplete) {
+                // before anything is written: a priced output is only made of complete months
+                Completeness.requireComplete(new Completeness(db.jdbi()).months(from, to, cloud, projects),
+                        "export of " + definition.name());
+            }
+            if (cloud == null && CloudKeys.allCloudsNote(clouds) != null && !quiet.on()) {
                 err.println("export: " + CloudKeys.allCloudsNote(clouds));
                 err.flush();
             }

@@ -31,12 +31,14 @@ import picocli.CommandLine.ScopeType;
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
             StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
-            RatesCommand.class, ScopesCommand.class, AccessCommand.class, SimCommand.class, BenchCommand.class},
+            RatesCommand.class, CloudsCommand.class, CustomersCommand.class, InvoiceCommand.class, ScopesCommand.class,
+            AccessCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok; 1 internal error; 2 bad usage; 3 authentication or",
             "configuration; 4 OpenStack API unreachable or failing; 5 database; 6 another",
-            "run holds the lock; 7 data did not reconcile; 130 stopped by SIGINT (Ctrl-C);",
+            "run holds the lock; 7 data did not reconcile, or a period asked for is not complete;",
+            "130 stopped by SIGINT (Ctrl-C);",
             "143 stopped by SIGTERM (what was loaded is kept)."
         })
 public final class Main implements Runnable {
@@ -142,6 +144,8 @@ public final class Main implements Runnable {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(debug ? Level.INFO : Level.WARN);
         ((Logger) LoggerFactory.getLogger("org.osmetrics")).setLevel(debug ? Level.DEBUG : Level.INFO);
+        // PDFBox (invoice PDFs) warns about the standard Type 1 fonts it substitutes, which the documents never use
+        ((Logger) LoggerFactory.getLogger("org.apache.pdfbox")).setLevel(debug ? Level.INFO : Level.ERROR);
     }
 
     /**

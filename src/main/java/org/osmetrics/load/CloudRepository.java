@@ -1,6 +1,11 @@
 package org.osmetrics.load;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.transform.WindowGrid;
@@ -59,5 +64,55 @@ public final class CloudRepository {
                 .bind("key", key)
                 .map((rs, ctx) -> new Cloud(rs.getInt("cloud_id"), key, WindowGrid.ofSeconds(rs.getInt("window_seconds"))))
                 .findOne());
+    }
+
+    private static final String BILLING = "SELECT c.cloud_id, c.cloud_key, c.window_seconds, c.billing_start, c.time_zone,"
+            + " (SELECT min(x.range_start) FROM metrics.extracted_range x WHERE x.cloud_id = c.cloud_id) AS first_window,"
+            + " (SELECT max(x.range_end) FROM metrics.extracted_range x WHERE x.cloud_id = c.cloud_id) AS loaded_until"
+            + " FROM metrics.cloud c";
+
+    /** Every cloud with its billing settings, by key. */
+    public List<CloudBilling> billing() {
+        return jdbi.withHandle(handle -> handle.createQuery(BILLING + " ORDER BY c.cloud_key")
+                .map((rs, ctx) -> new CloudBilling(rs.getInt("cloud_id"), rs.getString("cloud_key"),
+                        WindowGrid.ofSeconds(rs.getInt("window_seconds")), instant(rs.getObject("billing_start", OffsetDateTime.class)),
+                        ZoneId.of(rs.getString("time_zone")), instant(rs.getObject("first_window", OffsetDateTime.class)),
+                        instant(rs.getObject("loaded_until", OffsetDateTime.class))))
+                .list());
+    }
+
+    /** The billing settings of the cloud with this key; exit 2 naming the known keys when there is none. */
+    public CloudBilling requireBilling(String key) {
+        List<CloudBilling> all = billing();
+        return all.stream().filter(c -> c.key().equals(key)).findFirst().orElseThrow(() -> OsMetricsException.usage(
+                "no cloud '" + key + "' in this database; known clouds: "
+                        + (all.isEmpty() ? "none (a run, backfill or import-json creates one)"
+                                : all.stream().map(CloudBilling::key).collect(Collectors.joining(", ")))
+                        + " (see 'os-metrics clouds list')"));
+    }
+
+    /**
+     * Sets a cloud's billing start (null clears it) and time zone. The billing start must be a window start of
+     * the cloud's grid; the zone must fit the grid from the billing start on ({@link CloudBilling#requireZoneFitsGrid}).
+     */
+    public CloudBilling setBilling(String key, Instant billingStart, ZoneId timeZone) {
+        CloudBilling cloud = requireBilling(key);
+        if (billingStart != null && !cloud.grid().isAligned(billingStart)) {
+            throw OsMetricsException.usage("billing start " + billingStart + " is not a window start of cloud " + key
+                    + "'s " + cloud.grid().label() + " grid (windows are cut in UTC): use a start of a "
+                    + cloud.grid().label() + " window");
+        }
+        CloudBilling.requireZoneFitsGrid(timeZone, cloud.grid(), billingStart);
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE metrics.cloud SET billing_start = :start, time_zone = :zone WHERE cloud_id = :id")
+                .bind("start", billingStart == null ? null : billingStart.atOffset(java.time.ZoneOffset.UTC))
+                .bind("zone", timeZone.getId())
+                .bind("id", cloud.cloudId())
+                .execute());
+        return requireBilling(key);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 }

@@ -22,12 +22,13 @@ public final class ReportCatalog {
                     "(tenant_id = ANY(:projects) OR project_name = ANY(:projects))",
                     "window_start, cloud, tenant_id, instance_id", null),
             new ReportDefinition("project_usage_daily", "report.project_usage_daily",
-                    "per project and UTC day: vCPU, RAM GiB, disk GB and server hours, server count",
-                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC')",
+                    "per project and day (billing time zone): vCPU, RAM GiB, disk GB and server hours, server count",
+                    // months start at local midnight of the cloud's billing zone: up to a day before the UTC month
+                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC') - interval '1 day'",
                     "day_start < :to AND month_start < :to",
                     PROJECT_COLUMNS, "day_start, cloud, project_id", null),
             new ReportDefinition("project_usage_monthly", "report.project_usage_monthly",
-                    "per project and UTC month: vCPU, RAM GiB, disk GB and server hours, server count",
+                    "per project and month (billing time zone): vCPU, RAM GiB, disk GB and server hours, server count",
                     "month_start >= :from", "month_start < :to",
                     PROJECT_COLUMNS, "month_start, cloud, project_id", null),
             new ReportDefinition("tenant_usage_document", "report.tenant_usage_document",
@@ -44,11 +45,21 @@ public final class ReportCatalog {
                     "range_start >= :from", "range_start < :to",
                     PROJECT_COLUMNS, "range_start, cloud, project_id", null),
             new ReportDefinition("invoice_monthly", "report.invoice_monthly",
-                    "per project, UTC month and price in force: quantity x unit price = amount",
+                    "per project, month (billing time zone) and price in force: quantity x unit price = amount, the month's completeness",
                     "month_start >= :from", "month_start < :to",
                     PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null));
 
     private ReportCatalog() {
+    }
+
+    /**
+     * The priced reports: an export of one is refused (exit 7) for a month that is not complete unless
+     * {@code --allow-incomplete} (see {@link Completeness}); usage reports are never refused.
+     */
+    private static final java.util.Set<String> PRICED = java.util.Set.of("invoice_monthly");
+
+    public static boolean isPriced(ReportDefinition report) {
+        return PRICED.contains(report.name());
     }
 
     public static List<ReportDefinition> all() {

@@ -124,8 +124,9 @@ class ExportCommandTest {
     void invoiceAsJsonIsAnArrayOfRowsWithExactAmounts() throws IOException {
         Path file = dir.resolve("invoice.json");
 
+        // the small cloud's October has gaps: the lines are exported marked incomplete
         assertThat(export("--report", "invoice_monthly", "--from", "2026-10-01", "--to", "2026-11-01",
-                "--format", "json", "--out", file.toString())).as(err.toString()).isZero();
+                "--format", "json", "--out", file.toString(), "--allow-incomplete")).as(err.toString()).isZero();
 
         JsonNode rows = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(file.toFile());
         assertThat(rows.isArray()).isTrue();
@@ -193,7 +194,8 @@ class ExportCommandTest {
                 "tenant_usage_document", "coverage", "reconciliation", "invoice_monthly")) {
             for (String format : List.of("csv", "json", "jsonl")) {
                 Path file = dir.resolve(report + "." + format);
-                assertThat(export("--report", report, "--format", format, "--out", file.toString(), "--quiet"))
+                assertThat(export("--report", report, "--format", format, "--out", file.toString(), "--quiet",
+                        "--allow-incomplete"))
                         .as(report + " " + format + ": " + err).isZero();
                 assertThat(Files.size(file)).as(report + " " + format).isPositive();
             }
