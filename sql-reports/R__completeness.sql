@@ -68,6 +68,21 @@ COMMENT ON FUNCTION report.period_completeness(integer, text, timestamptz, times
     'Completeness of [start, end) for one project of one cloud: complete, provisional, incomplete (missing ranges) or not_expected.';
 GRANT EXECUTE ON FUNCTION report.period_completeness(integer, text, timestamptz, timestamptz) TO os_metrics_reader;
 
+-- The first instant a cloud's periods start from: its billing start, or its first extracted range or fact if
+-- earlier. SECURITY DEFINER so that a tenant (row-level security on the ranges and facts) gets the same periods as
+-- finance for its own projects; it tells when the cloud's data begin, nothing of any project.
+CREATE OR REPLACE FUNCTION report.cloud_first_instant(p_cloud_id integer) RETURNS timestamptz
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT least(c.billing_start,
+                 (SELECT min(e.range_start) FROM metrics.extracted_range e WHERE e.cloud_id = c.cloud_id),
+                 (SELECT min(u.window_start) FROM metrics.usage_rollup u WHERE u.cloud_id = c.cloud_id))
+    FROM metrics.cloud c
+    WHERE c.cloud_id = p_cloud_id
+$$;
+GRANT EXECUTE ON FUNCTION report.cloud_first_instant(integer) TO os_metrics_reader;
+
 DROP VIEW IF EXISTS report.completeness;
 CREATE VIEW report.completeness AS
 SELECT c.cloud_key                          AS cloud,
@@ -84,12 +99,7 @@ SELECT c.cloud_key                          AS cloud,
        pc.open_windows
 FROM metrics.cloud c
 JOIN metrics.project pr ON pr.cloud_id = c.cloud_id
-CROSS JOIN LATERAL (
-    -- from the billing start, the first extracted window or the first usage, whichever is earliest
-    SELECT least(c.billing_start,
-                 (SELECT min(e.range_start) FROM metrics.extracted_range e WHERE e.cloud_id = c.cloud_id),
-                 (SELECT min(u.window_start) FROM metrics.usage_rollup u WHERE u.cloud_id = c.cloud_id))
-               AS first_instant) f
+CROSS JOIN LATERAL (SELECT report.cloud_first_instant(c.cloud_id) AS first_instant) f
 CROSS JOIN LATERAL (
     SELECT 'month' AS period,
            to_char(g, 'YYYY-MM') AS label,

@@ -18,7 +18,7 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  * Oct 1..20 and 22 loaded, Oct 23 provisional) plus one day of an old archive imported for 2021-03-01.
  */
 class CloudsCommandTest {
-    private static final String CLOUD = "https://keystone.example:5000/v3#RegionOne";
+    private static final String CLOUD = "keystone.example:5000/RegionOne";
     private static TestDatabase db;
 
     @BeforeAll

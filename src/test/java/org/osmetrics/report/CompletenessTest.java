@@ -24,7 +24,7 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  * loaded from the 20th on (all projects at once), nothing before.
  */
 class CompletenessTest {
-    private static final String CLOUD = "https://keystone.example:5000/v3#RegionOne";
+    private static final String CLOUD = "keystone.example:5000/RegionOne";
     private static TestDatabase db;
 
     @TempDir

@@ -27,7 +27,7 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class TenantAccessTest {
     private static final String PERMISSION_DENIED = "42501";
-    private static final String CLOUD = "https://keystone.example:5000/v3#RegionOne";
+    private static final String CLOUD = "keystone.example:5000/RegionOne";
     /** The columns that say whose a row is, in the order they are looked for in a view. */
     private static final List<String> PROJECT_COLUMNS = List.of("project_id", "tenant_id", "scope");
 
