@@ -17,6 +17,7 @@ import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.CatchUp;
 import org.osmetrics.load.Database;
+import org.osmetrics.report.CloudTotals;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
@@ -87,21 +88,12 @@ final class DemoCommand implements Runnable {
     }
 
     private static void printLoaded(PrintWriter out, Database db, String cloudKey) {
-        List<Map<String, Object>> rows = db.jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT f.project_id, coalesce(p.name, '') AS name, count(DISTINCT f.instance_id) AS servers,"
-                                + " count(*) AS rows, round(sum(f.vcpu_hours)::numeric, 1) AS vcpu_hours,"
-                                + " round(sum(f.memory_mb_hours)::numeric / 1024, 1) AS memory_gb_hours"
-                                + " FROM metrics.usage_fact f JOIN metrics.cloud c USING (cloud_id)"
-                                + " LEFT JOIN metrics.project p USING (cloud_id, project_id)"
-                                + " WHERE c.cloud_key = :key GROUP BY 1, 2 ORDER BY 1")
-                .bind("key", cloudKey)
-                .mapToMap()
-                .list());
+        List<CloudTotals.Project> projects = new CloudTotals(db.jdbi()).perProject(cloudKey);
         out.println();
         out.printf("%-34s %-20s %8s %8s %12s %16s%n", "project", "name", "servers", "rows", "vCPU-hours", "memory-GB-hours");
-        for (Map<String, Object> row : rows) {
-            out.printf(Locale.ROOT, "%-34s %-20s %8d %8d %12s %16s%n", row.get("project_id"), row.get("name"),
-                    row.get("servers"), row.get("rows"), row.get("vcpu_hours"), row.get("memory_gb_hours"));
+        for (CloudTotals.Project project : projects) {
+            out.printf(Locale.ROOT, "%-34s %-20s %8d %8d %12s %16s%n", project.projectId(), project.name(),
+                    project.servers(), project.rows(), project.vcpuHours(), project.memoryGbHours());
         }
         out.println();
         out.println("Where to look next:");
