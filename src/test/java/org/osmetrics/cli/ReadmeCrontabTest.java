@@ -110,6 +110,24 @@ class ReadmeCrontabTest {
         runAsWritten(commands);
     }
 
+    @Test
+    void theSystemdUnitsRunTheirCommandsAsWritten() throws IOException {
+        List<List<String>> commands = new ArrayList<>();
+        try (var units = Files.list(Path.of("examples", "systemd"))) {
+            for (Path unit : units.filter(u -> u.toString().endsWith(".service")).sorted().toList()) {
+                for (String line : Files.readAllLines(unit)) {
+                    if (line.startsWith("ExecStart=")) {
+                        Matcher invocation = INVOCATION.matcher(line.substring("ExecStart=".length()));
+                        assertThat(invocation.find()).as(unit + ": " + line).isTrue();
+                        commands.add(arguments(invocation.group(1)));
+                    }
+                }
+            }
+        }
+        assertThat(commands).as("the run and the status unit").hasSize(2);
+        runAsWritten(commands);
+    }
+
     private void runAsWritten(List<List<String>> commands) {
         assertThat(commands).as("os-metrics commands in the crontab").isNotEmpty();
         assertThat(commands.get(0)).as("the cron job comes first: status afterwards finds it").startsWith("run");
