@@ -1,11 +1,6 @@
 package org.osmetrics.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -75,13 +70,7 @@ final class CustomersCommand implements Runnable {
         }
 
         private static CustomerMapping read(Path file) {
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                return CustomerMapping.read(reader, file.getFileName().toString());
-            } catch (NoSuchFileException e) {
-                throw OsMetricsException.usage("customers file " + file + " does not exist");
-            } catch (IOException e) {
-                throw OsMetricsException.usage("cannot read customers file " + file + ": " + e.getMessage());
-            }
+            return InputFile.read(file, "customers file", CustomerMapping::read);
         }
     }
 

@@ -1,12 +1,7 @@
 package org.osmetrics.cli;
 
 import org.osmetrics.Phrases;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -85,13 +80,7 @@ final class RatesCommand implements Runnable {
         }
 
         private static List<Rate> read(Path file) {
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                return RateCardCsv.read(reader, file.getFileName().toString());
-            } catch (NoSuchFileException e) {
-                throw OsMetricsException.usage("rate card file " + file + " does not exist");
-            } catch (IOException e) {
-                throw OsMetricsException.usage("cannot read rate card file " + file + ": " + e.getMessage());
-            }
+            return InputFile.read(file, "rate card file", RateCardCsv::read);
         }
     }
 
