@@ -60,7 +60,7 @@ class BackfillRangeBoundsTest {
     }
 
     private CommandRun backfill(String... args) {
-        List<String> all = new ArrayList<>(List.of("backfill", "--all-projects", "--quiet"));
+        List<String> all = new ArrayList<>(List.of("backfill", "--all-projects"));
         all.addAll(List.of(args));
         return CommandRun.of(env, all.toArray(String[]::new));
     }

@@ -124,12 +124,12 @@ class ImportJsonCommandTest {
         Result result = importJson(good.toString(), deep.toString(), huge.toString(), longNumber.toString());
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-        assertThat(result.out()).contains("import-json: 1 of 4 files loaded (1 ranges, 6 servers,");
+        assertThat(result.out()).contains("import-json: 1 of 4 files loaded (1 range, 6 servers,");
         assertThat(result.err().lines().toList())
                 .contains(deep + ": not valid JSON (nested more than 1,000 levels deep)")
                 .contains(huge + ": not valid JSON (a string of more than 20,000,000 characters)")
                 .contains(longNumber + ": not valid JSON (a number of more than 1,000 digits)")
-                .contains("os-metrics: 3 file(s) malformed or truncated, not loaded (listed above; the other files are loaded)")
+                .contains("os-metrics: 3 files malformed or truncated, not loaded (listed above; the other files are loaded)")
                 .noneMatch(line -> line.contains("internal error") || line.contains("Exception"));
         assertThat(count("SELECT count(*) FROM metrics.usage_fact WHERE project_id = 'p-good'")).isPositive();
         assertThat(count("SELECT count(*) FROM metrics.imported_file WHERE outcome = 'malformed'")).isEqualTo(3);
