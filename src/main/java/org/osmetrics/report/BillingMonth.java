@@ -40,46 +40,56 @@ public final class BillingMonth {
 
     /** The month in the billing time zone of {@code cloud} (null: of every cloud, which must agree). */
     public static Range of(DataSource dataSource, YearMonth month, String cloud) {
-        Map<String, Range> ranges = new TreeMap<>();
         try (Connection connection = dataSource.getConnection()) {
-            boolean tables;
-            try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
-                 ResultSet rows = statement.executeQuery()) {
-                tables = rows.next() && rows.getBoolean(1);
-            }
-            if (tables) {
-                try (PreparedStatement statement = connection.prepareStatement(ZONES)) {
-                    statement.setString(1, cloud);
-                    statement.setString(2, cloud);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            ranges.put(rows.getString(1), in(month, ZoneId.of(rows.getString(2))));
-                        }
-                    }
-                }
-            } else {
-                try (PreparedStatement statement = connection.prepareStatement(MONTHS_OF_REPORTS)) {
-                    statement.setString(1, month.toString());
-                    statement.setString(2, cloud);
-                    statement.setString(3, cloud);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            ranges.put(rows.getString(1), new Range(
-                                    rows.getObject(2, OffsetDateTime.class).toInstant(),
-                                    rows.getObject(3, OffsetDateTime.class).toInstant()));
-                        }
-                    }
-                }
-            }
+            return of(connection, month, cloud);
         } catch (SQLException e) {
             throw OsMetricsException.database("cannot read the clouds' billing time zones: " + e.getMessage(), e);
         }
+    }
+
+    /** As {@link #of(DataSource, YearMonth, String)}, on a connection of the caller (left open). */
+    static Range of(Connection connection, YearMonth month, String cloud) throws SQLException {
+        Map<String, Range> ranges = ranges(connection, month, cloud);
         if (ranges.values().stream().distinct().count() > 1) {
             throw OsMetricsException.usage("--month " + month + " starts at different instants in the clouds' billing"
                     + " time zones (" + ranges.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().from())
                     .collect(Collectors.joining(", ")) + "); --cloud KEY picks one (or use --from/--to)");
         }
         return ranges.values().stream().findFirst().orElseGet(() -> in(month, ZoneOffset.UTC));
+    }
+
+    /** The month of each cloud, by key: from its zone, or for a reader role from report.completeness. */
+    private static Map<String, Range> ranges(Connection connection, YearMonth month, String cloud) throws SQLException {
+        boolean tables;
+        try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
+             ResultSet rows = statement.executeQuery()) {
+            tables = rows.next() && rows.getBoolean(1);
+        }
+        Map<String, Range> ranges = new TreeMap<>();
+        if (tables) {
+            try (PreparedStatement statement = connection.prepareStatement(ZONES)) {
+                statement.setString(1, cloud);
+                statement.setString(2, cloud);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        ranges.put(rows.getString(1), in(month, ZoneId.of(rows.getString(2))));
+                    }
+                }
+            }
+            return ranges;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(MONTHS_OF_REPORTS)) {
+            statement.setString(1, month.toString());
+            statement.setString(2, cloud);
+            statement.setString(3, cloud);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ranges.put(rows.getString(1), new Range(rows.getObject(2, OffsetDateTime.class).toInstant(),
+                            rows.getObject(3, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return ranges;
     }
 
     static Range in(YearMonth month, ZoneId zone) {
