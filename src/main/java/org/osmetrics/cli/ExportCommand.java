@@ -57,9 +57,8 @@ final class ExportCommand implements Runnable {
     List<String> projects;
 
     @Option(names = "--cloud", paramLabel = "KEY",
-            description = "Only this cloud's rows, by its key as 'status' and the reports' cloud column show it (e.g."
-                    + " keystone.example.org:5000/RegionOne). Default: every cloud (with several, a note on stderr"
-                    + " says so).")
+            description = "Only this cloud's rows, by its key (Keystone's host, port and region, as 'status' and the"
+                    + " reports' cloud column show it). Default: every cloud (with several, a note on stderr says so).")
     String cloud;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", converter = FormatConverter.class,
