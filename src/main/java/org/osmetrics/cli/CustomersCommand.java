@@ -31,8 +31,8 @@ final class CustomersCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Replace the project -> customer mapping by a CSV file (header: project_id,customer,cost_centre,"
-                + "address,tax_id,tax_rate,currency; see README). Refused, with the file and line, nothing changed, for "
+            description = {"Replace the project -> customer mapping by a CSV file (its header names the columns project_id,"
+                + " customer, cost_centre, address, tax_id, tax_rate and currency; see README). Refused, with the file and line, nothing changed, for "
                 + "an unknown project, a project listed twice, a missing tax rate, a customer with two different details, "
                 + "or a currency other than the rate card's."})
     static final class Import implements Runnable {

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Locale;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.load.Database;
 import org.osmetrics.report.AtomicFile;
+import org.osmetrics.report.BillingMonth;
 import org.osmetrics.report.CloudKeys;
 import org.osmetrics.report.Completeness;
+import org.osmetrics.report.CsvDialect;
 import org.osmetrics.report.ExportFormat;
 import org.osmetrics.report.ExportRequest;
 import org.osmetrics.report.ReportCatalog;
@@ -44,19 +47,33 @@ final class ExportCommand implements Runnable {
             description = "Rows whose window, day, month or range starts before TIME (exclusive); coverage: periods starting before it.")
     Instant to;
 
+    @Option(names = "--month", paramLabel = "YYYY-MM",
+            description = "Instead of --from/--to: that month in the cloud's billing time zone (UTC unless set; as"
+                    + " invoice --month). With several clouds in different zones, --cloud picks one.")
+    String month;
+
     @Option(names = "--project", paramLabel = "PROJECT",
             description = "Only this project (id or name); repeat for several.")
     List<String> projects;
 
     @Option(names = "--cloud", paramLabel = "KEY",
-            description = "Only this cloud's rows, by its key as 'status' and the reports' cloud column show it (e.g."
-                    + " keystone.example.org:5000/RegionOne). Default: every cloud (with several, a note on stderr"
-                    + " says so).")
+            description = "Only this cloud's rows, by its key (Keystone's host, port and region, as 'status' and the"
+                    + " reports' cloud column show it). Default: every cloud (with several, a note on stderr says so).")
     String cloud;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", converter = FormatConverter.class,
             description = "csv (RFC 4180, UTF-8, header row), json (an array) or jsonl (one value per line). Default: ${DEFAULT-VALUE}.")
     ExportFormat format;
+
+    @Option(names = "--csv-dialect", paramLabel = "DIALECT", defaultValue = "rfc4180", converter = DialectConverter.class,
+            description = "rfc4180 (no byte-order mark, numbers as computed) or excel (UTF-8 byte-order mark, so"
+                    + " spreadsheets read non-ASCII names; a priced report's quantity rounded to "
+                    + CsvDialect.QUANTITY_SCALE + " decimals). Default: ${DEFAULT-VALUE}.")
+    CsvDialect dialect;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", converter = DelimiterConverter.class,
+            description = "Between CSV cells: , (default) ; (continental locales) | : or tab.")
+    char delimiter;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write to FILE, atomically (complete or untouched); default or '-': standard output.")
@@ -79,17 +96,26 @@ final class ExportCommand implements Runnable {
     @Override
     public void run() {
         ReportDefinition definition = ReportCatalog.require(report);
-        ExportRequest request = new ExportRequest(definition, from, to, projects, cloud, format);
+        if (month != null && (from != null || to != null)) {
+            throw OsMetricsException.usage("--month cannot be combined with --from or --to");
+        }
+        YearMonth period = month == null ? null : InvoiceCommand.month(month);
+        ExportRequest request = new ExportRequest(definition, from, to, projects, cloud, format, dialect, delimiter);
         PrintWriter err = spec.commandLine().getErr();
         try (Database db = database.openMigrated()) {
             List<String> clouds = CloudKeys.read(db.dataSource());
             if (cloud != null) {
                 CloudKeys.require(cloud, clouds);
             }
+            if (period != null) {
+                BillingMonth.Range range = BillingMonth.of(db.dataSource(), period, cloud);
+                request = new ExportRequest(definition, range.from(), range.to(), projects, cloud, format, dialect,
+                        delimiter);
+            }
             if (ReportCatalog.isPriced(definition) && !allowIncomplete) {
                 // before anything is written: a priced output is only made of complete months
-                Completeness.requireComplete(new Completeness(db.jdbi()).months(from, to, cloud, projects),
-                        "export of " + definition.name());
+                Completeness.requireComplete(new Completeness(db.jdbi()).months(request.from(), request.to(), cloud,
+                        projects), "export of " + definition.name());
             }
             if (cloud == null && CloudKeys.allCloudsNote(clouds) != null && !quiet.on()) {
                 err.println("export: " + CloudKeys.allCloudsNote(clouds));
@@ -125,6 +151,31 @@ final class ExportCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + value + "' is not a format (use csv, json or jsonl)");
             }
+        }
+    }
+
+    static final class DialectConverter implements ITypeConverter<CsvDialect> {
+        @Override
+        public CsvDialect convert(String value) {
+            try {
+                return CsvDialect.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a CSV dialect (use rfc4180 or excel)");
+            }
+        }
+    }
+
+    /** One character; {@code tab} or {@code \t} for a tab (a shell passes a real tab badly). */
+    static final class DelimiterConverter implements ITypeConverter<Character> {
+        @Override
+        public Character convert(String value) {
+            if (value.equalsIgnoreCase("tab") || value.equals("\\t")) {
+                return '\t';
+            }
+            if (value.length() != 1 || ExportRequest.DELIMITERS.indexOf(value.charAt(0)) < 0) {
+                throw new TypeConversionException("'" + value + "' is not a delimiter (use , ; | : or tab)");
+            }
+            return value.charAt(0);
         }
     }
 }

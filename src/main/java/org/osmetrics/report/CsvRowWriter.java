@@ -3,8 +3,10 @@ package org.osmetrics.report;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * RFC 4180 CSV (comma, double quotes, CRLF) with a header row: the output of Commons CSV's
@@ -16,6 +18,10 @@ import java.util.List;
  * starts with a character at or below {@code #} (space, tab, {@code !}, {@code "}, ...), contains a comma, a
  * double quote, CR or LF, or ends with a character at or below space; a double quote inside is doubled. A null
  * is an empty cell, never quoted.
+ *
+ * <p>Another delimiter than the comma (e.g. {@code ;}) takes the comma's place in that rule: a cell containing it
+ * is quoted. The {@link CsvDialect#EXCEL excel} dialect writes a byte-order mark first and rounds the columns it is
+ * given (a priced report's quantities) to {@link CsvDialect#QUANTITY_SCALE} decimals.
  */
 final class CsvRowWriter implements RowWriter {
     /** Characters of rows gathered before they go to the writer in one call. */
@@ -24,6 +30,11 @@ final class CsvRowWriter implements RowWriter {
     private static final int INSTANT_CACHE = 1 << 16;
 
     private final Writer out;
+    private final char delimiter;
+    private final boolean byteOrderMark;
+    /** Names of the DECIMAL columns rounded to {@link CsvDialect#QUANTITY_SCALE} decimals. */
+    private final Set<String> roundedColumns;
+    private boolean[] rounded;
     private char[] buffer = new char[CHUNK + 4096];
     private int length;
     /** Direct-mapped: an instant's text in the slot of its hash, replaced by the next instant of that slot. */
@@ -35,8 +46,20 @@ final class CsvRowWriter implements RowWriter {
     private Object[] lastValues;
     private String[] lastCells;
 
+    /** RFC 4180: comma, no byte-order mark, every number as it is. */
     CsvRowWriter(Writer out) {
+        this(out, CsvDialect.RFC4180, ',', Set.of());
+    }
+
+    /**
+     * @param roundedColumns DECIMAL columns the {@link CsvDialect#EXCEL excel} dialect rounds (ignored in the
+     *                       other dialect)
+     */
+    CsvRowWriter(Writer out, CsvDialect dialect, char delimiter, Set<String> roundedColumns) {
         this.out = out;
+        this.delimiter = delimiter;
+        this.byteOrderMark = dialect == CsvDialect.EXCEL;
+        this.roundedColumns = dialect == CsvDialect.EXCEL ? Set.copyOf(roundedColumns) : Set.of();
     }
 
     @Override
@@ -45,10 +68,15 @@ final class CsvRowWriter implements RowWriter {
         this.text = new boolean[columns.size()];
         this.lastValues = new Object[columns.size()];
         this.lastCells = new String[columns.size()];
+        this.rounded = new boolean[columns.size()];
+        if (byteOrderMark) {
+            append(CsvDialect.BYTE_ORDER_MARK);
+        }
         for (int i = 0; i < columns.size(); i++) {
             text[i] = columns.get(i).kind() == ColumnKind.TEXT;
+            rounded[i] = columns.get(i).kind() == ColumnKind.DECIMAL && roundedColumns.contains(columns.get(i).name());
             if (i > 0) {
-                append(',');
+                append(delimiter);
             }
             append(cell(columns.get(i).name(), i == 0));
         }
@@ -60,7 +88,7 @@ final class CsvRowWriter implements RowWriter {
     public void row(Object[] values) throws IOException {
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
-                append(',');
+                append(delimiter);
             }
             Object value = values[i];
             if (value == null) {
@@ -99,14 +127,20 @@ final class CsvRowWriter implements RowWriter {
             content = neutralise((String) value);
         } else if (value instanceof Instant instant) {
             content = instantText(instant);
+        } else if (rounded[column]) {
+            content = Values.text(CsvDialect.rounded((BigDecimal) value));
         } else {
             content = Values.text(value);
         }
         return cell(content, column == 0);
     }
 
-    /** A non-null value as Commons CSV's minimal quoting writes it. */
-    static String cell(String value, boolean firstOnLine) {
+    private String cell(String value, boolean firstOnLine) {
+        return cell(value, firstOnLine, delimiter);
+    }
+
+    /** A non-null value as Commons CSV's minimal quoting writes it, with {@code delimiter} between cells. */
+    static String cell(String value, boolean firstOnLine, char delimiter) {
         int length = value.length();
         boolean quote;
         if (length == 0) {
@@ -117,7 +151,7 @@ final class CsvRowWriter implements RowWriter {
             quote = value.charAt(length - 1) <= ' ';
             for (int i = 0; i < length && !quote; i++) {
                 char c = value.charAt(i);
-                quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+                quote = c == delimiter || c == '"' || c == '\r' || c == '\n';
             }
         }
         if (!quote) {

@@ -62,6 +62,15 @@ public final class ReportCatalog {
         return PRICED.contains(report.name());
     }
 
+    /**
+     * The columns the {@link CsvDialect#EXCEL excel} dialect rounds to {@link CsvDialect#QUANTITY_SCALE} decimals:
+     * a priced report's quantity (its amount is already in minor units); none in any other report, so server_usage
+     * keeps Nova's numbers.
+     */
+    public static java.util.Set<String> spreadsheetRounded(ReportDefinition report) {
+        return isPriced(report) ? java.util.Set.of("quantity") : java.util.Set.of();
+    }
+
     public static List<ReportDefinition> all() {
         return REPORTS;
     }

@@ -121,7 +121,8 @@ public final class ReportExporter {
 
     private static RowWriter writer(ExportRequest request, Writer out) throws IOException {
         return switch (request.format()) {
-            case CSV -> new CsvRowWriter(out);
+            case CSV -> new CsvRowWriter(out, request.dialect(), request.delimiter(),
+                    ReportCatalog.spreadsheetRounded(request.report()));
             case JSON -> new JsonRowWriter(out, false, request.report().documentColumn());
             case JSONL -> new JsonRowWriter(out, true, request.report().documentColumn());
         };

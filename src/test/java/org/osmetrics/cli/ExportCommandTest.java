@@ -201,4 +201,92 @@ class ExportCommandTest {
             }
         }
     }
+
+    private String exported(String... arguments) throws IOException {
+        Path file = Files.createTempFile(dir, "export", ".csv");
+        List<String> args = new ArrayList<>(List.of(arguments));
+        args.addAll(List.of("--out", file.toString(), "--quiet"));
+        assertThat(export(args.toArray(String[]::new))).as(err.toString()).isZero();
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private static List<List<String>> records(String csv, char delimiter) throws IOException {
+        List<List<String>> records = new ArrayList<>();
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setDelimiter(delimiter).get().parse(new java.io.StringReader(csv))) {
+            parser.forEach(r -> records.add(r.toList()));
+        }
+        return records;
+    }
+
+    @Test
+    void excelDialectStartsWithTheByteOrderMarkEndsLinesWithCrlfAndSemicolonsAreQuoted() throws IOException {
+        Path file = dir.resolve("excel.csv");
+        assertThat(export("--report", "server_usage", "--from", "2026-10-01", "--to", "2026-11-01", "--csv-dialect", "excel",
+                "--delimiter", ";", "--out", file.toString(), "--quiet")).as(err.toString()).isZero();
+
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(bytes).startsWith((byte) 0xEF, (byte) 0xBB, (byte) 0xBF);
+        String text = new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("hours;flavor;instance_id;name;tenant_id;").endsWith("\r\n").doesNotContain("\uFEFF");
+        String standard = exported("--report", "server_usage", "--from", "2026-10-01", "--to", "2026-11-01");
+        // the same cells (Nova's hours unrounded, non-ASCII names, the formula guard), only the delimiter differs
+        assertThat(records(text, ';')).isEqualTo(records(standard, ',')).hasSize(1 + 31 + 15 + 31 + 12 + 1);
+        assertThat(text.split("\r\n(?=[0-9])")).hasSize(1 + 31 + 15 + 31 + 12 + 1);   // every record ends CRLF
+        assertThat(text).contains(";'=gpu-box;", ";'@batch;", "\"'=HYPERLINK(\"\"http://x\"\")\"", "\"Ünïcødé\nteam\"");
+        // a comma is no longer the delimiter: a cell with one is quoted only because of its double quotes
+        assertThat(text).contains(";\"db, \"\"primary\"\"\";");
+    }
+
+    @Test
+    void serverUsageInTheExcelDialectKeepsNovasNumbers() throws IOException {
+        String excel = exported("--report", "server_usage", "--csv-dialect", "excel");
+        String standard = exported("--report", "server_usage");
+
+        assertThat(excel).isEqualTo("\uFEFF" + standard);
+    }
+
+    @Test
+    void excelDialectRoundsTheInvoicesQuantitiesOnlyAndKeepsTheAmounts() throws IOException {
+        List<List<String>> excel = records(exported("--report", "invoice_monthly", "--allow-incomplete",
+                "--csv-dialect", "excel", "--delimiter", "tab").substring(1), '\t');
+        List<List<String>> standard = records(exported("--report", "invoice_monthly", "--allow-incomplete"), ',');
+
+        assertThat(excel).hasSameSizeAs(standard).hasSizeGreaterThan(1);
+        List<String> header = standard.get(0);
+        assertThat(excel.get(0)).isEqualTo(header);
+        int quantity = header.indexOf("quantity");
+        int changed = 0;
+        for (int r = 1; r < standard.size(); r++) {
+            List<String> expected = new ArrayList<>(standard.get(r));
+            BigDecimal rounded = new BigDecimal(expected.get(quantity)).setScale(6, java.math.RoundingMode.HALF_UP);
+            assertThat(new BigDecimal(excel.get(r).get(quantity))).isEqualByComparingTo(rounded);
+            assertThat(excel.get(r).get(quantity)).matches("-?[0-9]+(\\.[0-9]{1,6})?");
+            changed += expected.get(quantity).equals(excel.get(r).get(quantity)) ? 0 : 1;
+            expected.set(quantity, excel.get(r).get(quantity));
+            assertThat(excel.get(r)).as("every other cell, amount included").isEqualTo(expected);
+        }
+        assertThat(changed).as("quantities with more than 6 decimals, rounded").isPositive();
+    }
+
+    @Test
+    void monthIsTheMatchingFromToExport() throws IOException {
+        for (String report : List.of("server_usage", "project_usage_daily", "invoice_monthly")) {
+            String byMonth = exported("--report", report, "--month", "2026-10", "--allow-incomplete");
+            String byRange = exported("--report", report, "--from", "2026-10-01", "--to", "2026-11-01", "--allow-incomplete");
+            assertThat(byMonth).as(report).isEqualTo(byRange).isNotEqualTo(exported("--report", report, "--allow-incomplete"));
+        }
+    }
+
+    @Test
+    void monthWithFromOrToAndBadSpreadsheetOptionsAreRefusedWithExit2() {
+        assertThat(export("--report", "server_usage", "--month", "2026-10", "--from", "2026-10-01")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("--month cannot be combined with --from or --to");
+        assertThat(export("--report", "server_usage", "--month", "2026-10", "--to", "2026-11-01")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(export("--report", "server_usage", "--month", "October")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(export("--report", "server_usage", "--delimiter", "x")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(export("--report", "server_usage", "--csv-dialect", "lotus")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(export("--report", "server_usage", "--format", "json", "--csv-dialect", "excel")).isEqualTo(ExitCode.USAGE.code());
+        assertThat(err.toString()).contains("apply to --format csv only");
+        assertThat(out.toString()).isEmpty();
+    }
 }

@@ -114,4 +114,41 @@ class BillingTimeZoneTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("+05:30").contains("1h").contains("30m");
     }
+
+    private static CommandRun export(String... arguments) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("export"));
+        args.addAll(java.util.List.of(arguments));
+        args.addAll(java.util.List.of("--quiet", "--db-url", db.jdbcUrl()));
+        return CommandRun.of(Map.of(), args.toArray(String[]::new));
+    }
+
+    @Test
+    void exportMonthIsTheMonthInTheCloudsBillingTimeZoneAsInvoiceReadsIt() {
+        CommandRun set = CommandRun.of(Map.of(), "clouds", "set", CLOUD, "--time-zone", "Europe/Madrid",
+                "--db-url", db.jdbcUrl());
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        try {
+            for (String report : java.util.List.of("server_usage", "project_usage_daily", "invoice_monthly")) {
+                CommandRun month = export("--report", report, "--cloud", CLOUD, "--month", "2026-10");
+                CommandRun range = export("--report", report, "--cloud", CLOUD, "--from", "2026-09-30T22:00:00Z",
+                        "--to", "2026-10-31T23:00:00Z");
+                assertThat(month.exitCode()).as(month.err()).isZero();
+                assertThat(month.out()).as(report).isEqualTo(range.out());
+            }
+            // Madrid's October: 2 + 4 + 2 windows of the server
+            assertThat(export("--report", "server_usage", "--cloud", CLOUD, "--month", "2026-10").out().split("\r\n"))
+                    .hasSize(1 + 8);
+            assertThat(export("--report", "invoice_monthly", "--cloud", CLOUD, "--month", "2026-10").out())
+                    .contains(",2026-10,").doesNotContain(",2026-09,", ",2026-11,");
+
+            // the small cloud's months are UTC months: one --month cannot mean both
+            CommandRun both = export("--report", "server_usage", "--month", "2026-10");
+            assertThat(both.exitCode()).isEqualTo(2);
+            assertThat(both.err()).contains("--month 2026-10", CLOUD + ": 2026-09-30T22:00:00Z", "--cloud KEY picks one");
+            assertThat(both.out()).isEmpty();
+        } finally {
+            assertThat(CommandRun.of(Map.of(), "clouds", "set", CLOUD, "--time-zone", "UTC", "--db-url", db.jdbcUrl())
+                    .exitCode()).isZero();
+        }
+    }
 }

@@ -46,8 +46,13 @@ class CsvRowWriterTest {
 
     /** What the writer wrote before it wrote its own characters: the cells printed by Commons CSV's RFC 4180 format. */
     private static String commonsCsv(List<ExportColumn> columns, List<Object[]> rows) throws IOException {
+        return commonsCsv(columns, rows, ',');
+    }
+
+    private static String commonsCsv(List<ExportColumn> columns, List<Object[]> rows, char delimiter) throws IOException {
         StringBuilder out = new StringBuilder();
         CSVPrinter printer = CSVFormat.RFC4180.builder()
+                .setDelimiter(delimiter)
                 .setHeader(columns.stream().map(ExportColumn::name).toArray(String[]::new))
                 .get()
                 .print(out);
@@ -66,8 +71,12 @@ class CsvRowWriterTest {
     }
 
     private static String ours(List<ExportColumn> columns, List<Object[]> rows) throws IOException {
-        StringWriter out = new StringWriter();
-        CsvRowWriter writer = new CsvRowWriter(out);
+        return ours(columns, rows, new StringWriter(), out -> new CsvRowWriter(out));
+    }
+
+    private static String ours(List<ExportColumn> columns, List<Object[]> rows, StringWriter out,
+            java.util.function.Function<StringWriter, CsvRowWriter> writers) throws IOException {
+        CsvRowWriter writer = writers.apply(out);
         writer.begin(columns);
         for (Object[] row : rows) {
             writer.row(row.clone());
@@ -77,7 +86,7 @@ class CsvRowWriterTest {
     }
 
     private static final String[] PIECES = {"", ",", "\"", "\r", "\n", "\r\n", " ", "\t", "#", "!", "\u0000", "\u001f",
-        "=", "+", "-", "@", "'", "$", "a", "Z", "é", "Ü", "\uD83D\uDE00", "web-1", "x y", "\"\"", "\\", ";"};
+        "=", "+", "-", "@", "'", "$", "a", "Z", "é", "Ü", "\uD83D\uDE00", "web-1", "x y", "\"\"", "\\", ";", "|", ":"};
 
     private static String randomText(Random random) {
         StringBuilder text = new StringBuilder();
@@ -150,5 +159,52 @@ class CsvRowWriterTest {
         rows.add(new Object[] {"", null});
         rows.add(new Object[] {"a".repeat(200_000) + ",", "big"});   // larger than the buffer
         assertThat(ours(columns, rows)).isEqualTo(commonsCsv(columns, rows));
+    }
+
+    @Test
+    void anyDelimiterInEitherDialectQuotesAsCommonsCsvDoesWithThatDelimiter() throws IOException {
+        List<ExportColumn> columns = List.of(new ExportColumn("a", ColumnKind.TEXT), new ExportColumn("b;c", ColumnKind.TEXT),
+                new ExportColumn("n", ColumnKind.DOUBLE));
+        List<Object[]> rows = new ArrayList<>();
+        for (String first : PIECES) {
+            for (String second : PIECES) {
+                rows.add(new Object[] {first + second, second + first, -1.5});
+                rows.add(new Object[] {first, "x" + second, null});
+            }
+        }
+        for (char delimiter : ExportRequest.DELIMITERS.toCharArray()) {
+            for (CsvDialect dialect : CsvDialect.values()) {
+                String expected = (dialect == CsvDialect.EXCEL ? "\uFEFF" : "") + commonsCsv(columns, rows, delimiter);
+                assertThat(ours(columns, rows, new StringWriter(),
+                        out -> new CsvRowWriter(out, dialect, delimiter, java.util.Set.of())))
+                        .as("delimiter %s, %s", delimiter, dialect).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void semicolonCellsAreQuotedAndFormulasGuardedInTheExcelDialect() throws IOException {
+        List<ExportColumn> columns = List.of(new ExportColumn("name", ColumnKind.TEXT), new ExportColumn("n", ColumnKind.DOUBLE));
+        StringWriter out = new StringWriter();
+        String csv = ours(columns, List.<Object[]>of(new Object[] {"a;b", 1.5}, new Object[] {"=SUM(A1);x", -2.0},
+                new Object[] {"@cmd", null}, new Object[] {"Zürich", 3.0}), out,
+                w -> new CsvRowWriter(w, CsvDialect.EXCEL, ';', java.util.Set.of()));
+        assertThat(csv).isEqualTo("\uFEFFname;n\r\n\"a;b\";1.5\r\n\"'=SUM(A1);x\";-2.0\r\n'@cmd;\r\nZürich;3.0\r\n");
+    }
+
+    @Test
+    void excelDialectRoundsOnlyTheColumnsItIsGivenAndOnlyThere() throws IOException {
+        List<ExportColumn> columns = List.of(new ExportColumn("quantity", ColumnKind.DECIMAL),
+                new ExportColumn("amount", ColumnKind.DECIMAL), new ExportColumn("hours", ColumnKind.DOUBLE));
+        List<Object[]> rows = List.of(new Object[] {new BigDecimal("1.23456749999"), new BigDecimal("0.1234567"), 0.1234567},
+                new Object[] {new BigDecimal("2.0000005"), new BigDecimal("7"), 1.0},
+                new Object[] {new BigDecimal("-0.0000004"), null, null},
+                new Object[] {new BigDecimal("12345678901.5"), new BigDecimal("1E+3"), 2.0});
+        java.util.Set<String> quantity = java.util.Set.of("quantity", "hours");
+        assertThat(ours(columns, rows, new StringWriter(), w -> new CsvRowWriter(w, CsvDialect.EXCEL, ',', quantity)))
+                .isEqualTo("\uFEFFquantity,amount,hours\r\n1.234567,0.1234567,0.1234567\r\n2.000001,7,1.0\r\n"
+                        + "0,,\r\n12345678901.5,1000,2.0\r\n");
+        assertThat(ours(columns, rows, new StringWriter(), w -> new CsvRowWriter(w, CsvDialect.RFC4180, ',', quantity)))
+                .isEqualTo(ours(columns, rows));
     }
 }

@@ -77,6 +77,18 @@ class ReaderRoleTest {
     }
 
     @Test
+    void readerAndOwnerReadTheSameMonthForExportMonth() throws SQLException {
+        java.time.YearMonth october = java.time.YearMonth.of(2026, 10);
+        BillingMonth.Range owner = BillingMonth.of(db.database().dataSource(), october, null);
+        try (Connection reader = asReader()) {
+            assertThat(BillingMonth.of(reader, october, null)).as("from report.completeness: metrics.cloud is not the reader's")
+                    .isEqualTo(owner).isEqualTo(new BillingMonth.Range(java.time.Instant.parse("2026-10-01T00:00:00Z"),
+                            java.time.Instant.parse("2026-11-01T00:00:00Z")));
+            assertThat(BillingMonth.of(reader, october, "keystone.example:5000/RegionOne")).isEqualTo(owner);
+        }
+    }
+
+    @Test
     void readerReadsEveryReportView() throws SQLException {
         try (Connection reader = asReader()) {
             for (ReportDefinition report : ReportCatalog.all()) {

@@ -76,6 +76,15 @@ class ServerUsageExportTest {
             requests.add(new ExportRequest(SERVER_USAGE, Instant.parse("2026-10-01T06:00:00Z"),
                     Instant.parse("2026-10-10T00:00:00Z"), List.of("Zeta", "p-alpha"), format));
         }
+        // the spreadsheet dialect and other delimiters: both paths write the same bytes there too
+        for (CsvDialect dialect : CsvDialect.values()) {
+            for (char delimiter : ExportRequest.DELIMITERS.toCharArray()) {
+                requests.add(new ExportRequest(SERVER_USAGE, null, null, List.of(), null, ExportFormat.CSV, dialect,
+                        delimiter));
+                requests.add(new ExportRequest(SERVER_USAGE, Instant.parse("2026-10-01T12:30:00Z"), null,
+                        List.of("alpha", "Alpha \"R&D\", Ltd"), null, ExportFormat.CSV, dialect, delimiter));
+            }
+        }
         return requests;
     }
 
@@ -102,6 +111,12 @@ class ServerUsageExportTest {
     void oddCloudsProjectsNamesAndIdsExportAsTheViewByteForByte() {
         assertSameBytesAsTheView(odd);
         String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
+        assertThat(export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), null, ExportFormat.CSV,
+                CsvDialect.EXCEL, ';')))
+                .as("the excel dialect: a byte-order mark, the same cells, Nova's hours unrounded")
+                .startsWith("\uFEFFhours;flavor;").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
+                .isEqualTo("\uFEFF" + export(odd, 0, new ExportRequest(SERVER_USAGE, null, null, List.of(), null,
+                        ExportFormat.CSV, CsvDialect.RFC4180, ';')));
         assertThat(csv).contains("ghost of the facts").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
                 .doesNotContain("42345678-1234-1234-1234-123456789abc");   // a fact without its server row
     }

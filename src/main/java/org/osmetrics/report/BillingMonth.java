@@ -1,0 +1,99 @@
+package org.osmetrics.report;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.osmetrics.OsMetricsException;
+
+/**
+ * {@code --month YYYY-MM} of an export: the month in the cloud's billing time zone ({@code metrics.cloud.time_zone},
+ * UTC unless set), as {@code invoice --month} and report.completeness read it, as the instants {@code [from, to)}.
+ * Several clouds whose months start at different instants cannot share one range: that is refused (exit 2) until
+ * {@code --cloud} picks one. Stateless.
+ */
+public final class BillingMonth {
+    private static final String CAN_READ_CLOUDS = "SELECT CASE WHEN has_schema_privilege('metrics', 'USAGE')"
+            + " THEN has_table_privilege('metrics.cloud', 'SELECT') ELSE false END";
+    private static final String ZONES = "SELECT cloud_key, time_zone FROM metrics.cloud"
+            + " WHERE CAST(? AS text) IS NULL OR cloud_key = ?";
+    /** A reader role (schema report only) learns the month's bounds from the completeness view. */
+    private static final String MONTHS_OF_REPORTS = "SELECT DISTINCT cloud, period_start, period_end"
+            + " FROM report.completeness WHERE period = 'month' AND label = ?"
+            + " AND (CAST(? AS text) IS NULL OR cloud = ?)";
+
+    /** The instants of a month: {@code [from, to)}. */
+    public record Range(Instant from, Instant to) {
+    }
+
+    private BillingMonth() {
+    }
+
+    /** The month in the billing time zone of {@code cloud} (null: of every cloud, which must agree). */
+    public static Range of(DataSource dataSource, YearMonth month, String cloud) {
+        try (Connection connection = dataSource.getConnection()) {
+            return of(connection, month, cloud);
+        } catch (SQLException e) {
+            throw OsMetricsException.database("cannot read the clouds' billing time zones: " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #of(DataSource, YearMonth, String)}, on a connection of the caller (left open). */
+    static Range of(Connection connection, YearMonth month, String cloud) throws SQLException {
+        Map<String, Range> ranges = ranges(connection, month, cloud);
+        if (ranges.values().stream().distinct().count() > 1) {
+            throw OsMetricsException.usage("--month " + month + " starts at different instants in the clouds' billing"
+                    + " time zones (" + ranges.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().from())
+                    .collect(Collectors.joining(", ")) + "); --cloud KEY picks one (or use --from/--to)");
+        }
+        return ranges.values().stream().findFirst().orElseGet(() -> in(month, ZoneOffset.UTC));
+    }
+
+    /** The month of each cloud, by key: from its zone, or for a reader role from report.completeness. */
+    private static Map<String, Range> ranges(Connection connection, YearMonth month, String cloud) throws SQLException {
+        boolean tables;
+        try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
+             ResultSet rows = statement.executeQuery()) {
+            tables = rows.next() && rows.getBoolean(1);
+        }
+        Map<String, Range> ranges = new TreeMap<>();
+        if (tables) {
+            try (PreparedStatement statement = connection.prepareStatement(ZONES)) {
+                statement.setString(1, cloud);
+                statement.setString(2, cloud);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        ranges.put(rows.getString(1), in(month, ZoneId.of(rows.getString(2))));
+                    }
+                }
+            }
+            return ranges;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(MONTHS_OF_REPORTS)) {
+            statement.setString(1, month.toString());
+            statement.setString(2, cloud);
+            statement.setString(3, cloud);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ranges.put(rows.getString(1), new Range(rows.getObject(2, OffsetDateTime.class).toInstant(),
+                            rows.getObject(3, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return ranges;
+    }
+
+    static Range in(YearMonth month, ZoneId zone) {
+        return new Range(month.atDay(1).atStartOfDay(zone).toInstant(),
+                month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant());
+    }
+}
