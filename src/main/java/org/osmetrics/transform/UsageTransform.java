@@ -45,29 +45,22 @@ public final class UsageTransform {
         for (TenantUsage tenant : extraction.tenants()) {
             List<ServerUsage> rows = tenant.servers();
             List<Double> ourHours = new ArrayList<>(rows.size());
-            for (ServerUsage server : rows) {
-                // each server's hours run to the stop of the page that listed it (Nova's "now" of that request)
-                Instant stop = pageStop(tenant, ourHours.size(), extraction);
-                ourHours.add(split(server, extraction, stop, grid, seen, servers, facts, anomalies));
+            // each server's hours run to the stop of the page that listed it (Nova's "now" of that request); the
+            // pages hold their totals' server counts, in order
+            int row = 0;
+            for (int page = 0; page < tenant.pageTotals().size(); page++) {
+                Instant stop = tenant.pageStops().get(page);
+                for (int end = Math.min(rows.size(), row + tenant.pageTotals().get(page).serverCount()); row < end; row++) {
+                    ourHours.add(split(rows.get(row), extraction, stop, grid, seen, servers, facts, anomalies));
+                }
+            }
+            Instant lastStop = tenant.stop() != null ? tenant.stop() : extraction.stop();
+            for (; row < rows.size(); row++) { // rows past the pages' counts (a page miscounted) take the last stop
+                ourHours.add(split(rows.get(row), extraction, lastStop, grid, seen, servers, facts, anomalies));
             }
             reconciliations.add(reconcile(tenant, ourHours, anomalies));
         }
         return new TransformedRange(extraction, grid, windowStarts, servers, facts, reconciliations, anomalies);
-    }
-
-    /**
-     * The stop of the page that listed the tenant's {@code row}-th server: pages hold their totals' server
-     * counts in order; rows past the counted ones (a page miscounted) take the last page's stop.
-     */
-    private static Instant pageStop(TenantUsage tenant, int row, UsageExtraction extraction) {
-        int end = 0;
-        for (int page = 0; page < tenant.pageTotals().size(); page++) {
-            end += tenant.pageTotals().get(page).serverCount();
-            if (row < end) {
-                return tenant.pageStops().get(page);
-            }
-        }
-        return tenant.stop() != null ? tenant.stop() : extraction.stop();
     }
 
     /** Adds the server's window facts and returns our hours for the whole range (for reconciliation). */
