@@ -23,7 +23,8 @@ import org.osmetrics.testing.SimulatorLogins;
  * The README's crontab as cron runs it, compressed: its commands, read from the README and run as written by
  * separate processes on the embedded default database, for about a minute: the cron job ({@code run}) again as
  * soon as the previous one has ended (as cron does every 15 minutes), and {@code status} and an {@code export}
- * started beside each. Every process exits 0, the ledger has a row per run, and the metrics file is readable by
+ * started beside each (and the README's {@code status --fail-if-stale}, once a run has succeeded). Every process
+ * exits 0, the ledger has a row per run, and the metrics file is readable by
  * another user (umask 022).
  */
 class ReadmeCrontabTogetherTest {
@@ -39,6 +40,8 @@ class ReadmeCrontabTogetherTest {
         List<List<String>> crontab = ReadmeCrontabTest.commands(ReadmeCrontabTest.readmeCrontabLines());
         List<String> run = crontab.stream().filter(c -> c.get(0).equals("run")).findFirst().orElseThrow();
         List<String> status = crontab.stream().filter(c -> c.get(0).equals("status") && c.contains("--metrics-file"))
+                .findFirst().orElseThrow();
+        List<String> staleCheck = crontab.stream().filter(c -> c.get(0).equals("status") && c.contains("--fail-if-stale"))
                 .findFirst().orElseThrow();
         Path data = root.resolve("data");
         Path metrics = root.resolve("textfile/os_metrics.prom");
@@ -56,6 +59,9 @@ class ReadmeCrontabTogetherTest {
                 started.add(cronJob);
                 runs++;
                 started.add(start(env, data, "status-" + tick, statusHere));
+                if (tick > 0) { // once a run has succeeded, the stale check beside the next one finds it fresh
+                    started.add(start(env, data, "stale-check-" + tick, staleCheck));
+                }
                 if (tick % 2 == 1) {
                     started.add(start(env, data, "export-" + tick, List.of("export", "--report", "server_usage",
                             "--out", root.resolve("export-" + tick + ".csv").toString(), "--quiet")));
