@@ -82,8 +82,6 @@ final class ShowbackHtml {
                 .append("<p class=\"sub\">Cloud <b>").append(esc(data.cloud())).append("</b> · ")
                 .append(esc(data.from().toString())).append(" to ").append(esc(data.to().toString()))
                 .append(" · generated ").append(GENERATED.format(data.generatedAt())).append(" by os-metrics</p></div></header>\n");
-        h.append("<div class=\"printfoot\">").append(esc("os-metrics showback · " + data.cloud() + " · " + month + " · "))
-                .append(esc(cloudStatusLine())).append("</div>\n");
         h.append("<main>\n");
         nav();
         overview();
@@ -100,7 +98,7 @@ final class ShowbackHtml {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
                 .append("<meta name=\"generator\" content=\"os-metrics report html\"/>\n")
                 .append("<title>").append(esc("Showback " + month + " · " + data.cloud())).append("</title>\n<style>\n")
-                .append(STYLE).append("</style>\n</head>\n");
+                .append(STYLE).append(pageStyle()).append("</style>\n</head>\n");
     }
 
     private static final String STYLE = """
@@ -145,11 +143,10 @@ final class ShowbackHtml {
             .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             table.trend td, table.trend th { white-space: nowrap; padding: 3px 6px; }
             td.name { overflow-wrap: anywhere; }
+            th.num { white-space: normal; }
             tr.total td { font-weight: 700; border-top: 2px solid var(--ink); border-bottom: none; }
             .up { color: #a1241c; } .down { color: #17683a; }
             .note { color: var(--muted); font-size: 12px; }
-            .printfoot { display: none; }
-            @page { size: A4; margin: 12mm 10mm 14mm; }
             @media print {
               * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
               body { background: #fff; font-size: 9.5pt; }
@@ -163,11 +160,34 @@ final class ShowbackHtml {
               h2, h3, figcaption { break-after: avoid; }
               thead { display: table-header-group; }
               .grid2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-              .printfoot { display: block; position: fixed; bottom: -9mm; left: 0; right: 0; font-size: 7.5pt;
-                           color: #555; border-top: 1px solid #bbb; padding-top: 1mm; overflow: hidden;
-                           white-space: nowrap; text-overflow: ellipsis; }
+              details { display: none; }
             }
             """;
+
+    /** A4, and in the margin of every printed page: the cloud, the month, its completeness and the page number. */
+    private String pageStyle() {
+        long projectsWithPeriod = data.completeness().size();
+        String footer = "Showback " + month + " · " + data.cloud() + " · period " + cloudStatus().replace('_', ' ')
+                + (projectsWithPeriod == 0 ? "" : " (" + data.completeness().stream().filter(p -> p.status().equals(cloudStatus()))
+                        .count() + " of " + projectsWithPeriod + (projectsWithPeriod == 1 ? " project)" : " projects)"));
+        return "@page { size: A4; margin: 12mm 10mm 14mm;\n"
+                + "  @bottom-left { content: " + cssString(footer) + "; font: 7.5pt sans-serif; color: #555; }\n"
+                + "  @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); font: 7.5pt sans-serif;"
+                + " color: #555; }\n}\n";
+    }
+
+    /** A CSS string literal of any text: quotes, backslashes, markup and line breaks escaped. */
+    static String cssString(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        text.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c < 0x20 || c == 0x7f) {
+                out.append('\\').append(Integer.toHexString(c)).append(' ');
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append('"').toString();
+    }
 
     private void nav() {
         if (projects.isEmpty()) {
@@ -204,6 +224,7 @@ final class ShowbackHtml {
             h.append("<p class=\"note\">No usage in the 12 months up to ").append(esc(month)).append(".</p>\n</section>\n");
             return;
         }
+        projectTable();
         // the last 12 months by project
         List<String> chartProjects = new ArrayList<>(colors.keySet());
         h.append("<div class=\"grid2\">");
@@ -226,7 +247,6 @@ final class ShowbackHtml {
         }
         trend();
         flavors();
-        projectTable();
         h.append("</section>\n");
     }
 
@@ -287,7 +307,7 @@ final class ShowbackHtml {
                         + "<th class=\"num\">Server-hours</th><th class=\"num\">vCPU-hours</th><th class=\"num\">RAM GiB-hours</th>"
                         + "</tr></thead><tbody>");
         for (Showback.Flavor f : data.flavors()) {
-            h.append("<tr data-flavor=\"").append(esc(f.flavor())).append("\"><td class=\"name\">").append(esc(f.flavor()))
+            h.append("<tr data-flavor=\"").append(esc(f.flavor())).append("\"><td>").append(esc(f.flavor()))
                     .append("</td>");
             cell("server_count", String.valueOf(f.serverCount()), BigDecimal.valueOf(f.serverCount()));
             cell("server_hours", qty(f.serverHours()), f.serverHours());
@@ -527,7 +547,8 @@ final class ShowbackHtml {
         TreeSet<String> missing = new TreeSet<>();
         data.completeness().stream().map(Completeness.Period::missing).filter(Objects::nonNull)
                 .forEach(m -> missing.addAll(List.of(m.split(", "))));
-        return (counts.size() == 1 ? counts.keySet().iterator().next().replace('_', ' ') : split)
+        int all = data.completeness().size();
+        return (counts.size() == 1 ? (all == 1 ? "for its one project" : "for all " + all + " projects") : split)
                 + (missing.isEmpty() ? "" : "; missing " + ranges(new ArrayList<>(missing)));
     }
 
