@@ -327,6 +327,10 @@ final class ShowbackHtml {
             h.append("<th class=\"num\">Cost (").append(esc(currency)).append(")</th>");
         }
         h.append("<th>Completeness</th></tr></thead><tbody>");
+        if (projects.isEmpty()) {
+            h.append("<tr><td class=\"note\" colspan=\"").append(7 + currencies.size())
+                    .append("\">No project used anything in the month.</td></tr>");
+        }
         for (int i = 0; i < projects.size(); i++) {
             Showback.MonthUsage u = projects.get(i);
             h.append("<tr data-project=\"").append(esc(u.projectId())).append("\"><td class=\"name\"><span class=\"sw\" style=\"background:")

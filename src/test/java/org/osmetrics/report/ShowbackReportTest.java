@@ -285,6 +285,22 @@ class ShowbackReportTest {
     }
 
     @Test
+    void aMonthWithoutUsageIsDrawnEmptyWithItsCompleteness() throws Exception {
+        Path out = dir.resolve("november.html");
+        CommandRun run = CommandRun.of(Map.of(), "report", "html", "--month", "2026-11", "--out", out.toString(),
+                "--db-url", db.jdbcUrl());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("0 projects with usage");
+        Document page = parse(Files.readString(out));
+        assertThat(all(page, "//section[@class='page project']")).isEmpty();
+        assertThat(one(page, "//table[@class='projects']/tbody/tr").getTextContent()).isEqualTo("No project used anything in the month.");
+        assertThat(one(page, "//section[@id='overview']/div[@data-status]").getAttribute("data-status")).isEqualTo("incomplete");
+        assertThat(figure(page, "//table[@class='trend']/tbody/tr[@data-month='2026-10']/td[@data-col='vcpu_hours']"))
+                .isEqualByComparingTo(sql("SELECT sum(vcpu_hours) FROM report.project_usage_monthly WHERE month = '2026-10'"));
+    }
+
+    @Test
     void aMissingOrBadMonthAnUnknownCloudAndAnUnchosenCloudAreRefusedWithExit2() {
         Path out = dir.resolve("x.html");
         CommandRun noMonth = CommandRun.of(Map.of(), "report", "html", "--out", out.toString(), "--db-url", db.jdbcUrl());
