@@ -232,12 +232,12 @@ final class ShowbackHtml {
             h.append("<figure class=\"cost-by-project\"><figcaption>Cost by project, last 12 months (").append(esc(currency))
                     .append(")</figcaption>")
                     .append(Svg.stackedBars("Cost by project per month in " + currency, data.months(),
-                            byProject(chartProjects, (p, m) -> cost(p, m, currency)), currency, 560, 240))
+                            byProject(chartProjects, (p, m) -> cost(p, m, currency)), currency, 480, 240))
                     .append("</figure>");
         }
         h.append("<figure class=\"usage-by-project\"><figcaption>vCPU-hours by project, last 12 months</figcaption>")
                 .append(Svg.stackedBars("vCPU-hours by project per month", data.months(),
-                        byProject(chartProjects, (p, m) -> usage(p, m, Showback.MonthUsage::vcpuHours)), "vCPU-h", 560, 240))
+                        byProject(chartProjects, (p, m) -> usage(p, m, Showback.MonthUsage::vcpuHours)), "vCPU-h", 480, 240))
                 .append("</figure>");
         h.append("</div>\n");
         legend(chartProjects);
@@ -266,7 +266,7 @@ final class ShowbackHtml {
             }
         }
         h.append(Svg.lines("Cloud totals per month", data.months(), series,
-                currencies.isEmpty() ? "vCPU-h" : String.join("/", currencies), 560, 220));
+                currencies.isEmpty() ? "vCPU-h" : String.join("/", currencies), 480, 220));
         h.append("</figure>\n<table class=\"trend\"><thead><tr><th>Month</th><th class=\"num\">vCPU-hours</th>"
                 + "<th class=\"num\">Change</th><th class=\"num\">Server-hours</th>");
         for (String currency : currencies) {
@@ -302,7 +302,7 @@ final class ShowbackHtml {
         }
         h.append("<div class=\"grid2\"><figure class=\"by-flavor\"><figcaption>vCPU-hours by flavor</figcaption>")
                 .append(Svg.horizontalBars("vCPU-hours by flavor", data.flavors().stream().map(Showback.Flavor::flavor).toList(),
-                        data.flavors().stream().map(f -> f.vcpuHours().doubleValue()).toList(), ACCENT, "vCPU-h", 560))
+                        data.flavors().stream().map(f -> f.vcpuHours().doubleValue()).toList(), ACCENT, "vCPU-h", 480))
                 .append("</figure>\n<table class=\"flavors\"><thead><tr><th>Flavor</th><th class=\"num\">Servers</th>"
                         + "<th class=\"num\">Server-hours</th><th class=\"num\">vCPU-hours</th><th class=\"num\">RAM GiB-hours</th>"
                         + "</tr></thead><tbody>");
@@ -402,13 +402,13 @@ final class ShowbackHtml {
         }
         h.append("<figure class=\"daily\"><figcaption>vCPU-hours per day</figcaption>")
                 .append(Svg.stackedBars("vCPU-hours per day of " + month, labels,
-                        List.of(new Svg.Series(name(id), colors.getOrDefault(id, ACCENT), values)), "vCPU-h", 560, 220))
+                        List.of(new Svg.Series(name(id), colors.getOrDefault(id, ACCENT), values)), "vCPU-h", 480, 220))
                 .append("</figure>");
         h.append("<figure class=\"monthly\"><figcaption>vCPU-hours, last 12 months</figcaption>")
                 .append(Svg.stackedBars("vCPU-hours per month", data.months(),
                         List.of(new Svg.Series(name(id), colors.getOrDefault(id, ACCENT), data.months().stream()
                                 .map(m -> usage(id, m, Showback.MonthUsage::vcpuHours).doubleValue()).toList())),
-                        "vCPU-h", 560, 220))
+                        "vCPU-h", 480, 220))
                 .append("</figure></div>\n");
         dailyTable(days);
         costLines(id);
@@ -502,7 +502,7 @@ final class ShowbackHtml {
         h.append("<div class=\"grid2\"><figure class=\"states\"><figcaption>Server-hours by state</figcaption>")
                 .append(Svg.horizontalBars("Server-hours by state", labels,
                         states.stream().map(s -> s.serverHours().doubleValue()).toList(), colors.getOrDefault(id, ACCENT),
-                        "h", 560))
+                        "h", 480))
                 .append("</figure><table class=\"states\"><thead><tr><th>State</th><th class=\"num\">Server-hours</th>"
                         + "<th class=\"num\">vCPU-hours</th></tr></thead><tbody>");
         for (int i = 0; i < states.size(); i++) {

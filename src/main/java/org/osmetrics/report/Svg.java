@@ -26,7 +26,7 @@ final class Svg {
     private static final int RIGHT = 12;
     private static final int TOP = 12;
     private static final int BOTTOM = 28;
-    private static final String FONT = "font-family=\"sans-serif\" font-size=\"11\"";
+    private static final String FONT = "font-family=\"sans-serif\" font-size=\"12\"";
 
     private Svg() {
     }
@@ -136,7 +136,7 @@ final class Svg {
             double y = 2 + i * row;
             svg.append("<text x=\"").append(labelWidth - 6).append("\" y=\"").append(n(y + row / 2.0 + 4))
                     .append("\" text-anchor=\"end\" ").append(FONT).append(" fill=\"#333\">")
-                    .append(esc(shorten(labels.get(i), 24))).append("</text>");
+                    .append(esc(shorten(labels.get(i), 20))).append("</text>");
             svg.append("<rect class=\"bar\" x=\"").append(labelWidth).append("\" y=\"").append(n(y + 3)).append("\" width=\"")
                     .append(n(w)).append("\" height=\"").append(row - 6).append("\" fill=\"").append(esc(color))
                     .append("\"><title>").append(esc(labels.get(i) + ": " + number(v) + " " + unit)).append("</title></rect>");
@@ -202,12 +202,12 @@ final class Svg {
                 .append(FONT).append(" fill=\"#555\">").append(esc(text)).append("</text>");
     }
 
-    /** Show every n-th category label so that labels (about 48 units wide) do not overlap. */
+    /** Show every n-th category label so that labels (about 54 units wide) do not overlap. */
     private static int labelEvery(int categories, double plotWidth) {
         if (categories == 0) {
             return 1;
         }
-        return Math.max(1, (int) Math.ceil(categories * 48 / plotWidth));
+        return Math.max(1, (int) Math.ceil(categories * 54 / plotWidth));
     }
 
     private static String shorten(String text, int max) {
