@@ -42,6 +42,16 @@ final class ShowbackHtml {
     private final List<String> currencies;
     private final Map<String, Completeness.Period> completeness = new TreeMap<>();
     private final Map<String, String> colors = new LinkedHashMap<>();
+    /** The rows by month, and by project and month (key {@link #key}): each looked up, never searched. */
+    private final Map<String, List<Showback.MonthUsage>> usageByMonth;
+    private final Map<String, Showback.MonthUsage> usageByKey = new TreeMap<>();
+    private final Map<String, List<Showback.Cost>> costsByMonth;
+    private final Map<String, BigDecimal> costByKey = new TreeMap<>();
+    private final Map<String, Integer> currencyScale = new TreeMap<>();
+    private final Map<String, List<Showback.Day>> dailyByProject;
+    private final Map<String, List<Showback.Line>> linesByProject;
+    private final Map<String, List<Showback.Server>> serversByProject;
+    private final Map<String, List<Showback.State>> statesByProject;
     private final StringBuilder h = new StringBuilder(1 << 16);
 
     ShowbackHtml(Showback.Data data) {
@@ -59,7 +69,21 @@ final class ShowbackHtml {
                 names.putIfAbsent(p.projectId(), p.projectName());
             }
         }
-        this.projects = data.monthly().stream().filter(u -> u.month().equals(month))
+        this.usageByMonth = data.monthly().stream().collect(Collectors.groupingBy(Showback.MonthUsage::month));
+        data.monthly().forEach(u -> usageByKey.put(key(u.projectId(), u.month(), ""), u));
+        this.costsByMonth = data.costs().stream().collect(Collectors.groupingBy(Showback.Cost::month));
+        for (Showback.Cost c : data.costs()) {
+            if (c.currency() != null && c.amount() != null) {
+                costByKey.merge(key(c.projectId(), c.month(), c.currency()), c.amount(), BigDecimal::add);
+                currencyScale.merge(c.currency(), c.amount().scale(), Math::max);
+            }
+        }
+        this.dailyByProject = data.daily().stream().collect(Collectors.groupingBy(Showback.Day::projectId));
+        this.linesByProject = data.lines().stream().collect(Collectors.groupingBy(Showback.Line::projectId));
+        this.serversByProject = data.servers().stream().collect(Collectors.groupingBy(Showback.Server::projectId));
+        this.statesByProject = data.states() == null ? Map.of()
+                : data.states().stream().collect(Collectors.groupingBy(Showback.State::projectId));
+        this.projects = usageByMonth.getOrDefault(month, List.of()).stream()
                 .sorted(Comparator.comparing(Showback.MonthUsage::vcpuHours).reversed()
                         .thenComparing(Showback.MonthUsage::projectId))
                 .toList();
@@ -205,7 +229,7 @@ final class ShowbackHtml {
         h.append("<section class=\"page overview\" id=\"overview\">\n<h2>Cloud overview</h2>\n");
         status(cloudStatus(), cloudStatusLine());
         // the month's key figures
-        List<Showback.MonthUsage> previous = data.monthly().stream().filter(u -> u.month().equals(previousMonth)).toList();
+        List<Showback.MonthUsage> previous = usageByMonth.getOrDefault(previousMonth, List.of());
         h.append("<div class=\"kpis\">");
         for (String currency : currencies) {
             kpi("Cost (" + currency + ")", "cost", money(cost(null, month, currency)), cost(null, month, currency),
@@ -362,7 +386,7 @@ final class ShowbackHtml {
             cell("cost", money(c), c);
         }
         h.append("<td></td></tr></tfoot></table>\n");
-        long unpriced = data.costs().stream().filter(c -> c.month().equals(month)).mapToLong(Showback.Cost::unpriced).sum();
+        long unpriced = costsByMonth.getOrDefault(month, List.of()).stream().mapToLong(Showback.Cost::unpriced).sum();
         if (unpriced > 0) {
             h.append("<p class=\"note\">").append(unpriced).append(unpriced == 1 ? " line" : " lines")
                     .append(" of usage in the month had no price in force: not in the costs (README, \"rates\").</p>\n");
@@ -376,8 +400,7 @@ final class ShowbackHtml {
                 .append(" · ").append(esc(month)).append("</div>\n");
         Completeness.Period period = completeness.get(id);
         status(period == null ? "unknown" : period.status(), projectStatusLine(period));
-        Showback.MonthUsage before = data.monthly().stream()
-                .filter(m -> m.projectId().equals(id) && m.month().equals(previousMonth)).findFirst().orElse(null);
+        Showback.MonthUsage before = usageByKey.get(key(id, previousMonth, ""));
         h.append("<div class=\"kpis\">");
         for (String currency : currencies) {
             BigDecimal c = cost(id, month, currency);
@@ -390,7 +413,7 @@ final class ShowbackHtml {
         kpi("Servers", "server_count", String.valueOf(u.serverCount()), BigDecimal.valueOf(u.serverCount()), "");
         h.append("</div>\n<div class=\"grid2\">");
         // daily usage: every day of the month, zero where none
-        Map<LocalDate, Showback.Day> days = data.daily().stream().filter(d -> d.projectId().equals(id))
+        Map<LocalDate, Showback.Day> days = dailyByProject.getOrDefault(id, List.of()).stream()
                 .collect(Collectors.toMap(Showback.Day::day, d -> d, (a, b) -> a, TreeMap::new));
         List<String> labels = new ArrayList<>();
         List<Double> values = new ArrayList<>();
@@ -438,7 +461,7 @@ final class ShowbackHtml {
     }
 
     private void costLines(String id) {
-        List<Showback.Line> lines = data.lines().stream().filter(l -> l.projectId().equals(id)).toList();
+        List<Showback.Line> lines = linesByProject.getOrDefault(id, List.of());
         if (lines.isEmpty()) {
             return;
         }
@@ -462,7 +485,7 @@ final class ShowbackHtml {
     }
 
     private void servers(String id, long serverCount) {
-        List<Showback.Server> top = data.servers().stream().filter(s -> s.projectId().equals(id)).toList();
+        List<Showback.Server> top = serversByProject.getOrDefault(id, List.of());
         h.append("<h3>Top servers by vCPU-hours</h3>\n");
         if (top.size() < serverCount) {
             h.append("<p class=\"note\">The ").append(top.size()).append(" of ").append(serverCount)
@@ -493,7 +516,7 @@ final class ShowbackHtml {
                     + " (server timelines from Nova's instance actions). The split appears here once it has.</p>\n");
             return;
         }
-        List<Showback.State> states = data.states().stream().filter(s -> s.projectId().equals(id)).toList();
+        List<Showback.State> states = statesByProject.getOrDefault(id, List.of());
         if (states.isEmpty()) {
             h.append("<p class=\"note\">No hours by state in the month.</p>\n");
             return;
@@ -632,17 +655,25 @@ final class ShowbackHtml {
      * currency's scale (that of its amounts) also when there is none.
      */
     private BigDecimal cost(String projectId, String m, String currency) {
-        int scale = data.costs().stream().filter(c -> currency.equals(c.currency()) && c.amount() != null)
-                .mapToInt(c -> c.amount().scale()).max().orElse(0);
-        return data.costs().stream().filter(c -> c.month().equals(m) && currency.equals(c.currency())
-                        && (projectId == null || c.projectId().equals(projectId)))
-                .map(c -> Showback.orZero(c.amount())).reduce(BigDecimal.ZERO.setScale(scale), BigDecimal::add);
+        BigDecimal zero = BigDecimal.ZERO.setScale(currencyScale.getOrDefault(currency, 0));
+        if (projectId != null) {
+            return costByKey.getOrDefault(key(projectId, m, currency), zero);
+        }
+        return costsByMonth.getOrDefault(m, List.of()).stream().filter(c -> currency.equals(c.currency()))
+                .map(c -> Showback.orZero(c.amount())).reduce(zero, BigDecimal::add);
     }
 
     /** A project's (null: every project's) usage in a month. */
     private BigDecimal usage(String projectId, String m, java.util.function.Function<Showback.MonthUsage, BigDecimal> of) {
-        return data.monthly().stream().filter(u -> u.month().equals(m) && (projectId == null || u.projectId().equals(projectId)))
-                .map(of).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (projectId != null) {
+            Showback.MonthUsage u = usageByKey.get(key(projectId, m, ""));
+            return u == null ? BigDecimal.ZERO : of.apply(u);
+        }
+        return sum(usageByMonth.getOrDefault(m, List.of()), of);
+    }
+
+    private static String key(String projectId, String m, String currency) {
+        return projectId + '\u0000' + m + '\u0000' + currency;
     }
 
     private static BigDecimal sum(List<Showback.MonthUsage> rows, java.util.function.Function<Showback.MonthUsage, BigDecimal> of) {
