@@ -28,8 +28,8 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
 class TenantAccessTest {
     private static final String PERMISSION_DENIED = "42501";
     private static final String CLOUD = "keystone.example:5000/RegionOne";
-    /** The columns that say whose a row is, in the order they are looked for in a view. */
-    private static final List<String> PROJECT_COLUMNS = List.of("project_id", "tenant_id", "scope");
+    /** The columns that say whose a row is, in the order they are looked for in a view (FOCUS: SubAccountId). */
+    private static final List<String> PROJECT_COLUMNS = List.of("project_id", "tenant_id", "scope", "SubAccountId");
 
     private static TestDatabase db;
     private static Login alpha;
@@ -98,7 +98,7 @@ class TenantAccessTest {
     /** Every row of the view as text, optionally only those of some projects, sorted. */
     private static List<String> rowsOf(Connection connection, String view, Set<String> projects) throws SQLException {
         String column = projectColumn(view);
-        String where = projects == null ? "" : " WHERE v." + column + " IN ("
+        String where = projects == null ? "" : " WHERE v.\"" + column + "\" IN ("
                 + projects.stream().map(p -> "'" + p.replace("'", "''") + "'").collect(Collectors.joining(", ")) + ")";
         return rows(connection, "SELECT v::text FROM report." + view + " v" + where + " ORDER BY 1");
     }
@@ -106,7 +106,7 @@ class TenantAccessTest {
     @Test
     void eachTenantSeesExactlyItsProjectsRowsInEveryReportViewAndTheReaderSeesAll() throws SQLException {
         List<String> views = views();
-        assertThat(views).contains("server_usage", "invoice_monthly", "tenant_usage_document", "coverage", "audit_log");
+        assertThat(views).contains("server_usage", "invoice_monthly", "tenant_usage_document", "coverage", "audit_log", "focus");
         try (Connection admin = db.database().dataSource().getConnection();
              Connection finance = reader.connect();
              Connection tenantAlpha = alpha.connect();
