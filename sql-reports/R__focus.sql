@@ -4,9 +4,8 @@
 -- server, resource (or priced flavor) and price in force, for the usage that has a price. Usage with no price in
 -- force has no row (FOCUS needs a cost on every row): report.invoice_monthly lists it.
 --
--- Pricing is invoice_monthly's, server by server: each window is priced by the rate card's prices in force at its
--- window_start, and a flavor_hour price replaces the vCPU, RAM and disk prices of that flavor's servers. So the
--- PricingQuantity of a project's rows of one invoice line add up to that line's quantity exactly.
+-- Pricing is invoice_monthly's, server by server (report.priced_usage, R__charges.sql): the PricingQuantity of a
+-- project's rows of one invoice line add up to that line's quantity exactly.
 --
 --   BillingAccountId/Name   the customer invoiced for the project (customers import), else the project itself
 --   SubAccountId/Name       the project (id, Keystone name)
@@ -38,28 +37,8 @@ WITH line AS (
           FROM metrics.cloud cm
           CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
                                              interval '1 month') AS g) m
-    CROSS JOIN LATERAL (
-        SELECT f.project_id, f.instance_id, q.resource, q.flavor, q.rate_id, trim_scale(sum(q.quantity)) AS quantity
-        FROM metrics.usage_fact f
-        JOIN metrics.flavor fl ON fl.flavor_id = f.flavor_id
-        LEFT JOIN metrics.rate_card fr
-               ON fr.resource = 'flavor_hour' AND fr.flavor = fl.name
-              AND fr.valid_from <= f.window_start AND (fr.valid_to IS NULL OR fr.valid_to > f.window_start)
-        CROSS JOIN LATERAL (
-            SELECT 'flavor_hour' AS resource, fl.name AS flavor, f.hours::numeric AS quantity, fr.rate_id
-            WHERE fr.rate_id IS NOT NULL
-            UNION ALL
-            SELECT v.resource, NULL, v.quantity, rr.rate_id
-            FROM (VALUES ('vcpu_hour', f.hours::numeric * f.vcpus),
-                         ('ram_gb_hour', f.hours::numeric * f.memory_mb * 0.0009765625),
-                         ('disk_gb_hour', f.hours::numeric * f.local_gb)) AS v(resource, quantity)
-            JOIN metrics.rate_card rr
-              ON rr.resource = v.resource
-             AND rr.valid_from <= f.window_start AND (rr.valid_to IS NULL OR rr.valid_to > f.window_start)
-            WHERE fr.rate_id IS NULL) q
-        WHERE f.cloud_id = m.cloud_id AND f.window_start >= m.month_start AND f.window_start < m.month_end
-        GROUP BY f.project_id, f.instance_id, q.resource, q.flavor, q.rate_id
-        HAVING sum(q.quantity) > 0) s
+    CROSS JOIN LATERAL report.priced_usage(m.cloud_id, m.month_start, m.month_end) s
+    WHERE s.rate_id IS NOT NULL
 ),
 priced AS (
     SELECT l.*, r.unit_price, r.currency, r.minor_units, r.valid_from, r.valid_to,
