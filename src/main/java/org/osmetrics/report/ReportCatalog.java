@@ -55,7 +55,16 @@ public final class ReportCatalog {
                     "\"BillingPeriodStart\" >= :from", "\"BillingPeriodStart\" < :to",
                     "(\"SubAccountId\" = ANY(:projects) OR \"SubAccountName\" = ANY(:projects))",
                     "\"BillingPeriodStart\", \"ProviderName\", \"SubAccountId\", \"SkuId\", \"ChargePeriodStart\","
-                            + " \"ResourceId\"", null));
+                            + " \"ResourceId\"", null),
+            new ReportDefinition("customer_monthly", "report.customer_monthly",
+                    "per customer and month (billing time zone): usage and invoiced amount, per currency",
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, customer, currency", null),
+            new ReportDefinition("cost_centre_monthly", "report.cost_centre_monthly",
+                    "per cost centre and month (billing time zone): usage and invoiced amount, per currency",
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, cost_centre, currency", null),
+            new ReportDefinition("domain_monthly", "report.domain_monthly",
+                    "per Keystone domain and month (billing time zone): usage and invoiced amount, per currency",
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, domain_id, currency", null));
 
     private ReportCatalog() {
     }
