@@ -57,7 +57,8 @@ CROSS JOIN LATERAL (
     line AS (
         -- per project, resource and price: report.invoice_monthly's lines
         SELECT s.project_id, s.rate_id, sum(s.quantity) AS quantity
-        FROM report.priced_usage(m.cloud_id, m.month_start, m.month_end) s
+        FROM report.priced_usage s
+        WHERE s.cloud = (SELECT cloud_key FROM metrics.cloud WHERE cloud_id = m.cloud_id) AND s.month_start = m.month_start
         GROUP BY s.project_id, s.resource, s.flavor, s.rate_id),
     who AS (
         SELECT u.*, cu.cost_centre AS key1, CAST(NULL AS text) AS key2

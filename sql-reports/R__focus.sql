@@ -4,7 +4,7 @@
 -- server, resource (or priced flavor) and price in force, for the usage that has a price. Usage with no price in
 -- force has no row (FOCUS needs a cost on every row): report.invoice_monthly lists it.
 --
--- Pricing is invoice_monthly's, server by server (report.priced_usage, R__charges.sql): the PricingQuantity of a
+-- Pricing is invoice_monthly's, server by server (report.priced_usage): the PricingQuantity of a
 -- project's rows of one invoice line add up to that line's quantity exactly.
 --
 --   BillingAccountId/Name   the customer invoiced for the project (customers import), else the project itself
@@ -28,16 +28,10 @@
 DROP VIEW IF EXISTS report.focus;
 CREATE VIEW report.focus AS
 WITH line AS (
-    SELECT m.cloud_id, m.month_local, m.month_start, m.month_end, s.project_id, s.instance_id, s.resource, s.flavor,
+    SELECT c.cloud_id, s.month, s.month_start, s.month_end, s.project_id, s.instance_id, s.resource, s.flavor,
            s.rate_id, s.quantity
-    FROM (SELECT cm.cloud_id,
-                 g                                                 AS month_local,
-                 g AT TIME ZONE cm.time_zone                       AS month_start,
-                 (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-          FROM metrics.cloud cm
-          CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                             interval '1 month') AS g) m
-    CROSS JOIN LATERAL report.priced_usage(m.cloud_id, m.month_start, m.month_end) s
+    FROM report.priced_usage s
+    JOIN metrics.cloud c ON c.cloud_key = s.cloud
     WHERE s.rate_id IS NOT NULL
 ),
 priced AS (
@@ -117,7 +111,7 @@ LEFT JOIN metrics.customer cu ON cu.customer_id = pc.customer_id
 LEFT JOIN LATERAL (SELECT min(d.issuer) AS issuer
                    FROM metrics.invoice_document d
                    WHERE d.kind = 'invoice' AND d.cancelled_by IS NULL AND d.cloud_key = c.cloud_key
-                     AND d.month = to_char(p.month_local, 'YYYY-MM') AND d.customer = cu.name) inv ON true;
+                     AND d.month = p.month AND d.customer = cu.name) inv ON true;
 
 COMMENT ON VIEW report.focus IS
     'Priced usage as FOCUS 1.1 charges: per cloud, billing month, project, server, resource and price in force.';
