@@ -37,7 +37,7 @@ WITH line AS (
 priced AS (
     SELECT l.*, r.unit_price, r.currency, r.minor_units, r.valid_from, r.valid_to,
            power(10::numeric, -r.minor_units)                                    AS minor_unit,
-           l.quantity * r.unit_price                                             AS list_cost,
+           trim_scale(l.quantity * r.unit_price)                                 AS list_cost,
            trunc(l.quantity * r.unit_price, r.minor_units)                       AS cut_cost,
            round(sum(l.quantity) OVER invoice_line * r.unit_price, r.minor_units)
                - sum(trunc(l.quantity * r.unit_price, r.minor_units)) OVER invoice_line AS left_over,
