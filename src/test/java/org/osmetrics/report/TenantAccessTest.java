@@ -148,6 +148,28 @@ class TenantAccessTest {
     }
 
     @Test
+    void aTenantsOwnConditionsOnTheRollupsRunOnNoRowSoTheyCannotRevealACustomerOrDomain() throws SQLException {
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO metrics.customer (name, cost_centre, tax_rate, currency, source, run_id)"
+                    + " VALUES ('Beta GmbH', 'CC-beta', 19, 'EUR', 'test', 1) ON CONFLICT DO NOTHING");
+            h.execute("INSERT INTO metrics.project_customer (project_id, customer_id, source) SELECT 'p-beta', customer_id,"
+                    + " 'test' FROM metrics.customer WHERE name = 'Beta GmbH' ON CONFLICT DO NOTHING");
+            h.execute("UPDATE metrics.project SET domain_id = 'd-beta' WHERE project_id = 'p-beta'");
+        });
+        List<String> casts = List.of("SELECT count(*) FROM report.customer_monthly WHERE customer::int = 0",
+                "SELECT count(*) FROM report.cost_centre_monthly WHERE cost_centre::int = 0",
+                "SELECT count(*) FROM report.domain_monthly WHERE domain_id::int = 0");
+        try (Connection finance = reader.connect(); Connection tenantAlpha = alpha.connect()) {
+            for (String sql : casts) {
+                // finance sees the rows, so the cast fails on a name...
+                assertThatThrownBy(() -> rows(finance, sql)).as(sql).isInstanceOf(SQLException.class);
+                // ...a tenant's runs on no row at all: nothing to show, not even in an error message
+                assertThat(rows(tenantAlpha, sql)).as(sql).containsExactly("0");
+            }
+        }
+    }
+
+    @Test
     void tenantsAndTheReaderCanNeitherWriteNorCreateNorTakeAPipelineLock() throws SQLException {
         for (Login login : List.of(alpha, beta, reader)) {
             try (Connection connection = login.connect()) {
