@@ -31,7 +31,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a report view to CSV (spreadsheet-safe), JSON or JSON lines, streamed in constant memory.",
             "Reports: server_usage, project_usage_daily, project_usage_monthly, tenant_usage_document, coverage, "
-                + "reconciliation, invoice_monthly (see README, \"Reports\")."})
+                + "reconciliation, invoice_monthly, focus (FOCUS 1.1 for FinOps tools), customer_monthly, cost_centre_monthly,"
+                + " domain_monthly (see README, \"Reports\")."})
 final class ExportCommand implements Runnable {
     /** {@code --out -}: standard output, as for most Unix tools (write to {@code ./-} for a file of that name). */
     private static final String STANDARD_OUTPUT = "-";
@@ -80,7 +81,7 @@ final class ExportCommand implements Runnable {
     Path out;
 
     @Option(names = "--allow-incomplete",
-            description = "Export a priced report (invoice_monthly) even for months that are not complete (every line"
+            description = "Export a priced report (invoice_monthly, focus) even for months that are not complete (every line"
                     + " carries its completeness). Without it such an export is refused with exit 7.")
     boolean allowIncomplete;
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.AuthType;
 import org.osmetrics.config.OpenStackSettings;
@@ -235,15 +236,56 @@ final class KeystoneClient {
      * the user can scope to), else nothing (the caller carries on with ids).
      */
     Map<String, String> projectNames(AuthToken token) {
-        for (String path : List.of("/projects", "/auth/projects")) {
-            Map<String, String> names = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
+        projects(token, false).forEach(project -> names.put(project.id(), project.name()));
+        return names;
+    }
+
+    /**
+     * The projects the credentials may list (as {@link #projectNames}) with their domains; with
+     * {@code domainNames}, the domains' names too, from {@code GET /v3/domains} (admin), else
+     * {@code GET /v3/auth/domains}, else none (null names: reports show the domain ids).
+     */
+    List<KeystoneProject> projects(AuthToken token, boolean domainNames) {
+        List<KeystoneProject> projects = new ArrayList<>();
+        boolean listed = list(token, List.of("/projects", "/auth/projects"), "projects", project -> projects.add(
+                new KeystoneProject(project.path("id").asText(), project.path("name").asText(null),
+                        project.path("domain_id").asText(null), null)));
+        if (!listed) {
+            LOG.info("project names are not available to {}: reports show project ids", settings.principal());
+            return List.of();
+        }
+        if (!domainNames || projects.isEmpty()) {
+            return projects;
+        }
+        Map<String, String> domains = new LinkedHashMap<>();
+        try {
+            if (!list(token, List.of("/domains", "/auth/domains"), "domains",
+                    domain -> domains.put(domain.path("id").asText(), domain.path("name").asText(null)))) {
+                LOG.info("domain names are not available to {}: reports show domain ids", settings.principal());
+            }
+        } catch (OsMetricsException e) {
+            // names of domains are a convenience: the projects' names and domain ids are kept
+            LOG.info("domain names not read ({}): reports show domain ids", e.getMessage());
+        }
+        return projects.stream().map(p -> new KeystoneProject(p.id(), p.name(), p.domainId(),
+                p.domainId() == null ? null : domains.get(p.domainId()))).toList();
+    }
+
+    /**
+     * Every page of the first of {@code paths} the credentials may read (401, 403 and 404 try the next), each
+     * element of its array {@code field} given to {@code each}; false when none may be read.
+     */
+    private boolean list(AuthToken token, List<String> paths, String field, Consumer<JsonNode> each) {
+        for (String path : paths) {
+            List<JsonNode> items = new ArrayList<>();
             URI url = URI.create(settings.authUrl() + path);
             boolean allowed = true;
             while (url != null) {
                 HttpTransport.Response response = transport.send("GET", url, Map.of("X-Auth-Token", token.id()), null);
                 if (response.status() == 401 || response.status() == 403 || response.status() == 404) {
-                    LOG.info("Keystone does not let {} list projects at {} (HTTP {}); trying the next way",
-                            settings.principal(), url, response.status());
+                    LOG.info("Keystone does not let {} list {} at {} (HTTP {}); trying the next way",
+                            settings.principal(), field, url, response.status());
                     allowed = false;
                     break;
                 }
@@ -252,15 +294,15 @@ final class KeystoneClient {
                             + errorText(response), null);
                 }
                 JsonNode root = readJson(response);
-                root.path("projects").forEach(p -> names.put(p.path("id").asText(), p.path("name").asText(null)));
+                root.path(field).forEach(items::add);
                 url = nextPage(root.path("links").path("next"), path);
             }
             if (allowed) {
-                return names;
+                items.forEach(each);
+                return true;
             }
         }
-        LOG.info("project names are not available to {}: reports show project ids", settings.principal());
-        return Map.of();
+        return false;
     }
 
     /** Keystone's next link, rebuilt on the configured auth URL (the link's host may be internal). */

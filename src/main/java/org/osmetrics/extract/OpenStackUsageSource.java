@@ -182,6 +182,12 @@ public final class OpenStackUsageSource implements UsageSource {
     }
 
     @Override
+    public List<KeystoneProject> projects() {
+        renewIfExpiring();
+        return keystone.projects(token, true);
+    }
+
+    @Override
     public void close() {
         // java.net.http.HttpClient (Java 17) has nothing to close; its threads are daemons.
     }

@@ -1,6 +1,7 @@
 package org.osmetrics.extract;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,6 +29,11 @@ public record RenamedSource(UsageSource delegate, String cloudKey) implements Us
     @Override
     public Map<String, String> projectNames() {
         return delegate.projectNames();
+    }
+
+    @Override
+    public List<KeystoneProject> projects() {
+        return delegate.projects();
     }
 
     @Override

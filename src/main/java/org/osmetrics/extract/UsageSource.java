@@ -1,6 +1,7 @@
 package org.osmetrics.extract;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +26,15 @@ public interface UsageSource extends AutoCloseable {
 
     /** Project names by id, as far as the credentials may list them; empty when they may not. */
     Map<String, String> projectNames();
+
+    /**
+     * The projects with their names and domains, as far as the credentials may list them (domain names when they
+     * may list domains too); empty when they may not. By default the names of {@link #projectNames()}, no domains.
+     */
+    default List<KeystoneProject> projects() {
+        return projectNames().entrySet().stream()
+                .map(e -> new KeystoneProject(e.getKey(), e.getValue(), null, null)).toList();
+    }
 
     @Override
     void close();

@@ -4,6 +4,7 @@ import org.osmetrics.Phrases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.extract.KeystoneProject;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.TimeRange;
@@ -162,11 +164,16 @@ public final class CatchUp {
         }
     }
 
-    /** Records the project names the source lists and returns them (empty when they could not be read). */
+    /**
+     * Records the projects the source lists (names and domains) and returns their names by id (empty when they could
+     * not be read).
+     */
     static Map<String, String> recordProjectNames(UsageSource source, UsageLoader loader, Cloud cloud) {
         try {
-            Map<String, String> names = source.projectNames();
-            loader.recordProjectNames(cloud, names);
+            List<KeystoneProject> projects = source.projects();
+            loader.recordProjects(cloud, projects);
+            Map<String, String> names = new LinkedHashMap<>();
+            projects.forEach(project -> names.put(project.id(), project.name()));
             return names;
         } catch (OsMetricsException e) {
             // names are a convenience for reports; the usage is loaded, so the run still succeeds

@@ -22,6 +22,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.extract.KeystoneProject;
 import org.osmetrics.extract.RawPage;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ServerUsage;
@@ -340,6 +341,22 @@ public final class UsageLoader {
                     + " VALUES (:cloud, :project, :name) ON CONFLICT (cloud_id, project_id) DO UPDATE"
                     + " SET name = excluded.name, updated_at = now() WHERE project.name IS DISTINCT FROM excluded.name");
             names.forEach((id, name) -> batch.bind("cloud", cloud.cloudId()).bind("project", id).bind("name", name).add());
+            batch.execute();
+        });
+    }
+
+    /**
+     * Stores the projects Keystone listed: names, and domains (a domain's name only when the credentials may list
+     * domains; a name known before is kept while the domain stays the same). Nothing when none were listed.
+     */
+    public void recordProjects(Cloud cloud, List<KeystoneProject> projects) {
+        if (projects.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(handle -> {
+            PreparedBatch batch = handle.prepareBatch(SQL.locate(UsageLoader.class, "recordProjects"));
+            projects.forEach(p -> batch.bind("cloud", cloud.cloudId()).bind("project", p.id()).bind("name", p.name())
+                    .bind("domainId", p.domainId()).bind("domainName", p.domainName()).add());
             batch.execute();
         });
     }

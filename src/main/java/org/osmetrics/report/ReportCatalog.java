@@ -13,6 +13,8 @@ import org.osmetrics.OsMetricsException;
  */
 public final class ReportCatalog {
 
+    /** The FOCUS 1.1 export (README, "Exports for spreadsheets and FinOps tools"): FOCUS's column names. */
+    static final String FOCUS = "focus";
     private static final String PROJECT_COLUMNS = "(project_id = ANY(:projects) OR project_name = ANY(:projects))";
 
     private static final List<ReportDefinition> REPORTS = List.of(
@@ -47,7 +49,22 @@ public final class ReportCatalog {
             new ReportDefinition("invoice_monthly", "report.invoice_monthly",
                     "per project, month (billing time zone) and price in force: quantity x unit price = amount, the month's completeness",
                     "month_start >= :from", "month_start < :to",
-                    PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null));
+                    PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null),
+            new ReportDefinition(FOCUS, "report.focus",
+                    "priced usage as FOCUS 1.1 charges: per month, project, server, resource and price (FinOps tools)",
+                    "\"BillingPeriodStart\" >= :from", "\"BillingPeriodStart\" < :to",
+                    "(\"SubAccountId\" = ANY(:projects) OR \"SubAccountName\" = ANY(:projects))",
+                    "\"BillingPeriodStart\", \"ProviderName\", \"SubAccountId\", \"SkuId\", \"ChargePeriodStart\","
+                            + " \"ResourceId\"", null),
+            new ReportDefinition("customer_monthly", "report.customer_monthly",
+                    "per customer and month (billing time zone): usage and invoiced amount, per currency",
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, customer, currency", null),
+            new ReportDefinition("cost_centre_monthly", "report.cost_centre_monthly",
+                    "per cost centre and month (billing time zone): usage and invoiced amount, per currency",
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, cost_centre, currency", null),
+            new ReportDefinition("domain_monthly", "report.domain_monthly",
+                    "per Keystone domain and month (billing time zone): usage and invoiced amount, per currency",
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, domain_id, currency", null));
 
     private ReportCatalog() {
     }
@@ -56,7 +73,7 @@ public final class ReportCatalog {
      * The priced reports: an export of one is refused (exit 7) for a month that is not complete unless
      * {@code --allow-incomplete} (see {@link Completeness}); usage reports are never refused.
      */
-    private static final java.util.Set<String> PRICED = java.util.Set.of("invoice_monthly");
+    private static final java.util.Set<String> PRICED = java.util.Set.of("invoice_monthly", FOCUS);
 
     public static boolean isPriced(ReportDefinition report) {
         return PRICED.contains(report.name());
@@ -68,7 +85,13 @@ public final class ReportCatalog {
      * keeps Nova's numbers.
      */
     public static java.util.Set<String> spreadsheetRounded(ReportDefinition report) {
-        return isPriced(report) ? java.util.Set.of("quantity") : java.util.Set.of();
+        // FOCUS's quantities stay exact: ListUnitPrice x PricingQuantity must give ListCost
+        return isPriced(report) && !report.name().equals(FOCUS) ? java.util.Set.of("quantity") : java.util.Set.of();
+    }
+
+    /** The condition on a report's cloud key: column {@code cloud}, in FOCUS {@code ProviderName} (bound, never concatenated). */
+    static String cloudFilter(ReportDefinition report) {
+        return report.name().equals(FOCUS) ? "\"ProviderName\" = :cloud" : "cloud = :cloud";
     }
 
     public static List<ReportDefinition> all() {

@@ -37,8 +37,6 @@ public final class ReportExporter {
     static final int TIME_CACHE = 1 << 16;
     static final String SERVER_USAGE = "server_usage";
     private static final Pattern PARAMETER = Pattern.compile(":(from|to|projects|cloud)\\b");
-    /** Every report view has the cloud's key in column {@code cloud}. */
-    private static final String CLOUD_FILTER = "cloud = :cloud";
 
     private final DataSource dataSource;
     /** Rows per chunk of the fast server_usage export; 0: every report through its view (the generic path). */
@@ -203,7 +201,7 @@ public final class ReportExporter {
             conditions.add(requireFilter(report.projectFilter(), report, "--project"));
         }
         if (request.cloud() != null) {
-            conditions.add(CLOUD_FILTER);
+            conditions.add(ReportCatalog.cloudFilter(report));
         }
         String sql = "SELECT * FROM " + report.view()
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))

@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * The simulated Keystone v3 under {@code /identity}: {@code POST /v3/auth/tokens} (password and
  * application credential), {@code GET /v3/projects} (admin), {@code GET /v3/auth/projects},
- * {@code GET /v3/users/{id}/projects} and the v3 version document. Bodies are shaped like Keystone's
+ * {@code GET /v3/users/{id}/projects}, {@code GET /v3/domains} (admin), {@code GET /v3/auth/domains} and the v3
+ * version document. Every project is in the default domain. Bodies are shaped like Keystone's
  * api-ref samples; errors are {@code {"error": {"code", "title", "message"}}}.
  */
 final class KeystoneApi {
@@ -58,6 +59,8 @@ final class KeystoneApi {
             }
             case "/identity/v3/projects" -> listProjects(exchange, reply);
             case "/identity/v3/auth/projects" -> authProjects(exchange, reply, null);
+            case "/identity/v3/domains" -> listDomains(exchange, reply, true);
+            case "/identity/v3/auth/domains" -> listDomains(exchange, reply, false);
             default -> {
                 String prefix = "/identity/v3/users/";
                 if (path.startsWith(prefix) && path.endsWith("/projects")) {
@@ -365,6 +368,39 @@ final class KeystoneApi {
             }
         }
         return projects;
+    }
+
+    /**
+     * {@code GET /v3/domains} (admin: every domain) or {@code GET /v3/auth/domains} (the domains the user has a role
+     * on: the admin's default domain; none for the member, whose role is on a project).
+     */
+    private void listDomains(HttpExchange exchange, Reply reply, boolean all) throws IOException {
+        Optional<Tokens.Token> token = authenticated(exchange);
+        if (token.isEmpty()) {
+            unauthorized(reply);
+            return;
+        }
+        boolean admin = token.get().hasRole("admin");
+        if (all && !admin) {
+            error(reply, 403, "Forbidden",
+                    "You are not authorized to perform the requested action: identity:list_domains.");
+            return;
+        }
+        String self = sim.authUrl() + (all ? "/domains" : "/auth/domains");
+        reply.json(200, json -> {
+            json.beginObject().key("domains").beginArray();
+            if (admin) {
+                json.beginObject().field("description", "The default domain").field("enabled", true)
+                        .field("id", SimCredentials.DOMAIN_ID)
+                        .key("links").beginObject().field("self", sim.authUrl() + "/domains/" + SimCredentials.DOMAIN_ID)
+                        .endObject()
+                        .field("name", SimCredentials.DOMAIN_NAME).key("options").beginObject().endObject()
+                        .key("tags").beginArray().endArray().endObject();
+            }
+            json.endArray().key("links").beginObject()
+                    .key("next").nullValue().key("previous").nullValue().field("self", self).endObject();
+            json.endObject();
+        });
     }
 
     /** The three project shapes of Keystone's samples: list (admin), auth scopes, a user's projects. */

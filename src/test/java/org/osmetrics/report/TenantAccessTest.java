@@ -28,8 +28,8 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
 class TenantAccessTest {
     private static final String PERMISSION_DENIED = "42501";
     private static final String CLOUD = "keystone.example:5000/RegionOne";
-    /** The columns that say whose a row is, in the order they are looked for in a view. */
-    private static final List<String> PROJECT_COLUMNS = List.of("project_id", "tenant_id", "scope");
+    /** The columns that say whose a row is, in the order they are looked for in a view (FOCUS: SubAccountId). */
+    private static final List<String> PROJECT_COLUMNS = List.of("project_id", "tenant_id", "scope", "SubAccountId");
 
     private static TestDatabase db;
     private static Login alpha;
@@ -98,7 +98,7 @@ class TenantAccessTest {
     /** Every row of the view as text, optionally only those of some projects, sorted. */
     private static List<String> rowsOf(Connection connection, String view, Set<String> projects) throws SQLException {
         String column = projectColumn(view);
-        String where = projects == null ? "" : " WHERE v." + column + " IN ("
+        String where = projects == null ? "" : " WHERE v.\"" + column + "\" IN ("
                 + projects.stream().map(p -> "'" + p.replace("'", "''") + "'").collect(Collectors.joining(", ")) + ")";
         return rows(connection, "SELECT v::text FROM report." + view + " v" + where + " ORDER BY 1");
     }
@@ -106,7 +106,7 @@ class TenantAccessTest {
     @Test
     void eachTenantSeesExactlyItsProjectsRowsInEveryReportViewAndTheReaderSeesAll() throws SQLException {
         List<String> views = views();
-        assertThat(views).contains("server_usage", "invoice_monthly", "tenant_usage_document", "coverage", "audit_log");
+        assertThat(views).contains("server_usage", "invoice_monthly", "tenant_usage_document", "coverage", "audit_log", "focus");
         try (Connection admin = db.database().dataSource().getConnection();
              Connection finance = reader.connect();
              Connection tenantAlpha = alpha.connect();
@@ -143,6 +143,28 @@ class TenantAccessTest {
                     "SELECT * FROM report.invoice_monthly WHERE project_name::numeric = 0")) {
                 assertThatThrownBy(() -> rows(tenantAlpha, sql)).as(sql).isInstanceOfSatisfying(SQLException.class,
                         e -> assertThat(e.getMessage()).contains("Alpha").doesNotContain("HYPERLINK").doesNotContain("Ünïcødé"));
+            }
+        }
+    }
+
+    @Test
+    void aTenantsOwnConditionsOnTheRollupsRunOnNoRowSoTheyCannotRevealACustomerOrDomain() throws SQLException {
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO metrics.customer (name, cost_centre, tax_rate, currency, source, run_id)"
+                    + " VALUES ('Beta GmbH', 'CC-beta', 19, 'EUR', 'test', 1) ON CONFLICT DO NOTHING");
+            h.execute("INSERT INTO metrics.project_customer (project_id, customer_id, source) SELECT 'p-beta', customer_id,"
+                    + " 'test' FROM metrics.customer WHERE name = 'Beta GmbH' ON CONFLICT DO NOTHING");
+            h.execute("UPDATE metrics.project SET domain_id = 'd-beta' WHERE project_id = 'p-beta'");
+        });
+        List<String> casts = List.of("SELECT count(*) FROM report.customer_monthly WHERE customer::int = 0",
+                "SELECT count(*) FROM report.cost_centre_monthly WHERE cost_centre::int = 0",
+                "SELECT count(*) FROM report.domain_monthly WHERE domain_id::int = 0");
+        try (Connection finance = reader.connect(); Connection tenantAlpha = alpha.connect()) {
+            for (String sql : casts) {
+                // finance sees the rows, so the cast fails on a name...
+                assertThatThrownBy(() -> rows(finance, sql)).as(sql).isInstanceOf(SQLException.class);
+                // ...a tenant's runs on no row at all: nothing to show, not even in an error message
+                assertThat(rows(tenantAlpha, sql)).as(sql).containsExactly("0");
             }
         }
     }
