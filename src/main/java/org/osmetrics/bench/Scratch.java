@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
@@ -37,8 +36,8 @@ public final class Scratch implements AutoCloseable {
         this.keep = keep;
     }
 
-    public static Scratch open(String dbUrl, Map<String, String> env, boolean keep) {
-        DatabaseSettings given = DatabaseSettings.resolve(dbUrl, null, env);
+    /** {@code given}: a server to make the scratch database on, or embedded (its folder ignored: a temporary one). */
+    public static Scratch open(DatabaseSettings given, boolean keep) {
         if (given.embedded()) {
             Path folder;
             try {
