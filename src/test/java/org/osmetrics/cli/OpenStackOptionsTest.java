@@ -34,11 +34,11 @@ class OpenStackOptionsTest {
 
     @Test
     void theFlagsGivenReachTheirSettingsAndNoOthers() {
-        CommandLine run = command("run");
-        run.parseArgs("--os-auth-url", "https://keystone.example.org:5000/v3", "--os-username", "alice",
+        CommandLine root = new CommandLine(new Main(Map.of(), new Cancellation()));
+        root.parseArgs("run", "--os-auth-url", "https://keystone.example.org:5000/v3", "--os-username", "alice",
                 "--os-password-file", "/run/secrets/os", "--os-project-name", "billing", "--insecure",
                 "--os-interface", "internal", "--page-size", "50");
-        Map<OpenStackSetting, String> flags = ((RunCommand) run.getCommand()).openstack.flags();
+        Map<OpenStackSetting, String> flags = ((RunCommand) root.getSubcommands().get("run").getCommand()).openstack.flags();
         Map<OpenStackSetting, String> expected = new EnumMap<>(OpenStackSetting.class);
         expected.put(OpenStackSetting.AUTH_URL, "https://keystone.example.org:5000/v3");
         expected.put(OpenStackSetting.USERNAME, "alice");
@@ -51,9 +51,9 @@ class OpenStackOptionsTest {
 
     @Test
     void withoutFlagsNoSettingComesFromTheCommandLine() {
-        CommandLine run = command("run");
-        run.parseArgs();
-        assertThat(((RunCommand) run.getCommand()).openstack.flags()).isEmpty();
+        CommandLine root = new CommandLine(new Main(Map.of(), new Cancellation()));
+        root.parseArgs("run");
+        assertThat(((RunCommand) root.getSubcommands().get("run").getCommand()).openstack.flags()).isEmpty();
     }
 
     @Test
