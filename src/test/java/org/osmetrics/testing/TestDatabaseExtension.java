@@ -37,6 +37,11 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
         return new TestDatabaseExtension(TestDatabases::fresh);
     }
 
+    /** A database {@code create} makes (migrated, with data: e.g. {@code SmallCloudData::load}); dropped by its close. */
+    public static TestDatabaseExtension of(Supplier<TestDatabase> create) {
+        return new TestDatabaseExtension(create);
+    }
+
     /** A database with no migration applied: for tests of the migrations. */
     public static TestDatabaseExtension unmigrated() {
         return new TestDatabaseExtension(TestDatabases::freshUnmigrated);
