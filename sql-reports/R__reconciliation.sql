@@ -49,30 +49,8 @@ LEFT JOIN LATERAL (
            sum(s.hours * s.vcpus ORDER BY s.instance_id, s.flavor_id)  AS vcpu_hours,
            sum(s.hours * s.memory_mb ORDER BY s.instance_id, s.flavor_id) AS memory_mb_hours,
            sum(s.hours * s.local_gb ORDER BY s.instance_id, s.flavor_id)  AS local_gb_hours
-    FROM (SELECT f.instance_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb,
-                 sum(round(f.hours * 3600000000.0::float8)::bigint)::float8
-                     / 1000000.0::float8 / 3600.0::float8 AS hours
-          -- the project's servers listed around the range, then each one's fact of each window of the range:
-          -- probes of the fact table's key (metrics.project_server, V80)
-          FROM metrics.project_server ps
-          JOIN metrics.server sv ON sv.cloud_id = ps.cloud_id AND sv.instance_id = ps.instance_id
-          CROSS JOIN generate_series(
-              date_bin(make_interval(secs => c.window_seconds),
-                       nt.range_start + make_interval(secs => c.window_seconds) - interval '1 microsecond',
-                       timestamptz '1970-01-01 00:00:00+00'),
-              nt.range_end - interval '1 microsecond',
-              make_interval(secs => c.window_seconds)) AS w (window_start)
-          CROSS JOIN LATERAL (
-              -- one probe of the key per server and window (LIMIT 1: at most one row by the key, and it keeps
-              -- the planner from turning the probes into a scan of the whole partition)
-              SELECT f.*
-              FROM metrics.usage_fact f
-              WHERE f.cloud_id = ps.cloud_id AND f.window_start = w.window_start AND f.instance_id = ps.instance_id
-              LIMIT 1) f
-          WHERE ps.cloud_id = nt.cloud_id AND ps.project_id = nt.project_id
-            AND sv.first_seen < nt.range_end AND sv.last_seen > nt.range_start
-            AND f.project_id = nt.project_id
-          GROUP BY f.instance_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb) s) o ON true;
+    FROM metrics.server_hours_in_range(nt.cloud_id, nt.project_id, nt.range_start, nt.range_end,
+                                       c.window_seconds) s) o ON true;
 
 COMMENT ON VIEW report.reconciliation IS
     'Per cloud, project and extracted range: Nova''s reported totals, ours recomputed from the facts, their differences, matches.';

@@ -101,7 +101,7 @@ LEFT JOIN LATERAL (
                || ', "flavor": ' || report.python_json_string(fl.name)
                || ', "instance_id": "' || u.instance_id::text || '"'
                || ', "name": ' || coalesce(report.python_json_string(s.name), 'null')
-               || ', "tenant_id": ' || report.python_json_string(u.project_id)
+               || ', "tenant_id": ' || report.python_json_string(nt.project_id)
                || ', "memory_mb": ' || u.memory_mb
                || ', "local_gb": ' || u.local_gb
                || ', "vcpus": ' || u.vcpus
@@ -111,30 +111,8 @@ LEFT JOIN LATERAL (
                || ', "uptime": ' || coalesce(s.uptime::text, 'null')
                || '}',
                ', ' ORDER BY u.instance_id, u.flavor_id) AS server_usages
-    FROM (SELECT f.instance_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb,
-                 sum(round(f.hours * 3600000000.0::float8)::bigint)::float8
-                     / 1000000.0::float8 / 3600.0::float8 AS hours
-          -- the project's servers listed around the range, then each one's fact of each window of the range:
-          -- probes of the fact table's key (metrics.project_server, V80)
-          FROM metrics.project_server ps
-          JOIN metrics.server sv ON sv.cloud_id = ps.cloud_id AND sv.instance_id = ps.instance_id
-          CROSS JOIN generate_series(
-              date_bin(make_interval(secs => c.window_seconds),
-                       nt.range_start + make_interval(secs => c.window_seconds) - interval '1 microsecond',
-                       timestamptz '1970-01-01 00:00:00+00'),
-              nt.range_end - interval '1 microsecond',
-              make_interval(secs => c.window_seconds)) AS w (window_start)
-          CROSS JOIN LATERAL (
-              -- one probe of the key per server and window (LIMIT 1: at most one row by the key, and it keeps
-              -- the planner from turning the probes into a scan of the whole partition)
-              SELECT f.*
-              FROM metrics.usage_fact f
-              WHERE f.cloud_id = ps.cloud_id AND f.window_start = w.window_start AND f.instance_id = ps.instance_id
-              LIMIT 1) f
-          WHERE ps.cloud_id = nt.cloud_id AND ps.project_id = nt.project_id
-            AND sv.first_seen < nt.range_end AND sv.last_seen > nt.range_start
-            AND f.project_id = nt.project_id
-          GROUP BY f.instance_id, f.project_id, f.flavor_id, f.vcpus, f.memory_mb, f.local_gb) u
+    FROM metrics.server_hours_in_range(nt.cloud_id, nt.project_id, nt.range_start, nt.range_end,
+                                       c.window_seconds) u
     JOIN metrics.server s ON s.cloud_id = nt.cloud_id AND s.instance_id = u.instance_id
     JOIN metrics.flavor fl ON fl.flavor_id = u.flavor_id) su ON true;
 

@@ -9,9 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.ArchivedUsage;
 import org.osmetrics.extract.RawPage;
@@ -57,6 +55,8 @@ import org.osmetrics.transform.WindowGrid;
  * Prints one line per stage as it finishes and the whole table at the end. Not thread-safe; one per run.
  */
 public final class Bench {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     /** The end of every simulated range: a fixed past moment, so runs are comparable. */
     static final Instant END = Instant.parse("2026-01-01T00:00:00Z");
     /** Chunks the backfill extracts ahead while it loads (its {@code --parallel}). */
@@ -296,8 +296,7 @@ public final class Bench {
                 .atOffset(ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).toInstant();
         insertRates(month);
         long factRows = database.jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT count(*) FROM metrics.usage_fact WHERE window_start >= CAST(:from AS timestamptz)"
-                                + " AND window_start < CAST(:from AS timestamptz) + interval '1 month'")
+                        SQL.locate(Bench.class, "monthFactRows"))
                 .bind("from", month).mapTo(Long.class).one());
         for (String view : List.of("report.invoice_monthly", "report.project_usage_monthly")) {
             for (String pass : List.of("cold", "warm")) {
@@ -311,18 +310,17 @@ public final class Bench {
         }
     }
 
-    private long selectMonth(String view, Instant month) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT * FROM " + view + " WHERE month_start = ?")) {
-            statement.setObject(1, month.atOffset(ZoneOffset.UTC));
-            long count = 0;
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    count++;
-                }
-            }
-            return count;
-        }
+    private long selectMonth(String view, Instant month) {
+        return database.jdbi().withHandle(handle -> handle.createQuery(SQL.locate(Bench.class, "selectMonth"))
+                .define("view", view)
+                .bind("month", month.atOffset(ZoneOffset.UTC))
+                .scanResultSet((rows, ctx) -> {
+                    long count = 0;
+                    for (var result = rows.get(); result.next(); ) {
+                        count++;
+                    }
+                    return count;
+                }));
     }
 
     /** A rate card with a price change in the month, imported as {@code rates import} does. */
@@ -370,10 +368,8 @@ public final class Bench {
     private ExportSlice exportSlice() {
         // every count goes through the fact table's key (cloud, window_start, ...): no scan of the whole table
         return database.jdbi().withHandle(handle -> {
-            List<Integer> clouds = handle.createQuery("SELECT cloud_id FROM metrics.cloud").mapTo(Integer.class).list();
-            Map<String, Object> bounds = handle.createQuery("SELECT min(r.first) AS first, max(r.last) AS last"
-                            + " FROM metrics.cloud c CROSS JOIN LATERAL (SELECT min(f.window_start) AS first,"
-                            + " max(f.window_start) AS last FROM metrics.usage_fact f WHERE f.cloud_id = c.cloud_id) r")
+            List<Integer> clouds = handle.createQuery(SQL.locate(Bench.class, "cloudIds")).mapTo(Integer.class).list();
+            Map<String, Object> bounds = handle.createQuery(SQL.locate(Bench.class, "factBounds"))
                     .mapToMap().one();
             if (bounds.get("first") == null) {
                 return new ExportSlice(null, null, "the whole fact table");
@@ -386,8 +382,7 @@ public final class Bench {
             while (rows < settings.exportRows() && !to.isAfter(last)) {
                 Instant dayStart = to;
                 to = to.plus(Duration.ofDays(1));
-                rows += handle.createQuery("SELECT count(*) FROM metrics.usage_fact WHERE cloud_id = ANY(:clouds)"
-                                + " AND window_start >= :from AND window_start < :to")
+                rows += handle.createQuery(SQL.locate(Bench.class, "dayRows"))
                         .bind("clouds", clouds.toArray(new Integer[0])).bind("from", dayStart).bind("to", to)
                         .mapTo(Long.class).one();
                 days++;
@@ -403,9 +398,7 @@ public final class Bench {
     /** Bytes of the fact table (every partition with its indexes and TOAST) and its row count. */
     private long[] factTableSize() {
         return database.jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) AS bytes,"
-                                + " (SELECT count(*) FROM metrics.usage_fact) AS rows"
-                                + " FROM pg_inherits i WHERE i.inhparent = 'metrics.usage_fact'::regclass")
+                        SQL.locate(Bench.class, "factTableSize"))
                 .map((rs, ctx) -> new long[] {rs.getLong("bytes"), rs.getLong("rows")})
                 .one());
     }
@@ -418,10 +411,7 @@ public final class Bench {
             Thread.currentThread().interrupt();
         }
         return database.jdbi().withHandle(handle -> handle.createQuery(
-                        "SELECT coalesce(sum(s.n_tup_ins), 0) AS ins, coalesce(sum(s.n_tup_upd), 0) AS upd,"
-                                + " coalesce(sum(s.n_tup_del), 0) AS del, coalesce(sum(s.n_dead_tup), 0) AS dead"
-                                + " FROM pg_stat_user_tables s JOIN pg_inherits i ON i.inhrelid = s.relid"
-                                + " WHERE i.inhparent = 'metrics.usage_fact'::regclass")
+                        SQL.locate(Bench.class, "churn"))
                 .map((rs, ctx) -> new long[] {rs.getLong("ins"), rs.getLong("upd"), rs.getLong("del"), rs.getLong("dead")})
                 .one());
     }

@@ -7,10 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -20,6 +21,7 @@ import org.postgresql.copy.CopyManager;
  * key, on the same database, each in one committed transaction. Nothing but PostgreSQL's own work is timed.
  */
 final class CopyReference {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     private static final String COLUMNS = "cloud_id, window_start, window_end, instance_id, project_id, flavor_id, vcpus,"
             + " memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state, provisional, run_id";
 
@@ -29,6 +31,7 @@ final class CopyReference {
     /** Times both COPYs of the cloud's fact rows; {@code label} names the row set in the stage names. */
     static List<Figure> measure(DataSource dataSource, Meter meter, int cloudId, String label) throws SQLException, IOException {
         Path dump = Files.createTempFile("os-metrics-bench-", ".copy");
+        Jdbi jdbi = Jdbi.create(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
             long rows;
@@ -38,10 +41,9 @@ final class CopyReference {
                         + ") TO STDOUT", out);
             }
             List<Figure> figures = new ArrayList<>();
-            figures.add(copyInto(connection, copy, meter, dump, rows, "bench_ref_plain", null,
+            figures.add(copyInto(jdbi, connection, copy, meter, dump, rows, "bench_ref_plain", false,
                     "COPY " + label + " -> no index"));
-            figures.add(copyInto(connection, copy, meter, dump, rows, "bench_ref_pk",
-                    "ALTER TABLE bench_ref_pk ADD PRIMARY KEY (cloud_id, window_start, instance_id)",
+            figures.add(copyInto(jdbi, connection, copy, meter, dump, rows, "bench_ref_pk", true,
                     "COPY " + label + " -> same PK"));
             return figures;
         } finally {
@@ -49,15 +51,16 @@ final class CopyReference {
         }
     }
 
-    private static Figure copyInto(Connection connection, CopyManager copy, Meter meter, Path dump, long rows,
-            String table, String keyDdl, String stage) throws SQLException, IOException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS " + table);
-            statement.execute("CREATE TABLE " + table + " (LIKE metrics.usage_fact)");
-            if (keyDdl != null) {
-                statement.execute(keyDdl);
+    /** The table is made (and dropped) through Jdbi; only the timed COPY runs on pgjdbc's copy API (Jdbi has none). */
+    private static Figure copyInto(Jdbi jdbi, Connection connection, CopyManager copy, Meter meter, Path dump, long rows,
+            String table, boolean withKey, String stage) throws SQLException, IOException {
+        jdbi.useHandle(handle -> {
+            handle.createUpdate(SQL.locate(CopyReference.class, "dropTable")).define("table", table).execute();
+            handle.createUpdate(SQL.locate(CopyReference.class, "createTable")).define("table", table).execute();
+            if (withKey) {
+                handle.createUpdate(SQL.locate(CopyReference.class, "addKey")).define("table", table).execute();
             }
-        }
+        });
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         meter.begin();
@@ -73,15 +76,12 @@ final class CopyReference {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Meter.Sample memory = meter.sample();
-        long bytes;
-        try (Statement statement = connection.createStatement();
-             var result = statement.executeQuery("SELECT pg_total_relation_size('" + table + "')")) {
-            result.next();
-            bytes = result.getLong(1);
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE " + table);
-        }
+        long bytes = jdbi.withHandle(handle -> {
+            long size = handle.createQuery(SQL.locate(CopyReference.class, "tableSize")).bind("table", table)
+                    .mapTo(Long.class).one();
+            handle.createUpdate(SQL.locate(CopyReference.class, "dropTable")).define("table", table).execute();
+            return size;
+        });
         return new Figure(stage, rows, seconds, memory, bytes, rows, null, null);
     }
 }

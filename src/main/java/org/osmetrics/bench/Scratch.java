@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.DatabaseSettings;
 import org.osmetrics.load.Database;
@@ -21,6 +20,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * given server, migrated; deleted (or dropped) when closed unless kept. Not thread-safe.
  */
 public final class Scratch implements AutoCloseable {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     private final Database database;
     private final Database server;
     private final String name;
@@ -35,8 +36,8 @@ public final class Scratch implements AutoCloseable {
         this.keep = keep;
     }
 
-    public static Scratch open(String dbUrl, Map<String, String> env, boolean keep) {
-        DatabaseSettings given = DatabaseSettings.resolve(dbUrl, null, env);
+    /** {@code given}: a server to make the scratch database on, or embedded (its folder ignored: a temporary one). */
+    public static Scratch open(DatabaseSettings given, boolean keep) {
         if (given.embedded()) {
             Path folder;
             try {
@@ -51,13 +52,14 @@ public final class Scratch implements AutoCloseable {
         Database server = Database.open(given);
         // a name made here from the clock, not input text
         String name = "osmetrics_bench_" + Clock.systemUTC().millis();
-        try (Connection connection = server.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
+        try {
+            server.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Scratch.class, "createDatabase"))
+                    .define("name", name).execute());
+        } catch (JdbiException e) {
             server.close();
+            String reason = e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
             throw OsMetricsException.database("bench: cannot create a scratch database on " + given.describe()
-                    + " (the user needs CREATEDB): " + e.getMessage(), e);
+                    + " (the user needs CREATEDB): " + reason, e);
         }
         PGSimpleDataSource url = new PGSimpleDataSource();
         url.setURL(given.url());
@@ -81,7 +83,8 @@ public final class Scratch implements AutoCloseable {
         if (server != null) {
             try (server) {
                 if (!keep) {
-                    server.jdbi().useHandle(handle -> handle.execute("DROP DATABASE " + name));
+                    server.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Scratch.class, "dropDatabase"))
+                            .define("name", name).execute());
                 }
             }
         } else if (!keep) {

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.ExitCode;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.config.ClientTuning;
@@ -48,6 +49,8 @@ import org.osmetrics.transform.WindowGrid;
  * kills are left out and the result says so.
  */
 final class Soak {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     private static final WindowGrid HOURLY = WindowGrid.ofSeconds(3600);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration RETRY_FOR = Duration.ofSeconds(3);
@@ -204,7 +207,7 @@ final class Soak {
      */
     private int kill(SimServer sim, OpenStackSettings openstack, SimClock clock) {
         Jdbi admin = database.jdbi();
-        admin.useHandle(handle -> handle.execute("ALTER ROLE " + DOOMED_ROLE + " LOGIN"));
+        admin.useHandle(handle -> handle.createUpdate(SQL.locate(Soak.class, "allowLogin")).define("role", DOOMED_ROLE).execute());
         DatabaseSettings doomedLogin = new DatabaseSettings(jdbcUrl() + "?user=" + DOOMED_ROLE + "&ApplicationName="
                 + DOOMED_ROLE, null, null, null);
         sim.faults().delayNext(Duration.ofMillis(1_500));
@@ -221,7 +224,7 @@ final class Soak {
         while (sim.usageRequests().size() == usageCalls && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(20));
         }
-        admin.useHandle(handle -> handle.execute("ALTER ROLE " + DOOMED_ROLE + " NOLOGIN"));
+        admin.useHandle(handle -> handle.createUpdate(SQL.locate(Soak.class, "refuseLogin")).define("role", DOOMED_ROLE).execute());
         endSessions(true);
         join(doomed);
         sim.faults().clear();
@@ -230,16 +233,16 @@ final class Soak {
 
     /** Ends the sessions of the doomed login, or every os-metrics session but this one's (as a restart does). */
     private void endSessions(boolean doomedOnly) {
-        database.jdbi().useHandle(handle -> handle.createQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                        + (doomedOnly ? " AND usename = '" + DOOMED_ROLE + "'" : ""))
+        database.jdbi().useHandle(handle -> handle.createQuery(SQL.locate(Soak.class, "endSessions"))
+                .bind("user", doomedOnly ? DOOMED_ROLE : null)
                 .mapTo(Long.class).one());
     }
 
     private void dropDoomedRole(boolean created) {
         if (created) {
             try {
-                database.jdbi().useHandle(handle -> handle.execute("DROP ROLE IF EXISTS " + DOOMED_ROLE));
+                database.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Soak.class, "dropRole"))
+                        .define("role", DOOMED_ROLE).execute());
             } catch (RuntimeException e) {
                 out.println("soak: role " + DOOMED_ROLE + " not dropped: " + e.getMessage());
             }
@@ -250,10 +253,14 @@ final class Soak {
     private boolean canKill() {
         try {
             database.jdbi().useHandle(handle -> {
-                handle.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + DOOMED_ROLE
-                        + "') THEN CREATE ROLE " + DOOMED_ROLE + " NOLOGIN; END IF; END $$");
-                String owner = handle.createQuery("SELECT current_user").mapTo(String.class).one();
-                handle.execute("GRANT " + owner + " TO " + DOOMED_ROLE);
+                boolean exists = handle.createQuery(SQL.locate(Soak.class, "roleExists")).bind("role", DOOMED_ROLE)
+                        .mapTo(Boolean.class).one();
+                if (!exists) {
+                    handle.createUpdate(SQL.locate(Soak.class, "createRole")).define("role", DOOMED_ROLE).execute();
+                }
+                String owner = handle.createQuery(SQL.locate(Soak.class, "currentUser")).mapTo(String.class).one();
+                handle.createUpdate(SQL.locate(Soak.class, "grantOwner")).define("owner", owner).define("role", DOOMED_ROLE)
+                        .execute();
             });
             return true;
         } catch (RuntimeException e) {
@@ -263,9 +270,7 @@ final class Soak {
     }
 
     private String jdbcUrl() {
-        return database.jdbi().withHandle(handle -> handle.createQuery("SELECT 'jdbc:postgresql://'"
-                + " || coalesce(host(inet_server_addr()), 'localhost') || ':' || current_setting('port') || '/'"
-                + " || current_database()").mapTo(String.class).one());
+        return database.jdbi().withHandle(handle -> handle.createQuery(SQL.locate(Soak.class, "jdbcUrl")).mapTo(String.class).one());
     }
 
     /** Checks the month; returns what it proved in a few words, or throws. */
@@ -274,19 +279,13 @@ final class Soak {
         Jdbi jdbi = database.jdbi();
         // the billing columns of each fact: what a backfill at the end can know the same way (state is the
         // server's state when extracted, so it differs for servers that changed since)
-        String facts = "SELECT f.instance_id, f.project_id, f.window_start, f.window_end, fl.name AS flavor, f.vcpus,"
-                + " f.memory_mb, f.local_gb, f.hours FROM metrics.usage_fact f JOIN metrics.flavor fl"
-                + " ON fl.flavor_id = f.flavor_id JOIN metrics.cloud c ON c.cloud_id = f.cloud_id"
-                + " WHERE c.cloud_key = :key AND f.window_start >= :start AND f.window_end <= :end";
-        List<Map<String, Object>> onlyRuns = jdbi.withHandle(handle -> handle.createQuery(
-                        "(" + facts.replace(":key", ":runs") + ") EXCEPT (" + facts.replace(":key", ":reference") + ")")
-                .bind("runs", cloudKey).bind("reference", referenceKey).bind("start", start).bind("end", end)
+        List<Map<String, Object>> onlyRuns = jdbi.withHandle(handle -> handle.createQuery(SQL.locate(Soak.class, "factsOnlyIn"))
+                .bind("in", cloudKey).bind("notIn", referenceKey).bind("start", start).bind("end", end)
                 .mapToMap().list());
-        List<Map<String, Object>> onlyBackfill = jdbi.withHandle(handle -> handle.createQuery(
-                        "(" + facts.replace(":key", ":reference") + ") EXCEPT (" + facts.replace(":key", ":runs") + ")")
-                .bind("runs", cloudKey).bind("reference", referenceKey).bind("start", start).bind("end", end)
+        List<Map<String, Object>> onlyBackfill = jdbi.withHandle(handle -> handle.createQuery(SQL.locate(Soak.class, "factsOnlyIn"))
+                .bind("in", referenceKey).bind("notIn", cloudKey).bind("start", start).bind("end", end)
                 .mapToMap().list());
-        long total = jdbi.withHandle(handle -> handle.createQuery("SELECT count(*) FROM (" + facts + ") x")
+        long total = jdbi.withHandle(handle -> handle.createQuery(SQL.locate(Soak.class, "factCount"))
                 .bind("key", cloudKey).bind("start", start).bind("end", end).mapTo(Long.class).one());
         // a difference is explained only by a resize inside the month: Nova resets launched_at to it, so a backfill
         // after it no longer sees the server's hours before it (nor its old flavor)
@@ -309,7 +308,7 @@ final class Soak {
                 out.println("soak: a fact of the backfill that the runs do not have, unexplained: " + row);
             }
         }
-        long open = jdbi.withHandle(handle -> handle.createQuery("SELECT count(*) FROM metrics.run WHERE status = 'running'")
+        long open = jdbi.withHandle(handle -> handle.createQuery(SQL.locate(Soak.class, "openRuns"))
                 .mapTo(Long.class).one());
         Status.Snapshot status = new Status(jdbi, clock).read(5, "run");
         long gaps = status.coverage().stream().filter(c -> c.cloud().equals(cloudKey))

@@ -61,7 +61,7 @@ final class BackfillCommand implements Runnable {
             + " recorded.")
     boolean restate;
 
-    @Option(names = "--window", paramLabel = "DURATION", converter = RunCommand.WindowConverter.class,
+    @Option(names = "--window", paramLabel = "DURATION", converter = WindowConverter.class,
             description = "Window grid of a new cloud: 1h (default) or 1d. Fixed once the cloud has data.")
     WindowGrid window;
 

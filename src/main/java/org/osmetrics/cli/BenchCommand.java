@@ -1,7 +1,6 @@
 package org.osmetrics.cli;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.transform.WindowGrid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code os-metrics bench}: the reproducible benchmark (BENCHMARKS.md). Works in a scratch database of its own
  * (a fresh embedded PostgreSQL, or a new database on the --db-url server), dropped at the end.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", resourceBundle = "org.osmetrics.cli.BenchCommand", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Benchmark the pipeline against the simulated cloud, next to a plain COPY of the same rows"
                 + " into the same database (figures: the file BENCHMARKS.md). Uses a scratch database, dropped"
                 + " afterwards.")
@@ -62,9 +62,9 @@ final class BenchCommand implements Runnable {
             description = "Days of the backfill scenario (default: ${DEFAULT-VALUE}).")
     int backfillDays;
 
-    @Option(names = "--window", defaultValue = "1d", converter = TimeArguments.DurationConverter.class,
+    @Option(names = "--window", defaultValue = "1d", converter = WindowConverter.class,
             description = "Window grid of the backfill scenario: 1d or 1h (default: ${DEFAULT-VALUE}).")
-    Duration window;
+    WindowGrid window;
 
     @Option(names = "--export-rows", defaultValue = "10000000",
             description = "Rows the export scenario writes at most: the first whole UTC days of the fact table that"
@@ -90,23 +90,16 @@ final class BenchCommand implements Runnable {
     @Option(names = "--keep", description = "Keep the scratch database (its location is printed).")
     boolean keep;
 
-    @Option(names = "--db-url", paramLabel = "JDBC_URL",
-            description = "Benchmark on this PostgreSQL server: a scratch database is created there and dropped"
-                    + " afterwards (user and password: $OS_METRICS_DB_USER, $OS_METRICS_DB_PASSWORD). Default: a"
-                    + " fresh embedded PostgreSQL in a temporary folder.")
-    String dbUrl;
+    /** Its description for bench: BenchCommand.properties (the server of the scratch database). */
+    @Mixin
+    DatabaseUrlOption database;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        WindowGrid grid;
-        try {
-            grid = WindowGrid.ofSeconds(window.getSeconds());
-        } catch (IllegalArgumentException e) {
-            throw OsMetricsException.usage("--window " + window + ": " + e.getMessage());
-        }
+        WindowGrid grid = window;
         int fillServers = backfillServers;
         if (scale != null) {
             if (!scale.equals("full")) {
@@ -128,7 +121,7 @@ final class BenchCommand implements Runnable {
                 scale != null ? 365 : backfillDays, grid, exportRows, soakServers, soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
-        try (Scratch scratch = Scratch.open(dbUrl, env, keep)) {
+        try (Scratch scratch = Scratch.open(database.settings(null, env), keep)) {
             out.printf("bench: %s; %d cores, max heap %d MB, Java %s%n", scratch.description(),
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                     System.getProperty("java.version"));

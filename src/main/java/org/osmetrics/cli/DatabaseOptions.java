@@ -3,6 +3,7 @@ package org.osmetrics.cli;
 import java.nio.file.Path;
 import org.osmetrics.config.DatabaseSettings;
 import org.osmetrics.load.Database;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,10 +14,8 @@ public final class DatabaseOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--db-url", paramLabel = "JDBC_URL",
-            description = "PostgreSQL JDBC URL (default: $OS_METRICS_DB_URL; with neither, the embedded "
-                    + "PostgreSQL under --data-dir). User and password: $OS_METRICS_DB_USER, $OS_METRICS_DB_PASSWORD.")
-    String dbUrl;
+    @Mixin
+    DatabaseUrlOption url;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Folder of the embedded PostgreSQL's data, created if missing (default: the folder data"
@@ -24,7 +23,7 @@ public final class DatabaseOptions {
     Path dataDir;
 
     public DatabaseSettings settings() {
-        return DatabaseSettings.resolve(dbUrl, dataDir, Main.environmentOf(mixee));
+        return url.settings(dataDir, Main.environmentOf(mixee));
     }
 
     /** Opens the database and applies pending migrations: every command that touches data starts here. */

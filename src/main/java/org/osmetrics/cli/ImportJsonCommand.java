@@ -51,7 +51,7 @@ final class ImportJsonCommand implements Runnable {
                     + " of $OS_AUTH_URL and $OS_REGION_NAME as 'run' names it, else 'archive').")
     String cloud;
 
-    @Option(names = "--window", paramLabel = "DURATION", converter = RunCommand.WindowConverter.class,
+    @Option(names = "--window", paramLabel = "DURATION", converter = WindowConverter.class,
             description = "Window grid of a new cloud: 1h (default) or 1d. Fixed once the cloud has data.")
     WindowGrid window;
 

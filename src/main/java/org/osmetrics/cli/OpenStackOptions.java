@@ -1,13 +1,16 @@
 package org.osmetrics.cli;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.config.OpenStackSettingsLoader;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,8 +20,14 @@ import picocli.CommandLine.Spec;
  */
 public final class OpenStackOptions {
 
+    private static final Map<String, OpenStackSetting> BY_FLAG = Arrays.stream(OpenStackSetting.values())
+            .collect(Collectors.toMap(OpenStackSetting::flag, setting -> setting));
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
+
+    @Spec
+    CommandSpec self;
 
     @Option(names = "--os-cloud", paramLabel = "NAME", description = "Cloud entry of clouds.yaml (env OS_CLOUD).")
     String cloud;
@@ -135,36 +144,20 @@ public final class OpenStackOptions {
         return settings;
     }
 
+    /**
+     * The settings given as flags: each option above whose name is an {@link OpenStackSetting}'s flag, read from
+     * picocli's model, so an option is declared once (here) and named once (in {@code OpenStackSetting});
+     * {@code OpenStackOptionsTest} checks that every setting has its option.
+     */
     Map<OpenStackSetting, String> flags() {
         Map<OpenStackSetting, String> flags = new EnumMap<>(OpenStackSetting.class);
-        put(flags, OpenStackSetting.CLOUD, cloud);
-        put(flags, OpenStackSetting.CONFIG_FILE, configFile);
-        put(flags, OpenStackSetting.AUTH_URL, authUrl);
-        put(flags, OpenStackSetting.AUTH_TYPE, authType);
-        put(flags, OpenStackSetting.USERNAME, username);
-        put(flags, OpenStackSetting.USER_ID, userId);
-        put(flags, OpenStackSetting.PASSWORD, password);
-        put(flags, OpenStackSetting.PASSWORD_FILE, passwordFile);
-        put(flags, OpenStackSetting.USER_DOMAIN_NAME, userDomainName);
-        put(flags, OpenStackSetting.USER_DOMAIN_ID, userDomainId);
-        put(flags, OpenStackSetting.PROJECT_NAME, projectName);
-        put(flags, OpenStackSetting.PROJECT_ID, projectId);
-        put(flags, OpenStackSetting.PROJECT_DOMAIN_NAME, projectDomainName);
-        put(flags, OpenStackSetting.PROJECT_DOMAIN_ID, projectDomainId);
-        put(flags, OpenStackSetting.APPLICATION_CREDENTIAL_ID, applicationCredentialId);
-        put(flags, OpenStackSetting.APPLICATION_CREDENTIAL_NAME, applicationCredentialName);
-        put(flags, OpenStackSetting.APPLICATION_CREDENTIAL_SECRET, applicationCredentialSecret);
-        put(flags, OpenStackSetting.REGION_NAME, regionName);
-        put(flags, OpenStackSetting.INTERFACE, endpointInterface);
-        put(flags, OpenStackSetting.CACERT, cacert);
-        put(flags, OpenStackSetting.INSECURE, insecure ? "true" : null);
-        put(flags, OpenStackSetting.COMPUTE_API_VERSION, computeApiVersion);
-        return flags;
-    }
-
-    private static void put(Map<OpenStackSetting, String> flags, OpenStackSetting setting, String value) {
-        if (value != null) {
-            flags.put(setting, value);
+        for (OptionSpec option : self.options()) {
+            Object value = option.getValue();
+            OpenStackSetting setting = BY_FLAG.get(option.longestName());
+            if (setting != null && value != null && !Boolean.FALSE.equals(value)) {
+                flags.put(setting, value.toString());
+            }
         }
+        return flags;
     }
 }

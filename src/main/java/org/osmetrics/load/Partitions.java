@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
 /**
@@ -19,15 +20,13 @@ import org.osmetrics.OsMetricsException;
  * over the report views holds the parent's ACCESS SHARE lock until it ends).
  */
 final class Partitions {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     /** How long a load waits for the fact table's lock to add a month before it fails with exit 5. */
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     /** The sessions other than this one holding a lock on the fact table (who to ask, or end). */
-    private static final String HOLDERS = "SELECT string_agg(DISTINCT 'pid ' || l.pid || coalesce(' (role ' || a.usename || ')', ''),"
-            + " ', ') FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-            + " WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()"
-            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " AND l.relation = 'metrics.usage_fact'::regclass";
+    private static final String HOLDERS = SQL.locate(Partitions.class, "lockHolders");
 
     private Partitions() {
     }
@@ -65,7 +64,7 @@ final class Partitions {
     private static void ensure(Jdbi jdbi, Set<YearMonth> months, Duration lockTimeout) {
         // the usual case, every month there: no lock, no transaction
         List<YearMonth> missing = months.isEmpty() ? List.of() : jdbi.withHandle(handle -> months.stream()
-                .filter(month -> !handle.createQuery("SELECT to_regclass(:name) IS NOT NULL")
+                .filter(month -> !handle.createQuery(SQL.locate(Partitions.class, "exists"))
                         .bind("name", "metrics." + table(month)).mapTo(Boolean.class).one())
                 .toList());
         if (missing.isEmpty()) {
@@ -73,10 +72,10 @@ final class Partitions {
         }
         try {
             jdbi.useTransaction(handle -> {
-                handle.createQuery("SELECT set_config('lock_timeout', :timeout, true)")
+                handle.createQuery(SQL.locate(Partitions.class, "lockTimeout"))
                         .bind("timeout", lockTimeout.toMillis() + "ms").mapTo(String.class).one();
                 for (YearMonth month : missing) {
-                    handle.createQuery("SELECT metrics.create_usage_fact_partition(:month)")
+                    handle.createQuery(SQL.locate(Partitions.class, "create"))
                             .bind("month", month.atDay(1)).mapTo(Boolean.class).one();
                 }
             });

@@ -3,6 +3,7 @@ package org.osmetrics.load;
 import java.time.Clock;
 import java.time.Instant;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 
 /**
  * The ledger of runs ({@code metrics.run}): a row is committed as {@code running} when a command starts
@@ -12,6 +13,8 @@ import org.jdbi.v3.core.Jdbi;
  * transaction. Thread-safe (stateless over Jdbi).
  */
 public final class RunLedger {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
 
     /** How a run ended. */
     public enum Status {
@@ -52,14 +55,12 @@ public final class RunLedger {
     public long start(String command, String arguments, Integer cloudId, String scope) {
         return jdbi.inTransaction(handle -> {
             if (cloudId != null) {
-                handle.createUpdate("UPDATE metrics.run SET status = 'failed', error = :error"
-                                + " WHERE cloud_id = :cloud AND status = 'running'")
+                handle.createUpdate(SQL.locate(RunLedger.class, "failRunning"))
                         .bind("error", INTERRUPTED)
                         .bind("cloud", cloudId)
                         .execute();
             }
-            return handle.createUpdate("INSERT INTO metrics.run (command, arguments, cloud_id, scope, started_at)"
-                            + " VALUES (:command, :arguments, :cloud, :scope, :now)")
+            return handle.createUpdate(SQL.locate(RunLedger.class, "insert"))
                     .bind("command", command)
                     .bind("arguments", arguments)
                     .bind("cloud", cloudId)
@@ -73,9 +74,7 @@ public final class RunLedger {
 
     /** Widens the run's recorded range to cover {@code [start, end)}. */
     public void coverRange(long runId, Instant start, Instant end) {
-        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET"
-                        + " range_start = LEAST(range_start, :start), range_end = GREATEST(range_end, :end)"
-                        + " WHERE run_id = :run")
+        jdbi.useTransaction(handle -> handle.createUpdate(SQL.locate(RunLedger.class, "coverRange"))
                 .bind("start", start)
                 .bind("end", end)
                 .bind("run", runId)
@@ -84,7 +83,7 @@ public final class RunLedger {
 
     /** Sets the number of distinct servers the run saw (the loader counts per range). */
     public void recordServers(long runId, int servers) {
-        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET servers = :servers WHERE run_id = :run")
+        jdbi.useTransaction(handle -> handle.createUpdate(SQL.locate(RunLedger.class, "recordServers"))
                 .bind("servers", servers)
                 .bind("run", runId)
                 .execute());
@@ -92,8 +91,7 @@ public final class RunLedger {
 
     /** Closes the run; {@code error} is one line (null on success). */
     public void finish(long runId, Status status, String error) {
-        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE metrics.run SET status = :status, finished_at = :now,"
-                        + " error = :error WHERE run_id = :run")
+        jdbi.useTransaction(handle -> handle.createUpdate(SQL.locate(RunLedger.class, "finish"))
                 .bind("status", status.code())
                 .bind("now", clock.instant())
                 .bind("error", error)

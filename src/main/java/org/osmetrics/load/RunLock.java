@@ -1,11 +1,12 @@
 package org.osmetrics.load;
 
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 
@@ -23,24 +24,15 @@ public final class RunLock implements AutoCloseable {
     private static final int KEY_ATTEMPTS = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private static final String BACKEND_PID = "SELECT pg_backend_pid()";
-    private static final String TRY_KEY = "SELECT pg_try_advisory_lock(?, ?)";
-    private static final String UNLOCK_KEY = "SELECT pg_advisory_unlock(?, ?)";
-    private static final String ENSURE_ROW = "INSERT INTO metrics.run_lock (cloud_key) VALUES (?) ON CONFLICT DO NOTHING";
-    private static final String READ_HOLDER = "SELECT holder_pid, acquired_at, metrics.run_lock_alive(holder_pid, holder_key)"
-            + " FROM metrics.run_lock WHERE cloud_key = ? FOR UPDATE";
-    private static final String TAKE = "UPDATE metrics.run_lock SET holder_pid = ?, holder_key = ?, acquired_at = now()"
-            + " WHERE cloud_key = ?";
-    private static final String RELEASE = "UPDATE metrics.run_lock SET holder_pid = NULL, holder_key = NULL, acquired_at = NULL"
-            + " WHERE cloud_key = ? AND holder_pid = ? AND holder_key = ?";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
 
-    private final Connection connection;
+    private final Handle handle;
     private final String cloudKey;
     private final int pid;
     private final int key;
 
-    private RunLock(Connection connection, String cloudKey, int pid, int key) {
-        this.connection = connection;
+    private RunLock(Handle handle, String cloudKey, int pid, int key) {
+        this.handle = handle;
         this.cloudKey = cloudKey;
         this.pid = pid;
         this.key = key;
@@ -52,87 +44,60 @@ public final class RunLock implements AutoCloseable {
      * @throws OsMetricsException exit 6 when another run holds it, 5 when the database fails
      */
     public static RunLock acquire(DataSource dataSource, String cloudKey) {
-        Connection connection = null;
+        Handle handle = null;
         try {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            int pid = backendPid(connection);
-            int key = takeRandomKey(connection);
+            handle = Jdbi.open(dataSource);
+            int pid = handle.createQuery(SQL.locate(RunLock.class, "backendPid")).mapTo(Integer.class).one();
+            int key = takeRandomKey(handle, cloudKey);
             try {
-                takeRow(connection, cloudKey, pid, key);
-            } catch (OsMetricsException | SQLException e) {
-                unlockKey(connection, key);
+                takeRow(handle, cloudKey, pid, key);
+            } catch (RuntimeException e) {
+                unlockKey(handle, key);
                 throw e;
             }
-            return new RunLock(connection, cloudKey, pid, key);
+            return new RunLock(handle, cloudKey, pid, key);
         } catch (OsMetricsException e) {
-            closeQuietly(connection);
+            closeQuietly(handle);
             throw e;
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw OsMetricsException.database("cannot take the run lock for cloud " + cloudKey + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int backendPid(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(BACKEND_PID); ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getInt(1);
+        } catch (JdbiException e) {
+            closeQuietly(handle);
+            throw OsMetricsException.database("cannot take the run lock for cloud " + cloudKey + ": " + reason(e), e);
         }
     }
 
     /** A random key this session now holds (another session may hold the first ones drawn: a reader, by chance). */
-    private static int takeRandomKey(Connection connection) throws SQLException {
+    private static int takeRandomKey(Handle handle, String cloudKey) {
         for (int attempt = 0; attempt < KEY_ATTEMPTS; attempt++) {
             int key = RANDOM.nextInt(Integer.MAX_VALUE);
-            try (PreparedStatement statement = connection.prepareStatement(TRY_KEY)) {
-                statement.setInt(1, NAMESPACE);
-                statement.setInt(2, key);
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    if (rows.getBoolean(1)) {
-                        return key;
-                    }
-                }
+            boolean taken = handle.createQuery(SQL.locate(RunLock.class, "tryKey"))
+                    .bind("namespace", NAMESPACE).bind("key", key).mapTo(Boolean.class).one();
+            if (taken) {
+                return key;
             }
         }
-        throw new SQLException("no free advisory key after " + KEY_ATTEMPTS + " random draws");
+        throw OsMetricsException.database("cannot take the run lock for cloud " + cloudKey + ": no free advisory key after "
+                + KEY_ATTEMPTS + " random draws", null);
     }
 
-    private static void takeRow(Connection connection, String cloudKey, int pid, int key) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            try (PreparedStatement ensure = connection.prepareStatement(ENSURE_ROW)) {
-                ensure.setString(1, cloudKey);
-                ensure.executeUpdate();
+    private record Holder(int pid, java.time.OffsetDateTime since, boolean alive) {
+    }
+
+    private static void takeRow(Handle handle, String cloudKey, int pid, int key) {
+        // one short transaction: a second run waits for it only, then sees a live holder
+        handle.useTransaction(h -> {
+            h.createUpdate(SQL.locate(RunLock.class, "ensureRow")).bind("cloud", cloudKey).execute();
+            Holder holder = h.createQuery(SQL.locate(RunLock.class, "readHolder")).bind("cloud", cloudKey)
+                    .map((rows, ctx) -> new Holder(rows.getInt("holder_pid"),
+                            rows.getObject("acquired_at", java.time.OffsetDateTime.class), rows.getBoolean("alive")))
+                    .one();
+            if (holder.alive()) {
+                throw new OsMetricsException(ExitCode.LOCKED, "another os-metrics run holds the lock for cloud " + cloudKey
+                        + " (database session pid " + holder.pid() + ", since " + holder.since().toInstant()
+                        + "); this run exits without doing anything (the next one catches up)");
             }
-            try (PreparedStatement read = connection.prepareStatement(READ_HOLDER)) {
-                read.setString(1, cloudKey);
-                try (ResultSet rows = read.executeQuery()) {
-                    rows.next();
-                    if (rows.getBoolean(3)) {
-                        int holder = rows.getInt(1);
-                        String since = String.valueOf(rows.getObject(2, java.time.OffsetDateTime.class).toInstant());
-                        connection.rollback();
-                        throw new OsMetricsException(ExitCode.LOCKED, "another os-metrics run holds the lock for cloud "
-                                + cloudKey + " (database session pid " + holder + ", since " + since
-                                + "); this run exits without doing anything (the next one catches up)");
-                    }
-                }
-            }
-            try (PreparedStatement take = connection.prepareStatement(TAKE)) {
-                take.setInt(1, pid);
-                take.setInt(2, key);
-                take.setString(3, cloudKey);
-                take.executeUpdate();
-            }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(connection);
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+            h.createUpdate(SQL.locate(RunLock.class, "take")).bind("pid", pid).bind("key", key).bind("cloud", cloudKey)
+                    .execute();
+        });
     }
 
     /**
@@ -142,41 +107,32 @@ public final class RunLock implements AutoCloseable {
      */
     @Override
     public void close() {
-        try (PreparedStatement statement = connection.prepareStatement(RELEASE)) {
-            statement.setString(1, cloudKey);
-            statement.setInt(2, pid);
-            statement.setInt(3, key);
-            statement.executeUpdate();
-            unlockKey(connection, key);
-        } catch (SQLException e) {
+        try {
+            handle.createUpdate(SQL.locate(RunLock.class, "release"))
+                    .bind("cloud", cloudKey).bind("pid", pid).bind("key", key).execute();
+            unlockKey(handle, key);
+        } catch (JdbiException e) {
             // the session is gone (database restarted or connection lost): the lock went with it
         }
-        closeQuietly(connection);
+        closeQuietly(handle);
     }
 
-    private static void unlockKey(Connection connection, int key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(UNLOCK_KEY)) {
-            statement.setInt(1, NAMESPACE);
-            statement.setInt(2, key);
-            statement.execute();
-        }
+    private static void unlockKey(Handle handle, int key) {
+        handle.createQuery(SQL.locate(RunLock.class, "unlockKey")).bind("namespace", NAMESPACE).bind("key", key)
+                .mapTo(Boolean.class).one();
     }
 
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            // the transaction is gone with the session; nothing was written
-        }
+    private static String reason(JdbiException e) {
+        return e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
     }
 
-    private static void closeQuietly(Connection connection) {
-        if (connection == null) {
+    private static void closeQuietly(Handle handle) {
+        if (handle == null) {
             return;
         }
         try {
-            connection.close();
-        } catch (SQLException e) {
+            handle.close();
+        } catch (JdbiException e) {
             // closing the session releases the advisory key either way; nothing else to do
         }
     }

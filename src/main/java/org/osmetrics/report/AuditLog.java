@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 
 /**
  * The audit trail ({@code metrics.audit_event}, read through {@code report.audit_log}): who changed the rate card,
@@ -12,10 +13,10 @@ import org.jdbi.v3.core.Handle;
  * The database role and login are taken by PostgreSQL itself (current_user, session_user).
  */
 public final class AuditLog {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INSERT = """
-            INSERT INTO metrics.audit_event (action, subject, detail, command_line, os_user, run_id)
-            VALUES (:action, :subject, CAST(:detail AS jsonb), :commandLine, :osUser, :runId)""";
+    private static final String INSERT = SQL.locate(AuditLog.class, "insert");
 
     /**
      * One change.

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
 /**
@@ -22,14 +23,12 @@ import org.osmetrics.OsMetricsException;
  * {@code --cloud} picks one. Stateless.
  */
 public final class BillingMonth {
-    private static final String CAN_READ_CLOUDS = "SELECT CASE WHEN has_schema_privilege('metrics', 'USAGE')"
-            + " THEN has_table_privilege('metrics.cloud', 'SELECT') ELSE false END";
-    private static final String ZONES = "SELECT cloud_key, time_zone FROM metrics.cloud"
-            + " WHERE CAST(? AS text) IS NULL OR cloud_key = ?";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
+    private static final String CAN_READ_CLOUDS = CloudKeys.CAN_READ_CLOUDS;
+    private static final String ZONES = SQL.locate(BillingMonth.class, "zones");
     /** A reader role (schema report only) learns the month's bounds from the completeness view. */
-    private static final String MONTHS_OF_REPORTS = "SELECT DISTINCT cloud, period_start, period_end"
-            + " FROM report.completeness WHERE period = 'month' AND label = ?"
-            + " AND (CAST(? AS text) IS NULL OR cloud = ?)";
+    private static final String MONTHS_OF_REPORTS = SQL.locate(BillingMonth.class, "monthsOfReports");
 
     /** The instants of a month: {@code [from, to)}. */
     public record Range(Instant from, Instant to) {

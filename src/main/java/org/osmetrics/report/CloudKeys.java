@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
 /**
@@ -16,12 +17,13 @@ import org.osmetrics.OsMetricsException;
  * {@code import-json --cloud}'s. Stateless.
  */
 public final class CloudKeys {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     /** The table's name means nothing to a role without USAGE on its schema: that is asked first. */
-    private static final String CAN_READ_CLOUDS = "SELECT CASE WHEN has_schema_privilege('metrics', 'USAGE')"
-            + " THEN has_table_privilege('metrics.cloud', 'SELECT') ELSE false END";
-    private static final String CLOUDS = "SELECT cloud_key FROM metrics.cloud ORDER BY cloud_key";
+    static final String CAN_READ_CLOUDS = SQL.locate(CloudKeys.class, "canReadClouds");
+    private static final String CLOUDS = SQL.locate(CloudKeys.class, "clouds");
     /** A reader role (schema report only) learns the clouds from the coverage view. */
-    private static final String CLOUDS_OF_REPORTS = "SELECT DISTINCT cloud FROM report.coverage ORDER BY cloud";
+    private static final String CLOUDS_OF_REPORTS = SQL.locate(CloudKeys.class, "cloudsOfReports");
 
     private CloudKeys() {
     }

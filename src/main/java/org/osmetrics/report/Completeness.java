@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 
@@ -16,17 +17,12 @@ import org.osmetrics.ExitCode;
  * invoice_monthly) makes first. Only a {@code complete} month is final. Thread-safe (stateless over Jdbi).
  */
 public final class Completeness {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     /** How many periods not complete the refusal names before "and N more". */
     static final int NAMED = 5;
 
-    private static final String MONTHS = "SELECT cloud, project_id, project_name, label, period_start, period_end, status,"
-            + " missing FROM report.completeness"
-            + " WHERE period = 'month'"
-            + " AND (CAST(:from AS timestamptz) IS NULL OR period_start >= :from)"
-            + " AND (CAST(:to AS timestamptz) IS NULL OR period_start < :to)"
-            + " AND (CAST(:cloud AS text) IS NULL OR cloud = :cloud)"
-            + " AND (cardinality(CAST(:projects AS text[])) = 0 OR project_id = ANY(:projects) OR project_name = ANY(:projects))"
-            + " ORDER BY period_start, cloud, project_id";
+    private static final String MONTHS = SQL.locate(Completeness.class, "months");
 
     /** One project's month. */
     public record Period(String cloud, String projectId, String projectName, String label, Instant start, Instant end,
@@ -73,9 +69,7 @@ public final class Completeness {
 
     /** Every project's month of that label ({@code YYYY-MM}, in each cloud's billing zone) of a cloud (null: all). */
     public List<Period> month(String label, String cloud) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT cloud, project_id, project_name, label, period_start,"
-                        + " period_end, status, missing FROM report.completeness WHERE period = 'month' AND label = :label"
-                        + " AND (CAST(:cloud AS text) IS NULL OR cloud = :cloud) ORDER BY cloud, project_id")
+        return jdbi.withHandle(handle -> handle.createQuery(SQL.locate(Completeness.class, "month"))
                 .bind("label", label).bind("cloud", cloud)
                 .map((rs, ctx) -> new Period(rs.getString("cloud"), rs.getString("project_id"), rs.getString("project_name"),
                         rs.getString("label"), rs.getObject("period_start", OffsetDateTime.class).toInstant(),

@@ -8,14 +8,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 
 /** The customers and the project -> customer mapping ({@code metrics.customer}, {@code metrics.project_customer}). Thread-safe. */
 public final class CustomerRepository {
-    private static final String SELECT = """
-            SELECT pc.project_id, c.name, c.cost_centre, c.address, c.tax_id, c.tax_rate, c.currency, c.source
-            FROM metrics.project_customer pc
-            JOIN metrics.customer c ON c.customer_id = pc.customer_id
-            ORDER BY c.name, pc.project_id""";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
+    private static final String SELECT = SQL.locate(CustomerRepository.class, "list");
 
     private final Jdbi jdbi;
 
@@ -44,22 +43,18 @@ public final class CustomerRepository {
      */
     public int importMapping(CustomerMapping mapping, long runId) {
         return jdbi.inTransaction(handle -> {
-            handle.execute("LOCK TABLE metrics.customer, metrics.project_customer IN SHARE ROW EXCLUSIVE MODE");
+            handle.execute(SQL.locate(CustomerRepository.class, "lock"));
             check(handle, mapping);
-            handle.execute("DELETE FROM metrics.project_customer");
-            handle.execute("DELETE FROM metrics.customer");
+            handle.execute(SQL.locate(CustomerRepository.class, "deleteProjectCustomers"));
+            handle.execute(SQL.locate(CustomerRepository.class, "deleteCustomers"));
             Map<String, Integer> ids = new HashMap<>();
             for (Customer customer : mapping.customers().values()) {
-                ids.put(customer.name(), handle.createQuery("""
-                                INSERT INTO metrics.customer (name, cost_centre, address, tax_id, tax_rate, currency, source, run_id)
-                                VALUES (:name, :costCentre, :address, :taxId, :taxRate, :currency, :source, :runId)
-                                RETURNING customer_id""")
+                ids.put(customer.name(), handle.createQuery(SQL.locate(CustomerRepository.class, "insertCustomer"))
                         .bindMethods(customer)
                         .bind("runId", runId)
                         .mapTo(Integer.class).one());
             }
-            var batch = handle.prepareBatch("INSERT INTO metrics.project_customer (project_id, customer_id, source)"
-                    + " VALUES (:project, :customer, :source)");
+            var batch = handle.prepareBatch(SQL.locate(CustomerRepository.class, "insertProjectCustomer"));
             for (CustomerMapping.Line line : mapping.projects().values()) {
                 batch.bind("project", line.projectId()).bind("customer", ids.get(line.customer().name()))
                         .bind("source", line.where()).add();
@@ -70,7 +65,7 @@ public final class CustomerRepository {
     }
 
     private static void check(Handle handle, CustomerMapping mapping) {
-        Set<String> known = new java.util.HashSet<>(handle.createQuery("SELECT DISTINCT project_id FROM metrics.project")
+        Set<String> known = new java.util.HashSet<>(handle.createQuery(SQL.locate(CustomerRepository.class, "knownProjects"))
                 .mapTo(String.class).list());
         for (CustomerMapping.Line line : mapping.projects().values()) {
             if (!known.contains(line.projectId())) {
@@ -78,7 +73,7 @@ public final class CustomerRepository {
                         + "' (no cloud's data names it: check the id, or load its usage first)");
             }
         }
-        Set<String> card = new TreeSet<>(handle.createQuery("SELECT DISTINCT currency FROM metrics.rate_card")
+        Set<String> card = new TreeSet<>(handle.createQuery(SQL.locate(CustomerRepository.class, "rateCardCurrencies"))
                 .mapTo(String.class).list());
         if (card.isEmpty()) {
             return;   // no prices yet: `invoice` checks the currencies of the lines it prices

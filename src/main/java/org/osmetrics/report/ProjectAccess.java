@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
 /**
@@ -20,6 +21,8 @@ import org.osmetrics.OsMetricsException;
  * to its members (statement and idle-in-transaction timeouts, connection limit).
  */
 public final class ProjectAccess {
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
     public static final String TENANT_ROLE = "os_metrics_tenant";
     public static final String READER_ROLE = "os_metrics_reader";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
@@ -83,23 +86,25 @@ public final class ProjectAccess {
                 requireEnforceable(handle);
             }
             for (Project project : projects) {
-                handle.createUpdate("INSERT INTO metrics.project_access (cloud_id, project_id, role_oid, role_name)"
-                                + " VALUES (:cloud, :project, :role, :name) ON CONFLICT DO NOTHING")
+                handle.createUpdate(SQL.locate(ProjectAccess.class, "insertAccess"))
                         .bind("cloud", project.cloudId()).bind("project", project.projectId())
                         .bind("role", role.oid()).bind("name", role.name()).execute();
             }
             if (!projects.isEmpty()) {
-                handle.execute("GRANT " + TENANT_ROLE + " TO " + quote(role.name()));
+                changeMembership(handle, "grant", TENANT_ROLE, role.name());
             }
             if (reader) {
-                handle.execute("GRANT " + READER_ROLE + " TO " + quote(role.name()));
+                changeMembership(handle, "grant", READER_ROLE, role.name());
             }
             List<String> logins = logins(handle, role);
             for (String login : logins) {
-                handle.execute("ALTER ROLE " + quote(login) + " SET statement_timeout = '" + settings.statementTimeout() + "'");
-                handle.execute("ALTER ROLE " + quote(login) + " SET idle_in_transaction_session_timeout = '"
-                        + settings.idleInTransactionTimeout() + "'");
-                handle.execute("ALTER ROLE " + quote(login) + " CONNECTION LIMIT " + settings.connectionLimit());
+                // identifiers and settings cannot be bound: quoted, and the settings validated by LoginSettings
+                handle.createUpdate(SQL.locate(ProjectAccess.class, "configureLogin"))
+                        .define("login", quote(login))
+                        .define("statementTimeout", "'" + settings.statementTimeout() + "'")
+                        .define("idleTimeout", "'" + settings.idleInTransactionTimeout() + "'")
+                        .define("connectionLimit", settings.connectionLimit())
+                        .execute();
             }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("role", role.name());
@@ -123,40 +128,30 @@ public final class ProjectAccess {
             Role role = role(handle, roleName).orElse(null);
             List<Project> removed = new ArrayList<>();
             List<Project> projects = projectRefs.isEmpty() ? null : resolve(handle, projectRefs, cloudKey);
-            String owner = role == null
-                    ? "role_name = :name AND NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = a.role_oid)"
-                    : "role_oid = :oid";
-            String cloudFilter = cloudKey == null ? "" : " AND cloud_id = (SELECT cloud_id FROM metrics.cloud WHERE cloud_key = :cloudKey)";
-            String sql = "DELETE FROM metrics.project_access a WHERE " + owner
-                    + (projects == null ? cloudFilter : " AND cloud_id = :cloud AND project_id = :project")
-                    + " RETURNING cloud_id, project_id";
             List<Project> targets = projects == null ? java.util.Collections.singletonList((Project) null) : projects;
             for (Project target : targets) {
-                var delete = handle.createQuery(sql);
-                if (role == null) {
-                    delete.bind("name", roleName);
-                } else {
-                    delete.bind("oid", role.oid());
-                }
-                if (target != null) {
-                    delete.bind("cloud", target.cloudId()).bind("project", target.projectId());
-                } else if (cloudKey != null) {
-                    delete.bind("cloudKey", cloudKey);
-                }
-                delete.map((rs, ctx) -> new Project(null, rs.getInt("cloud_id"), rs.getString("project_id"), null))
+                // a dropped role's grants are found by name (its oid is gone), a living role's by oid;
+                // named projects one by one, else all of the role's (in cloudKey when given)
+                handle.createQuery(SQL.locate(ProjectAccess.class, "deleteAccess"))
+                        .bind("oid", role == null ? null : role.oid())
+                        .bind("name", roleName)
+                        .bind("cloud", target == null ? null : target.cloudId())
+                        .bind("project", target == null ? null : target.projectId())
+                        .bind("cloudKey", target == null ? cloudKey : null)
+                        .map((rs, ctx) -> new Project(null, rs.getInt("cloud_id"), rs.getString("project_id"), null))
                         .forEach(removed::add);
             }
             if (role == null && removed.isEmpty()) {
                 throw OsMetricsException.usage("role " + roleName + " does not exist and was granted nothing");
             }
             if (role != null) {
-                boolean anyLeft = handle.createQuery("SELECT EXISTS (SELECT 1 FROM metrics.project_access WHERE role_oid = :oid)")
+                boolean anyLeft = handle.createQuery(SQL.locate(ProjectAccess.class, "hasAccess"))
                         .bind("oid", role.oid()).mapTo(Boolean.class).one();
                 if (!anyLeft && isMember(handle, role, TENANT_ROLE)) {
-                    handle.execute("REVOKE " + TENANT_ROLE + " FROM " + quote(role.name()));
+                    changeMembership(handle, "revoke", TENANT_ROLE, role.name());
                 }
                 if (reader && isMember(handle, role, READER_ROLE)) {
-                    handle.execute("REVOKE " + READER_ROLE + " FROM " + quote(role.name()));
+                    changeMembership(handle, "revoke", READER_ROLE, role.name());
                 }
             }
             List<Project> described = removed.stream().map(p -> describe(handle, p)).toList();
@@ -172,21 +167,11 @@ public final class ProjectAccess {
     /** Every grant: readers (every project) first, then each role's projects. */
     public List<Entry> list() {
         return jdbi.withHandle(handle -> {
-            List<Entry> entries = new ArrayList<>(handle.createQuery("""
-                    SELECT r.rolname FROM pg_roles r
-                    WHERE r.rolname <> :reader AND NOT r.rolsuper AND pg_has_role(r.oid, :reader, 'MEMBER')
-                    ORDER BY r.rolname""")
+            List<Entry> entries = new ArrayList<>(handle.createQuery(SQL.locate(ProjectAccess.class, "readers"))
                     .bind("reader", READER_ROLE)
                     .map((rs, ctx) -> new Entry(rs.getString(1), false, true, null, null, null, null, null))
                     .list());
-            entries.addAll(handle.createQuery("""
-                    SELECT coalesce(r.rolname, a.role_name) AS role, r.oid IS NULL AS dropped, c.cloud_key, a.project_id,
-                           p.name, a.granted_at, a.granted_by
-                    FROM metrics.project_access a
-                    JOIN metrics.cloud c ON c.cloud_id = a.cloud_id
-                    LEFT JOIN metrics.project p ON p.cloud_id = a.cloud_id AND p.project_id = a.project_id
-                    LEFT JOIN pg_roles r ON r.oid = a.role_oid
-                    ORDER BY 1, 3, 4""")
+            entries.addAll(handle.createQuery(SQL.locate(ProjectAccess.class, "grants"))
                     .map((rs, ctx) -> new Entry(rs.getString("role"), rs.getBoolean("dropped"), false, rs.getString("cloud_key"),
                             rs.getString("project_id"), rs.getString("name"),
                             rs.getObject("granted_at", OffsetDateTime.class).toInstant(), rs.getString("granted_by")))
@@ -209,7 +194,7 @@ public final class ProjectAccess {
     }
 
     private static java.util.Optional<Role> role(Handle handle, String name) {
-        return handle.createQuery("SELECT oid::bigint AS oid, rolname, rolsuper, rolcanlogin FROM pg_roles WHERE rolname = :name")
+        return handle.createQuery(SQL.locate(ProjectAccess.class, "role"))
                 .bind("name", name)
                 .map((rs, ctx) -> new Role(rs.getLong("oid"), rs.getString("rolname"), rs.getBoolean("rolsuper"),
                         rs.getBoolean("rolcanlogin")))
@@ -221,10 +206,7 @@ public final class ProjectAccess {
      * owned by one shows every row to whoever may select it. Refused then, rather than promised and not kept.
      */
     private static void requireEnforceable(Handle handle) {
-        String owner = handle.createQuery("""
-                SELECT string_agg(DISTINCT r.rolname, ', ') FROM pg_class c
-                JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_roles r ON r.oid = c.relowner
-                WHERE n.nspname = 'report' AND c.relkind IN ('v', 'm') AND (r.rolsuper OR r.rolbypassrls)""")
+        String owner = handle.createQuery(SQL.locate(ProjectAccess.class, "privilegedViewOwners"))
                 .mapTo(String.class).findOne().orElse(null);
         if (owner != null) {
             throw OsMetricsException.config("PostgreSQL cannot keep tenants apart here: the report views are owned by "
@@ -242,32 +224,28 @@ public final class ProjectAccess {
 
     /** The role itself if it can log in, and every login that is a member of it (directly or not); no superuser. */
     private static List<String> logins(Handle handle, Role role) {
-        return handle.createQuery("""
-                SELECT r.rolname FROM pg_roles r
-                WHERE r.rolcanlogin AND NOT r.rolsuper AND (r.oid = :oid OR pg_has_role(r.oid, :oid::oid, 'MEMBER'))
-                ORDER BY r.rolname""")
+        return handle.createQuery(SQL.locate(ProjectAccess.class, "logins"))
                 .bind("oid", role.oid())
                 .mapTo(String.class)
                 .list();
     }
 
     private static boolean isMember(Handle handle, Role role, String group) {
-        return handle.createQuery("SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
-                        + " WHERE m.member = :oid::oid AND g.rolname = :group)")
+        return handle.createQuery(SQL.locate(ProjectAccess.class, "isMember"))
                 .bind("oid", role.oid()).bind("group", group).mapTo(Boolean.class).one();
     }
 
     /** Each reference (an id first, else a name) to the projects it names, in one cloud or all. */
     private static List<Project> resolve(Handle handle, List<String> refs, String cloudKey) {
-        if (cloudKey != null && handle.createQuery("SELECT count(*) FROM metrics.cloud WHERE cloud_key = :key")
+        if (cloudKey != null && handle.createQuery(SQL.locate(ProjectAccess.class, "cloudCount"))
                 .bind("key", cloudKey).mapTo(Integer.class).one() == 0) {
             throw OsMetricsException.usage("no cloud " + cloudKey + " in the database (os-metrics status lists them)");
         }
         List<Project> all = new ArrayList<>();
         for (String ref : refs) {
-            List<Project> found = find(handle, ref, cloudKey, "p.project_id = :ref");
+            List<Project> found = find(handle, ref, cloudKey, "projectsById");
             if (found.isEmpty()) {
-                found = find(handle, ref, cloudKey, "p.name = :ref");
+                found = find(handle, ref, cloudKey, "projectsByName");
                 if (found.stream().map(Project::projectId).distinct().count() > 1) {
                     throw OsMetricsException.usage("project name '" + ref + "' is ambiguous: "
                             + String.join(", ", found.stream().map(Project::label).toList()) + "; give the project id");
@@ -282,10 +260,8 @@ public final class ProjectAccess {
         return all;
     }
 
-    private static List<Project> find(Handle handle, String ref, String cloudKey, String condition) {
-        return handle.createQuery("SELECT c.cloud_key, p.cloud_id, p.project_id, p.name FROM metrics.project p"
-                        + " JOIN metrics.cloud c ON c.cloud_id = p.cloud_id WHERE " + condition
-                        + " AND (CAST(:cloudKey AS text) IS NULL OR c.cloud_key = :cloudKey) ORDER BY c.cloud_key, p.project_id")
+    private static List<Project> find(Handle handle, String ref, String cloudKey, String statement) {
+        return handle.createQuery(SQL.locate(ProjectAccess.class, statement))
                 .bind("ref", ref).bind("cloudKey", cloudKey)
                 .map((rs, ctx) -> new Project(rs.getString("cloud_key"), rs.getInt("cloud_id"), rs.getString("project_id"),
                         rs.getString("name")))
@@ -293,8 +269,7 @@ public final class ProjectAccess {
     }
 
     private static Project describe(Handle handle, Project project) {
-        return handle.createQuery("SELECT c.cloud_key, p.name FROM metrics.cloud c LEFT JOIN metrics.project p"
-                        + " ON p.cloud_id = c.cloud_id AND p.project_id = :project WHERE c.cloud_id = :cloud")
+        return handle.createQuery(SQL.locate(ProjectAccess.class, "describe"))
                 .bind("cloud", project.cloudId()).bind("project", project.projectId())
                 .map((rs, ctx) -> new Project(rs.getString("cloud_key"), project.cloudId(), project.projectId(), rs.getString("name")))
                 .one();
@@ -305,6 +280,10 @@ public final class ProjectAccess {
     }
 
     /** A role name as an SQL identifier (names come from pg_roles or the command line: always quoted). */
+    private static void changeMembership(Handle handle, String verb, String group, String role) {
+        handle.createUpdate(SQL.locate(ProjectAccess.class, verb)).define("group", group).define("role", quote(role)).execute();
+    }
+
     static String quote(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }

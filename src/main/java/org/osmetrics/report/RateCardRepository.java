@@ -8,17 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 
 /** The rate card table ({@code metrics.rate_card}). Thread-safe. */
 public final class RateCardRepository {
-    private static final String SELECT_RATES = """
-            SELECT resource, flavor, unit_price, currency, minor_units, valid_from, valid_to, source
-            FROM metrics.rate_card
-            ORDER BY resource, flavor NULLS FIRST, valid_from""";
-    private static final String INSERT_RATE = """
-            INSERT INTO metrics.rate_card (resource, flavor, unit_price, currency, minor_units, valid_from, valid_to,
-                                           source, run_id)
-            VALUES (:resource, :flavor, :unitPrice, :currency, :minorUnits, :validFrom, :validTo, :source, :runId)""";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+
+    private static final String SELECT_RATES = SQL.locate(RateCardRepository.class, "list");
+    private static final String INSERT_RATE = SQL.locate(RateCardRepository.class, "insert");
 
     private final Jdbi jdbi;
 
@@ -43,10 +40,10 @@ public final class RateCardRepository {
     public int importRates(List<Rate> rates, boolean replace, long runId, String source, String commandLine) {
         return jdbi.inTransaction(handle -> {
             // one import at a time: the check below must see every price it could conflict with
-            handle.execute("LOCK TABLE metrics.rate_card IN SHARE ROW EXCLUSIVE MODE");
+            handle.execute(SQL.locate(RateCardRepository.class, "lock"));
             int removed = 0;
             if (replace) {
-                removed = handle.execute("DELETE FROM metrics.rate_card");
+                removed = handle.execute(SQL.locate(RateCardRepository.class, "deleteAll"));
             }
             RateCard.checkConsistent(all(handle), rates);
             var batch = handle.prepareBatch(INSERT_RATE);
@@ -67,8 +64,8 @@ public final class RateCardRepository {
             // and without them the planner takes it for 10 pages, costs report.invoice_monthly a thousand times
             // too high and JIT-compiles it (about a second, longer than the query itself). Through a function of the
             // owner (V85): ANALYZE is for the table owner, and the loader that imports rates is not.
-            handle.execute("SELECT metrics.analyze_rate_card()");
-            int total = handle.createQuery("SELECT count(*) FROM metrics.rate_card").mapTo(Integer.class).one();
+            handle.execute(SQL.locate(RateCardRepository.class, "analyze"));
+            int total = handle.createQuery(SQL.locate(RateCardRepository.class, "count")).mapTo(Integer.class).one();
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("source", source);
             detail.put("replace", replace);

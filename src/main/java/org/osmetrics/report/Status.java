@@ -105,7 +105,7 @@ public final class Status {
     public Snapshot read(int lastRuns, String command, String cloud) {
         return jdbi.inTransaction(handle -> {
             // one snapshot of the database for all four reads
-            handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            handle.execute(SQL.locate(Status.class, "snapshot"));
             List<Run> runs = handle.createQuery(SQL.locate(Status.class, "lastRuns"))
                     .bind("cloud", cloud)
                     .bind("limit", lastRuns)

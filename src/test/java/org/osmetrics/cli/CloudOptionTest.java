@@ -18,12 +18,12 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * {@code --cloud KEY} of export and status, in a database with two clouds (a {@code demo} and a {@code run}
@@ -32,7 +32,8 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  * the key to pass.
  */
 class CloudOptionTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.migrated();
     private static SimServer sim;
     private static Map<String, String> env;
     private static String simKey;
@@ -40,7 +41,6 @@ class CloudOptionTest {
 
     @BeforeAll
     static void twoClouds() {
-        db = TestDatabases.fresh();
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(31, 2, 12, now.minus(Duration.ofDays(4)), now), Clock.systemUTC());
         env = new HashMap<>(SimulatorLogins.admin(sim));
@@ -62,7 +62,6 @@ class CloudOptionTest {
     @AfterAll
     static void close() {
         sim.close();
-        db.close();
     }
 
     private static CommandRun export(String... args) {

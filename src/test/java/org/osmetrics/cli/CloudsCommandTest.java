@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.report.SmallCloudData;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * {@code clouds list|set} and the billing start's effect on report.coverage, on the small cloud (daily windows,
@@ -19,19 +19,14 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class CloudsCommandTest {
     private static final String CLOUD = "keystone.example:5000/RegionOne";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @BeforeAll
     static void loadSmallCloudWithAnOldArchiveDay() {
-        db = SmallCloudData.load();
         db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.extracted_range (cloud_id, scope, range_start, range_end,"
                 + " stop, provisional, microversion, server_count, extracted_at, run_id)"
                 + " VALUES (1, '*', '2021-03-01Z', '2021-03-02Z', '2021-03-02Z', false, 'archive', 1, now(), 1)"));
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     @BeforeEach

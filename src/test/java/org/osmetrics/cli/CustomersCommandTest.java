@@ -8,32 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.report.SmallCloudData;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /** {@code customers import|list} on the small cloud (projects p-alpha, p-beta, p-gamma; a EUR rate card). */
 class CustomersCommandTest {
     private static final String HEADER = "project_id,customer,cost_centre,address,tax_id,tax_rate,currency\n";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void loadSmallCloud() {
-        db = SmallCloudData.load();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void noCustomers() {

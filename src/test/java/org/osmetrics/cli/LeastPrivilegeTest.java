@@ -15,12 +15,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.Logins;
 import org.osmetrics.testing.Logins.Login;
 import org.osmetrics.testing.SimulatorLogins;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -31,19 +33,19 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class LeastPrivilegeTest {
     private static final String PERMISSION_DENIED = "42501";
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static SimServer sim;
     private static Login loader;
     private static Login reader;
 
     @BeforeAll
     static void start() {
-        test = TestDatabases.fresh();
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(41, 3, 20, now.minus(Duration.ofDays(5)), now.plus(Duration.ofDays(1))),
                 Clock.systemUTC());
-        loader = Logins.create(test, "loader", "GRANT os_metrics_loader TO %s");
-        reader = Logins.create(test, "reader", "GRANT os_metrics_reader TO %s");
+        loader = Logins.create(test.test(), "loader", "GRANT os_metrics_loader TO %s");
+        reader = Logins.create(test.test(), "reader", "GRANT os_metrics_reader TO %s");
     }
 
     @AfterAll
@@ -51,7 +53,6 @@ class LeastPrivilegeTest {
         sim.close();
         loader.close();
         reader.close();
-        test.close();
     }
 
     private static CommandRun as(Login login, String... args) {

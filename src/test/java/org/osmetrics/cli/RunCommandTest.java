@@ -10,24 +10,24 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.load.RunLock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /** {@code os-metrics run} from the command line, against the simulated OpenStack and a real PostgreSQL. */
 class RunCommandTest {
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static SimServer sim;
     private static Map<String, String> env;
 
     @BeforeAll
     static void start() {
-        test = TestDatabases.fresh();
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(21, 3, 40, now.minus(Duration.ofDays(5)), now.plus(Duration.ofDays(1))),
                 Clock.systemUTC());
@@ -38,7 +38,6 @@ class RunCommandTest {
     @AfterAll
     static void stop() {
         sim.close();
-        test.close();
     }
 
     private static CommandRun run(String... args) {

@@ -10,25 +10,25 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * {@code run --all-projects --strict} over an open window that takes several pages, against a simulated Nova
  * on the real clock (each page clamped to its own "now", as Nova does): every run reconciles, exit 0.
  */
 class RunOpenWindowStrictTest {
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static SimServer sim;
     private static Map<String, String> env;
 
     @BeforeAll
     static void start() {
-        test = TestDatabases.fresh();
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(5, 4, 2600, now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(1))),
                 Clock.systemUTC());
@@ -39,7 +39,6 @@ class RunOpenWindowStrictTest {
     @AfterAll
     static void stop() {
         sim.close();
-        test.close();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
@@ -20,6 +21,7 @@ import org.osmetrics.sim.SimProject;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -29,7 +31,8 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  * for monitoring until it runs again.
  */
 class ScopesCommandTest {
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static SimServer sim;
     private static Map<String, String> env;
 
@@ -38,7 +41,6 @@ class ScopesCommandTest {
 
     @BeforeAll
     static void start() {
-        test = TestDatabases.fresh();
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(31, 3, 30, now.minus(Duration.ofDays(3)), now.plus(Duration.ofDays(1))),
                 Clock.systemUTC());
@@ -49,7 +51,6 @@ class ScopesCommandTest {
     @AfterAll
     static void stop() {
         sim.close();
-        test.close();
     }
 
     private static CommandRun run(String... args) {

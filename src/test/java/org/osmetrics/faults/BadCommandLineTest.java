@@ -14,14 +14,14 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.osmetrics.cli.Main;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * Bad input on the command line and in the configuration: each is one clear line on stderr with the exit code
@@ -29,7 +29,8 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class BadCommandLineTest {
     private static SimServer sim;
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.migrated();
 
     @TempDir
     static Path files;
@@ -38,7 +39,6 @@ class BadCommandLineTest {
     static void start() throws IOException {
         Instant now = Instant.now();
         sim = SimServer.start(SimCloud.generate(81, 1, 5, now.minus(Duration.ofDays(2)), now), Clock.systemUTC());
-        db = TestDatabases.fresh();
         Files.writeString(files.resolve("broken.yaml"), "clouds:\n  sim:\n    auth: [unclosed\n");
         Files.writeString(files.resolve("nokeys.yaml"), "clouds:\n  sim:\n    region_name: RegionOne\n");
     }
@@ -46,7 +46,6 @@ class BadCommandLineTest {
     @AfterAll
     static void stop() {
         sim.close();
-        db.close();
     }
 
     @ParameterizedTest(name = "[{index}] {0} -> exit {1}")
@@ -66,7 +65,7 @@ class BadCommandLineTest {
         "run --os-cloud nosuchcloud --os-config-file FILES/nokeys.yaml            | 3 | nosuchcloud",
     })
     void badInputIsOneClearLineWithTheContractsExitCode(String commandLine, int exitCode, String named) {
-        Map<String, String> env = new HashMap<>(FaultEnvironment.of(sim, db));
+        Map<String, String> env = new HashMap<>(FaultEnvironment.of(sim, db.test()));
         if (commandLine.contains("--os-")) {
             env.keySet().removeIf(name -> name.startsWith("OS_") && !name.startsWith("OS_METRICS_"));
         }

@@ -19,9 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.cli.Main;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -34,7 +36,8 @@ class DatabaseFaultTest {
     private static final String[] RUN = {"run", "--all-projects", "--window", "1d", "--initial-lookback", "3d"};
 
     private static SimServer sim;
-    private static TestDatabase reference;
+    @RegisterExtension
+    static final TestDatabaseExtension reference = TestDatabaseExtension.migrated();
     private static Instant cutoff;
 
     @BeforeAll
@@ -43,14 +46,12 @@ class DatabaseFaultTest {
         cutoff = now.truncatedTo(ChronoUnit.DAYS);
         sim = SimServer.start(SimCloud.generate(61, 2, 30, now.minus(Duration.ofDays(5)), now.minus(Duration.ofHours(1))),
                 Clock.systemUTC());
-        reference = TestDatabases.fresh();
-        assertThat(run(FaultEnvironment.of(sim, reference))[0]).isEqualTo("0");
+        assertThat(run(FaultEnvironment.of(sim, reference.test()))[0]).isEqualTo("0");
     }
 
     @AfterAll
     static void stop() {
         sim.close();
-        reference.close();
     }
 
     /** Exit code and stderr of one in-process run. */

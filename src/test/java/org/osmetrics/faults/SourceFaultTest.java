@@ -12,10 +12,12 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.cli.Main;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimFaults;
 import org.osmetrics.sim.SimServer;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
@@ -28,7 +30,8 @@ class SourceFaultTest {
         "--page-size", "7", "--retry-for", "4s", "--read-timeout", "1s"};
 
     private static SimServer sim;
-    private static TestDatabase reference;
+    @RegisterExtension
+    static final TestDatabaseExtension reference = TestDatabaseExtension.migrated();
     private static Instant cutoff;
 
     private record Result(int code, String err, TestDatabase db) {
@@ -40,14 +43,12 @@ class SourceFaultTest {
         cutoff = now.truncatedTo(ChronoUnit.DAYS);
         sim = SimServer.start(SimCloud.generate(51, 2, 30, now.minus(Duration.ofDays(4)), now.minus(Duration.ofHours(1))),
                 Clock.systemUTC());
-        reference = TestDatabases.fresh();
-        assertThat(run(reference).code()).isZero();
+        assertThat(run(reference.test()).code()).isZero();
     }
 
     @AfterAll
     static void stop() {
         sim.close();
-        reference.close();
     }
 
     private static Result run(TestDatabase db) {

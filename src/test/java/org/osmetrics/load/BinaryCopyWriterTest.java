@@ -9,26 +9,16 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /** The binary COPY writer against a real PostgreSQL: every type it writes reads back as the same value. */
 class BinaryCopyWriterTest {
     private static final String COPY = "COPY bin_test (i, b, d, u, t, s, f) FROM STDIN WITH (FORMAT binary)";
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
 
-    @BeforeAll
-    static void database() {
-        test = TestDatabases.fresh();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
-    }
 
     private static Connection table() throws Exception {
         Connection connection = test.database().dataSource().getConnection();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 import org.osmetrics.extract.Scope;
@@ -22,8 +23,7 @@ import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.Logins;
 import org.osmetrics.testing.Logins.Login;
 import org.osmetrics.testing.SimEnvironment;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * The pipeline's two locks (the per-cloud run lock and the lock that serialises partition creation) against a
@@ -38,19 +38,18 @@ class PipelineLocksTest {
     private static final String OLD_RUN_KEY = "SELECT pg_advisory_lock(x'6f736d65'::int, hashtext('%s'))";
     private static final String OLD_PARTITION_KEY = "SELECT pg_advisory_lock(x'6f736d70'::bigint)";
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Login reader;
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
-        reader = Logins.create(test, "reader", "GRANT os_metrics_reader TO %s");
+        reader = Logins.create(test.test(), "reader", "GRANT os_metrics_reader TO %s");
     }
 
     @AfterAll
     static void dropDatabase() {
         reader.close();
-        test.close();
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

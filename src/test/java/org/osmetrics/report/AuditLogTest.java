@@ -13,16 +13,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.Logins;
 import org.osmetrics.testing.Logins.Login;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /** The audit trail: who changed the rate card (and access: TenantAccessTest), when, readable by finance, append only. */
 class AuditLogTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.migrated();
     private static Login loader;
     private static Login finance;
 
@@ -31,16 +32,14 @@ class AuditLogTest {
 
     @BeforeAll
     static void setUp() {
-        db = TestDatabases.fresh();
-        loader = Logins.create(db, "loader", "GRANT os_metrics_loader TO %s");
-        finance = Logins.create(db, "finance", "GRANT os_metrics_reader TO %s");
+        loader = Logins.create(db.test(), "loader", "GRANT os_metrics_loader TO %s");
+        finance = Logins.create(db.test(), "finance", "GRANT os_metrics_reader TO %s");
     }
 
     @AfterAll
     static void tearDown() {
         loader.close();
         finance.close();
-        db.close();
     }
 
     private static CommandRun asLoader(String... args) {

@@ -6,11 +6,11 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * Months in a cloud's billing time zone: a second cloud on a 1h grid whose one server (1 vCPU) ran
@@ -20,12 +20,12 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class BillingTimeZoneTest {
     private static final String CLOUD = "https://madrid.example:5000/v3#Madrid";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @BeforeAll
     static void loadAnHourlyCloud() {
-        db = SmallCloudData.load();
-        SmallCloudData.execute(db, """
+        SmallCloudData.execute(db.test(), """
                 SELECT metrics.create_usage_fact_partition(DATE '2026-11-01');
                 INSERT INTO metrics.cloud (cloud_key, window_seconds) VALUES ('%s', 3600);
                 INSERT INTO metrics.project (cloud_id, project_id, name) SELECT cloud_id, 'p-madrid', 'Madrid'
@@ -54,11 +54,6 @@ class BillingTimeZoneTest {
                     SELECT cloud_id, '*', '2026-09-30 00:00Z', '2026-11-02 00:00Z', '2026-11-02 00:00Z', false, '2.40', 1, now(), 1
                     FROM metrics.cloud WHERE cloud_key = '%s';
                 """.formatted(CLOUD, CLOUD, CLOUD, CLOUD, CLOUD, CLOUD, CLOUD));
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     private static Map<String, Object> october() {

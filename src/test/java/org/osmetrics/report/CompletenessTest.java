@@ -10,13 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * report.completeness, the completeness column of report.invoice_monthly and the refusal of priced exports, on
@@ -25,20 +24,11 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class CompletenessTest {
     private static final String CLOUD = "keystone.example:5000/RegionOne";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void loadSmallCloud() {
-        db = SmallCloudData.load();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void octoberLoadedFromThe20th() {

@@ -11,10 +11,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * The finance role os_metrics_reader, on a real database: it reads every report view (views run with
@@ -24,17 +23,8 @@ class ReaderRoleTest {
     private static final String PERMISSION_DENIED = "42501";
     /** A view that is not automatically updatable refuses writes even before the privileges are checked. */
     private static final String VIEW_NOT_UPDATABLE = "55000";
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void loadSmallCloud() {
-        db = SmallCloudData.load();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     private static Connection asReader() throws SQLException {
         Connection connection = db.database().dataSource().getConnection();

@@ -11,10 +11,9 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * Every report view against hand-computed figures for the small cloud of {@code small-cloud.sql}
@@ -29,17 +28,8 @@ class ReportViewsTest {
     /** S4's first day: (86400 s - 06:29:23.123456) as Nova computes it. */
     private static final double S4_FIRST_DAY = 63036876544.0 / 1e6 / 3600.0;
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void loadSmallCloud() {
-        db = SmallCloudData.load();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     private static List<Map<String, Object>> rows(String sql, Object... arguments) {
         return db.jdbi().withHandle(handle -> {

@@ -1,29 +1,57 @@
 package org.osmetrics.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.osmetrics.config.DatabaseSettings;
 import org.osmetrics.load.Database;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
 
 /**
- * Real PostgreSQL databases for tests. Each {@link #fresh()} creates a new, migrated database, on the
- * server named by {@code OS_METRICS_TEST_DB_URL} when that is set (CI points it at the machine's
- * PostgreSQL), else on one embedded PostgreSQL started once per test JVM. {@link #freshEmbedded()}
- * always uses the embedded server, so both paths are proven when the variable is set.
+ * Real PostgreSQL databases for tests. Each {@link #fresh()} creates a new, migrated database on the one server
+ * the test JVM chose at its first use ({@link #choose}): the server named by {@code OS_METRICS_TEST_DB_URL} when
+ * that is set (CI points it at the machine's PostgreSQL), else a Testcontainers PostgreSQL when a Docker engine
+ * answers, else an embedded PostgreSQL; the choice is said once on the console. {@link #freshEmbedded()} always
+ * uses the embedded server, so both paths are proven when the variable is set. Test classes take their database
+ * through {@link TestDatabaseExtension}.
  */
 public final class TestDatabases {
     public static final String EXTERNAL_URL_VARIABLE = "OS_METRICS_TEST_DB_URL";
+    /** The PostgreSQL major of the embedded binaries (pom.xml), the Testcontainers image and docker-compose.yml. */
+    public static final int POSTGRES_MAJOR = 16;
+    public static final String TESTCONTAINERS_IMAGE = "postgres:" + POSTGRES_MAJOR;
+    /** The process's own standard error: surefire sends System.out and System.err to the test's report files. */
+    private static final PrintStream CONSOLE = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+            StandardCharsets.UTF_8);
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres embedded;
+    private static String chosenAdminUrl;
+
+    /** Where the tests' databases live. */
+    public enum Server {
+        /** {@code OS_METRICS_TEST_DB_URL}'s server. */
+        EXTERNAL,
+        /** A PostgreSQL container started through the Docker engine, once per test JVM. */
+        TESTCONTAINERS,
+        /** An embedded PostgreSQL started once per test JVM. */
+        EMBEDDED
+    }
 
     private TestDatabases() {
     }
@@ -54,10 +82,65 @@ public final class TestDatabases {
         return url == null || url.isBlank() ? null : url.trim();
     }
 
-    /** A fresh migrated database on the external server if configured, else on the embedded one. */
+    /**
+     * The server for {@code externalUrl} (the variable's value, possibly null or blank) and a Docker engine that
+     * answers or not: the variable wins, then Docker, then the embedded server. {@code dockerAnswers} is only
+     * asked when the variable is not set.
+     */
+    public static Server choose(String externalUrl, BooleanSupplier dockerAnswers) {
+        if (externalUrl != null && !externalUrl.isBlank()) {
+            return Server.EXTERNAL;
+        }
+        return dockerAnswers.getAsBoolean() ? Server.TESTCONTAINERS : Server.EMBEDDED;
+    }
+
+    /**
+     * Whether a Docker engine may answer, judged without I/O beyond a look at files: {@code DOCKER_HOST} is set,
+     * a Docker socket exists (the system's or Docker Desktop's under {@code home}) or Testcontainers has its
+     * settings file in {@code home}. Only then is Testcontainers asked (its own probe is slow to say no).
+     */
+    public static boolean dockerMayAnswer(Map<String, String> env, Path home) {
+        String dockerHost = env.get("DOCKER_HOST");
+        return (dockerHost != null && !dockerHost.isBlank())
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || (home != null && (Files.exists(home.resolve(".docker/run/docker.sock"))
+                        || Files.exists(home.resolve(".testcontainers.properties"))));
+    }
+
+    private static boolean dockerAnswers() {
+        if (!dockerMayAnswer(System.getenv(), Path.of(System.getProperty("user.home", "")))) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The chosen server's admin URL; the first call chooses, starts it and says which on the console. */
+    static synchronized String serverAdminUrl() {
+        if (chosenAdminUrl == null) {
+            Server server = choose(externalUrl(), TestDatabases::dockerAnswers);
+            chosenAdminUrl = switch (server) {
+                case EXTERNAL -> externalUrl();
+                case TESTCONTAINERS -> containerAdminUrl();
+                case EMBEDDED -> embedded().getJdbcUrl("postgres", "postgres");
+            };
+            CONSOLE.println("TEST DATABASE: " + switch (server) {
+                case EXTERNAL -> "the server of " + EXTERNAL_URL_VARIABLE + " ("
+                        + DatabaseSettings.redactUrl(chosenAdminUrl) + ")";
+                case TESTCONTAINERS -> "a Testcontainers PostgreSQL (" + TESTCONTAINERS_IMAGE + ")";
+                case EMBEDDED -> "an embedded PostgreSQL " + POSTGRES_MAJOR + " (set " + EXTERNAL_URL_VARIABLE
+                        + " or start a Docker engine to use another)";
+            });
+        }
+        return chosenAdminUrl;
+    }
+
+    /** A fresh migrated database on the chosen server. */
     public static TestDatabase fresh() {
-        String external = externalUrl();
-        return external != null ? freshOn(external) : freshEmbedded();
+        return freshOn(serverAdminUrl());
     }
 
     /** A fresh migrated database on the embedded server (started on first use). */
@@ -67,8 +150,7 @@ public final class TestDatabases {
 
     /** A fresh, empty (not migrated) database: for tests of the migrations themselves. */
     public static TestDatabase freshUnmigrated() {
-        String external = externalUrl();
-        return create(external != null ? external : embedded().getJdbcUrl("postgres", "postgres"), false);
+        return create(serverAdminUrl(), false);
     }
 
     /**
@@ -139,6 +221,16 @@ public final class TestDatabases {
         String base = pathStart < 0 ? (query < 0 ? url : url.substring(0, query)) : url.substring(0, pathStart);
         String params = query < 0 ? "" : url.substring(query);
         return base + "/" + database + params;
+    }
+
+    private static String containerAdminUrl() {
+        PostgreSQLContainer<?> started = new PostgreSQLContainer<>(TESTCONTAINERS_IMAGE)
+                .withCommand("postgres", "-c", "fsync=off", "-c", "max_connections=100");
+        started.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+        String url = started.getJdbcUrl();
+        return url + (url.contains("?") ? "&" : "?") + "user=" + started.getUsername() + "&password="
+                + started.getPassword();
     }
 
     private static synchronized EmbeddedPostgres embedded() {

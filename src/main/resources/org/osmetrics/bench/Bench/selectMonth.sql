@@ -1,0 +1,1 @@
+SELECT * FROM <view> WHERE month_start = :month

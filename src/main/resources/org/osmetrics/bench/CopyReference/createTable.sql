@@ -1,0 +1,1 @@
+CREATE TABLE <table> (LIKE metrics.usage_fact)

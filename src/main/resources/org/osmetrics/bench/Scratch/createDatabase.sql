@@ -1,0 +1,2 @@
+-- <name>: made from the clock, not input text
+CREATE DATABASE <name>

@@ -1,0 +1,1 @@
+GRANT <owner> TO <role>

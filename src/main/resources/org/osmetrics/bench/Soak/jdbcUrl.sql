@@ -1,0 +1,3 @@
+SELECT 'jdbc:postgresql://'
+|| coalesce(host(inet_server_addr()), 'localhost') || ':' || current_setting('port') || '/'
+|| current_database()

@@ -1,0 +1,1 @@
+SELECT EXISTS (SELECT 1 FROM metrics.extracted_range WHERE cloud_id = :id)

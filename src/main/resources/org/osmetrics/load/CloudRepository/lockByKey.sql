@@ -1,0 +1,1 @@
+SELECT cloud_id, window_seconds FROM metrics.cloud WHERE cloud_key = :key FOR UPDATE

@@ -1,0 +1,1 @@
+UPDATE metrics.cloud SET billing_start = :start, time_zone = :zone WHERE cloud_id = :id

@@ -1,0 +1,1 @@
+UPDATE metrics.cloud SET window_seconds = :seconds WHERE cloud_id = :id

@@ -1,0 +1,1 @@
+SELECT metrics.create_usage_fact_partition(:month)

@@ -1,0 +1,2 @@
+UPDATE metrics.run SET status = 'failed', error = :error
+WHERE cloud_id = :cloud AND status = 'running'

@@ -1,0 +1,2 @@
+UPDATE metrics.run SET status = :status, finished_at = :now,
+error = :error WHERE run_id = :run

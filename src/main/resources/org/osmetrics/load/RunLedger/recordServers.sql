@@ -1,0 +1,1 @@
+UPDATE metrics.run SET servers = :servers WHERE run_id = :run

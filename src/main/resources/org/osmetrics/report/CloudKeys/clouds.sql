@@ -1,0 +1,1 @@
+SELECT cloud_key FROM metrics.cloud ORDER BY cloud_key

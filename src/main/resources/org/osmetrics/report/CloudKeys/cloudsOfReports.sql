@@ -1,0 +1,1 @@
+SELECT DISTINCT cloud FROM report.coverage ORDER BY cloud

@@ -1,0 +1,1 @@
+SELECT DISTINCT project_id FROM metrics.project

@@ -1,0 +1,1 @@
+SELECT DISTINCT currency FROM metrics.rate_card

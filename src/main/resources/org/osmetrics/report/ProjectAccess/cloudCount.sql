@@ -1,0 +1,1 @@
+SELECT count(*) FROM metrics.cloud WHERE cloud_key = :key

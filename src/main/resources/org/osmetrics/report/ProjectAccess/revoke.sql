@@ -1,0 +1,1 @@
+REVOKE <group> FROM <role>

@@ -1,0 +1,1 @@
+SELECT metrics.analyze_rate_card()

@@ -1,0 +1,1 @@
+SELECT count(*) FROM metrics.rate_card

@@ -1,0 +1,1 @@
+LOCK TABLE metrics.rate_card IN SHARE ROW EXCLUSIVE MODE
