@@ -30,6 +30,13 @@ public final class Database implements AutoCloseable {
     static final String EMBEDDED_DATABASE = "osmetrics";
     static final String[] MIGRATION_LOCATIONS = {"classpath:db/migration", "classpath:sql-reports"};
 
+    /**
+     * Session settings of every connection os-metrics opens. JIT compilation off: the report views' plans are
+     * large and their answers small, and compiling them costs seconds a query (invoice_monthly of a small cloud:
+     * 2.8 s with JIT, 0.3 s without, on PostgreSQL 15).
+     */
+    static final String SESSION_OPTIONS = "-c jit=off";
+
     private final DataSource dataSource;
     private final Jdbi jdbi;
     private final String description;
@@ -64,10 +71,17 @@ public final class Database implements AutoCloseable {
             source.setPassword(settings.password());
         }
         source.setApplicationName("os-metrics");
+        withSessionOptions(source);
         if (source.getConnectTimeout() == 0) {
             source.setConnectTimeout(10);
         }
         return new Database(source, settings.describe(), null);
+    }
+
+    /** Adds {@link #SESSION_OPTIONS} to the options the URL may already give (those the URL gives win). */
+    static void withSessionOptions(PGSimpleDataSource source) {
+        String given = source.getOptions();
+        source.setOptions(given == null || given.isBlank() ? SESSION_OPTIONS : SESSION_OPTIONS + " " + given);
     }
 
     private static Database startEmbedded(Path dataDir) {

@@ -341,6 +341,7 @@ final class EmbeddedServer implements AutoCloseable {
         source.setUser(SUPERUSER);
         source.setApplicationName(applicationName);
         source.setConnectTimeout(10);
+        Database.withSessionOptions(source);
         return source;
     }
 
