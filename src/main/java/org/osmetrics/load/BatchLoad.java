@@ -107,9 +107,12 @@ final class BatchLoad {
     private final long runId;
     private final LoadOptions options;
     private final List<TransformedRange> ranges;
+    private final int rollupFlushGroups;
     private Map<FlavorKey, Integer> flavors;
 
-    BatchLoad(Handle handle, int cloudId, long runId, LoadOptions options, List<TransformedRange> ranges) {
+    BatchLoad(Handle handle, int cloudId, long runId, LoadOptions options, List<TransformedRange> ranges,
+            int rollupFlushGroups) {
+        this.rollupFlushGroups = rollupFlushGroups;
         this.handle = handle;
         this.cloudId = cloudId;
         this.runId = runId;
@@ -305,7 +308,7 @@ final class BatchLoad {
                     Instant next = day.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
                     Instant sliceEnd = next.isBefore(end) ? next : end;
                     rows += copyFreshSlice(range, day, sliceEnd, counts);
-                    if (counts.size() >= ROLLUP_FLUSH_GROUPS) {
+                    if (counts.size() >= rollupFlushGroups) {
                         stageRollup(counts);
                     }
                     day = sliceEnd;

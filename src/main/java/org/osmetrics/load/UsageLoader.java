@@ -30,9 +30,16 @@ import org.osmetrics.transform.UsageTransform;
  */
 public final class UsageLoader {
     private final Jdbi jdbi;
+    private final int rollupFlushGroups;
 
     public UsageLoader(Jdbi jdbi) {
+        this(jdbi, BatchLoad.ROLLUP_FLUSH_GROUPS);
+    }
+
+    /** A loader that sends the fresh facts' rollup counts once this many groups are counted (tests: 1). */
+    UsageLoader(Jdbi jdbi, int rollupFlushGroups) {
         this.jdbi = jdbi;
+        this.rollupFlushGroups = rollupFlushGroups;
     }
 
     /** Transforms one extraction on the cloud's grid and loads it. */
@@ -112,7 +119,7 @@ public final class UsageLoader {
         }
         Partitions.ensure(jdbi, factMonths(ranges));
         try {
-            return jdbi.inTransaction(handle -> new BatchLoad(handle, cloud.cloudId(), runId, options, ranges).run());
+            return jdbi.inTransaction(handle -> new BatchLoad(handle, cloud.cloudId(), runId, options, ranges, rollupFlushGroups).run());
         } catch (SQLException | JdbiException e) {
             String first = describe(ranges.get(0));
             String what = ranges.size() == 1 ? first
