@@ -25,6 +25,8 @@ import org.osmetrics.transform.Anomaly;
 import org.osmetrics.transform.Reconciliation;
 import org.osmetrics.transform.TransformedRange;
 import org.osmetrics.transform.WindowFact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link UsageLoader#loadBatch} in its transaction, step by step (each step a method with its own
@@ -35,6 +37,7 @@ import org.osmetrics.transform.WindowFact;
  * TransformedRange#forEachFact}): never all in memory. One per transaction; not thread-safe.
  */
 final class BatchLoad {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchLoad.class);
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     /**
      * The facts of the ranges nothing is recorded in yet go straight into the fact table (markFreshBatchRanges.sql),
@@ -122,21 +125,28 @@ final class BatchLoad {
 
     /** Runs every step; returns what loading each range did, in order. */
     List<LoadResult> run() throws SQLException {
+        long started = System.nanoTime();
         // the statements below are short; compiling their plans (JIT) took longer than running them
         handle.execute("SET LOCAL jit = off");
         flavors = upsertFlavors();
         stageServersAndRanges();
         Plan plan = markFreshRanges();
+        long staged = System.nanoTime();
         upsertServerRecords();
+        long servers = System.nanoTime();
         Map<Integer, Written> written = new HashMap<>();
         written.putAll(loadStagedFacts(plan.staged()));
         written.putAll(copyFreshFacts(plan.fresh()));
+        long facts = System.nanoTime();
         recordRanges();
         List<LoadResult> results = new ArrayList<>(ranges.size());
         for (int doc = 0; doc < ranges.size(); doc++) {
             results.add(result(ranges.get(doc), written.getOrDefault(doc, Written.NOTHING)));
         }
         countRun(results);
+        LOG.debug("batch of {} range(s): staged in {} ms, servers {} ms, facts {} ms, records {} ms", ranges.size(),
+                (staged - started) / 1_000_000, (servers - staged) / 1_000_000, (facts - servers) / 1_000_000,
+                (System.nanoTime() - facts) / 1_000_000);
         return results;
     }
 
