@@ -24,10 +24,12 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
+import org.osmetrics.Phrases;
 import org.osmetrics.extract.ArchivedUsage;
 import org.osmetrics.extract.RawPage;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ScopeChoice;
+import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.Backfill;
@@ -45,6 +47,7 @@ import org.osmetrics.report.RateCardRepository;
 import org.osmetrics.report.RateResource;
 import org.osmetrics.report.ReportCatalog;
 import org.osmetrics.report.ReportExporter;
+import org.osmetrics.sim.Latency;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.transform.WindowGrid;
@@ -59,27 +62,31 @@ public final class Bench {
 
     /** The end of every simulated range: a fixed past moment, so runs are comparable. */
     static final Instant END = Instant.parse("2026-01-01T00:00:00Z");
-    /** Chunks the backfill extracts ahead while it loads (its {@code --parallel}). */
-    static final int BACKFILL_PARALLEL = 2;
-
-    /** The stages that can be chosen; all but the soak run by default. */
-    public enum Scenario { EXTRACT, LOAD, BACKFILL, REPORT, EXPORT, SOAK }
+    /** The stages that can be chosen; all but the soak and the long call run by default. */
+    public enum Scenario { EXTRACT, LOAD, BACKFILL, CALL, REPORT, EXPORT, SOAK }
 
     /**
      * Sizes of the scenarios.
      *
      * @param backfillGrid the window grid of the backfill (1d by default, 1h for the full scale)
      * @param exportRows   the export reads the first whole days of the fact table holding this many rows
+     * @param backfillCallSpan the backfill's {@code --call-span} (the backfill command's default unless told)
+     * @param backfillParallel the backfill's {@code --parallel} (the backfill command's default unless told)
+     * @param latency      the simulator's latency during the backfill and the call (null: none, as rounds 1 to 4)
+     * @param callServers  servers of the call scenario: one call of {@code callDays} days on the hourly grid
      * @param soakServers  servers of the soak's cloud
      * @param soakDays     simulated days of the soak (a run every 15 minutes)
      */
     public record Settings(Set<Scenario> scenarios, int extractProjects, int extractServers, int loadServers,
-            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, long exportRows,
-            int soakServers, int soakDays) {
+            int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, Duration backfillCallSpan,
+            int backfillParallel, Latency latency, int callServers, int callDays, long exportRows, int soakServers,
+            int soakDays) {
         public Settings {
-            scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK)) : EnumSet.copyOf(scenarios);
+            scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK, Scenario.CALL))
+                    : EnumSet.copyOf(scenarios);
             if (extractProjects < 1 || extractServers < 1 || loadServers < 1 || loadDays < 1 || backfillServers < 1
-                    || backfillDays < 1 || exportRows < 1 || soakServers < 1 || soakDays < 1) {
+                    || backfillDays < 1 || exportRows < 1 || soakServers < 1 || soakDays < 1 || callServers < 1
+                    || callDays < 1) {
                 throw OsMetricsException.usage("every bench size (servers, projects, days, export rows) must be at least 1");
             }
         }
@@ -119,6 +126,9 @@ public final class Bench {
             }
             if (settings.scenarios().contains(Scenario.EXPORT)) {
                 export();
+            }
+            if (settings.scenarios().contains(Scenario.CALL)) {
+                longCall();
             }
             if (settings.scenarios().contains(Scenario.SOAK)) {
                 meter.begin();
@@ -195,7 +205,10 @@ public final class Bench {
         String size = settings.backfillServers() + " servers x " + settings.backfillDays() + " d "
                 + settings.backfillGrid().label();
         try (SimServer sim = SimServer.start(cloud, clock)) {
-            Loaded loaded = backfillRange(sim, clock, settings.backfillGrid(), settings.backfillDays(), "backfill " + size, 30);
+            sim.setLatency(settings.latency());
+            Loaded loaded = backfillRange(sim, clock, settings.backfillGrid(), start, END, settings.backfillCallSpan(),
+                    settings.backfillParallel(), "backfill " + size, 30);
+            Duration charged = sim.latencyCharged();
             String key;
             try (UsageSource source = connect.apply(sim, clock)) {
                 key = source.cloudKey();
@@ -203,6 +216,9 @@ public final class Bench {
             Cloud target = new CloudRepository(database.jdbi()).find(key).orElseThrow();
             List<Figure> references = CopyReference.measure(database.dataSource(), meter, target.cloudId(), "backfill rows");
             figures.addAll(references);
+            if (settings.latency() != null) {
+                add(sourceTime(loaded.figure().rows(), charged, settings.backfillParallel()));
+            }
             if (loaded.firstMonth != null) {
                 add(loaded.firstMonth.withReference(references.get(1).stage()));
             }
@@ -210,13 +226,47 @@ public final class Bench {
         }
     }
 
+    /**
+     * The time the latency model alone implies for the backfill's calls: the cost it charged, summed over calls,
+     * divided by the calls made at once (the backfill's --parallel: no source can be faster with that many).
+     */
+    private static Figure sourceTime(long rows, Duration charged, int parallel) {
+        double seconds = charged.toNanos() / 1e9 / parallel;
+        return new Figure("source time the latency model implies", rows, seconds, null, -1, 0, null,
+                String.format(Locale.ROOT, "%.1f s of calls in all, %d at once", charged.toNanos() / 1e9, parallel));
+    }
+
+    /**
+     * One usage call of {@code callDays} days over {@code callServers} servers on the hourly grid (7.2 M facts for
+     * 30 days of 10,000), through the backfill's code path: the memory of the longest call, not of many short ones.
+     */
+    private void longCall() {
+        // calls are cut on the epoch's grid of their span (TimeRange.split): this range is exactly one call
+        Duration span = Duration.ofDays(settings.callDays());
+        Instant end = Instant.ofEpochSecond(END.getEpochSecond() - Math.floorMod(END.getEpochSecond(), span.toSeconds()));
+        Instant start = end.minus(span);
+        SimCloud cloud = BenchClouds.alwaysOn(Math.max(1, settings.callServers() / 100), settings.callServers(), start);
+        Clock clock = Clock.fixed(end, ZoneOffset.UTC);
+        String stage = "one " + settings.callDays() + "-day call, " + settings.callServers() + " servers x 1h";
+        try (SimServer sim = SimServer.start(cloud, clock)) {
+            sim.setLatency(settings.latency());
+            Loaded loaded = backfillRange(sim, clock, WindowGrid.ofSeconds(3600), start, end, span, 1, stage, 0);
+            add(loaded.figure().withNote("one call of every server, extracted, transformed and loaded in one"
+                    + " transaction; peak RSS of the whole JVM (simulator included)"));
+        }
+    }
+
     /** A backfill through the {@code backfill} command's code path, and its figures after the first month. */
     private record Loaded(Figure figure, Figure firstMonth) {
     }
 
-    private Loaded backfillRange(SimServer sim, Clock clock, WindowGrid grid, int days, String stage, int sampleAfterRanges) {
-        Backfill.Request request = new Backfill.Request(stage, ScopeChoice.allProjects(), END.minus(Duration.ofDays(days)), END,
-                grid, Duration.ofDays(1), BACKFILL_PARALLEL, false, false, false);
+    private Loaded backfillRange(SimServer sim, Clock clock, WindowGrid grid, Instant from, Instant to, Duration callSpan,
+            int parallel, String stage, int sampleAfterDays) {
+        Backfill.Request request = new Backfill.Request(stage, ScopeChoice.allProjects(), from, to, grid, callSpan, parallel,
+                false, false, false);
+        int chunks = TimeRange.split(request.from(), request.to(), callSpan).size();
+        int sampleAfterRanges = sampleAfterDays <= 0 ? 0
+                : (int) Math.max(1, Duration.ofDays(sampleAfterDays).toSeconds() / callSpan.toSeconds());
         long[] rows = {0};
         int[] ranges = {0};
         Figure[] firstMonth = {null};
@@ -227,12 +277,12 @@ public final class Bench {
                     @Override
                     public void loaded(LoadResult result) {
                         rows[0] += result.rows();
-                        if (++ranges[0] == sampleAfterRanges) {
-                            firstMonth[0] = new Figure(stage + ", first " + sampleAfterRanges + " d", rows[0],
+                        if (++ranges[0] == sampleAfterRanges && sampleAfterRanges < chunks) {
+                            firstMonth[0] = new Figure(stage + ", first " + sampleAfterDays + " d", rows[0],
                                     seconds(started), meter.sample(), -1, 0, null,
-                                    "memory after " + sampleAfterRanges + " of " + days + " ranges");
+                                    "memory after " + sampleAfterRanges + " of " + chunks + " ranges");
                         }
-                        progress(stage, ranges[0], days);
+                        progress(stage, ranges[0], chunks);
                     }
                 });
         double seconds = seconds(started);
@@ -242,7 +292,8 @@ public final class Bench {
         }
         long[] size = factTableSize();
         Figure figure = new Figure(stage + " (extract+load)", summary.rows(), seconds, memory, size[0], size[1], null,
-                "end to end, backfill --parallel " + BACKFILL_PARALLEL);
+                "end to end, backfill --call-span " + Phrases.duration(callSpan) + " --parallel " + parallel
+                        + (settings.latency() == null ? ", no simulated latency" : ", simulated latency"));
         return new Loaded(figure, firstMonth[0]);
     }
 

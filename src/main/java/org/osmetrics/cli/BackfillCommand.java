@@ -2,6 +2,7 @@ package org.osmetrics.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ final class BackfillCommand implements Runnable {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     RunCommand.ScopeOptions scopeOptions;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + Backfill.DEFAULT_PARALLEL,
             description = "Chunks extracted at once, each on its own connection (1 to " + Backfill.MAX_PARALLEL
                     + ", default: ${DEFAULT-VALUE}); loading stays one transaction per chunk.")
     int parallel;
@@ -94,7 +95,7 @@ final class BackfillCommand implements Runnable {
         Backfill.checkRange(from, to, allowLongRange, clock.instant()); // the command line first, then credentials
         OpenStackSettings settings = openstack.settings();
         Backfill.Request request = new Backfill.Request(arguments(), RunCommand.ScopeOptions.choice(scopeOptions),
-                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict, allowLongRange);
+                from, to, window, callSpan(settings), parallel, force, restate, strict, allowLongRange);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener listener = new ProgressListener(err, quiet.on());
         Backfill.Summary summary;
@@ -150,6 +151,12 @@ final class BackfillCommand implements Runnable {
                     Phrases.count(s.restatements(), "restatement"));
         }
         out.flush();
+    }
+
+    /** --call-span when given, else the backfill's own default (a month: Nova's time follows servers, not span). */
+    private Duration callSpan(OpenStackSettings settings) {
+        return spec.commandLine().getParseResult().hasMatchedOption("--call-span") ? settings.tuning().callSpan()
+                : Backfill.DEFAULT_CALL_SPAN;
     }
 
     /** The options that shape the data, for the ledger: never credentials. */

@@ -1,6 +1,7 @@
 package org.osmetrics.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -8,9 +9,11 @@ import java.util.Map;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.bench.Bench;
 import org.osmetrics.bench.Scratch;
+import org.osmetrics.load.Backfill;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
+import org.osmetrics.sim.Latency;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.transform.WindowGrid;
@@ -35,7 +38,8 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--scenario", split = ",", paramLabel = "NAME",
             description = "Scenarios to run, comma-separated: extract, load, backfill, report, export (default: these"
-                    + " five), soak (only when named: a month of 'run' every 15 minutes with faults; see README).")
+                    + " five), call (only when named: one long usage call, for memory), soak (only when named: a month"
+                    + " of 'run' every 15 minutes with faults; see README).")
     List<String> scenarios = List.of();
 
     @Option(names = "--servers", defaultValue = "2000",
@@ -65,6 +69,27 @@ final class BenchCommand implements Runnable {
     @Option(names = "--window", defaultValue = "1d", converter = WindowConverter.class,
             description = "Window grid of the backfill scenario: 1d or 1h (default: ${DEFAULT-VALUE}).")
     WindowGrid window;
+
+    @Option(names = "--backfill-call-span", paramLabel = "DURATION", converter = TimeArguments.DurationConverter.class,
+            description = "Call span of the backfill scenario (default: the backfill command's, 30d).")
+    Duration backfillCallSpan = Backfill.DEFAULT_CALL_SPAN;
+
+    @Option(names = "--backfill-parallel", paramLabel = "N",
+            description = "Chunks the backfill scenario extracts at once (default: the backfill command's, "
+                    + Backfill.DEFAULT_PARALLEL + ").")
+    int backfillParallel = Backfill.DEFAULT_PARALLEL;
+
+    @Option(names = "--no-latency", description = "The simulator answers the backfill and call scenarios as fast as"
+            + " it can (rounds 1 to 4); by default it takes as long as a Nova 26 would (README, \"Benchmark\").")
+    boolean noLatency;
+
+    @Option(names = "--call-servers", defaultValue = "10000",
+            description = "Always-on servers of the call scenario (default: ${DEFAULT-VALUE}).")
+    int callServers;
+
+    @Option(names = "--call-days", defaultValue = "30",
+            description = "Days of hourly windows the one call of the call scenario covers (default: ${DEFAULT-VALUE}).")
+    int callDays;
 
     @Option(names = "--export-rows", defaultValue = "10000000",
             description = "Rows the export scenario writes at most: the first whole UTC days of the fact table that"
@@ -113,12 +138,17 @@ final class BenchCommand implements Runnable {
             try {
                 chosen.add(Bench.Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw OsMetricsException.usage("--scenario " + name + " is not one of extract, load, backfill, report,"
-                        + " export, soak");
+                throw OsMetricsException.usage("--scenario " + name + " is not one of extract, load, backfill, call,"
+                        + " report, export, soak");
             }
         }
+        if (backfillParallel < 1 || backfillParallel > Backfill.MAX_PARALLEL) {
+            throw OsMetricsException.usage("--backfill-parallel " + backfillParallel + " is out of range: use 1 to "
+                    + Backfill.MAX_PARALLEL);
+        }
         Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
-                scale != null ? 365 : backfillDays, grid, exportRows, soakServers, soakDays);
+                scale != null ? 365 : backfillDays, grid, backfillCallSpan, backfillParallel,
+                noLatency ? null : Latency.nova26(), callServers, callDays, exportRows, soakServers, soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
         try (Scratch scratch = Scratch.open(database.settings(null, env), keep)) {

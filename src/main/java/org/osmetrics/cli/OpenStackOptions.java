@@ -111,7 +111,7 @@ public final class OpenStackOptions {
 
     @Option(names = "--call-span", paramLabel = "DURATION", defaultValue = "1d",
             converter = TimeArguments.DurationConverter.class,
-            description = "How much time one usage call covers, e.g. 6h, 1d (default: ${DEFAULT-VALUE}).")
+            description = "How much time one usage call covers, e.g. 6h, 1d (default: ${DEFAULT-VALUE}; backfill: 30d).")
     Duration callSpan;
 
     @Option(names = "--retry-for", paramLabel = "DURATION", defaultValue = "2m",

@@ -218,7 +218,7 @@ public final class ArchiveImport {
                 pending.add(parsed);
                 fileRanges.forEach(range -> results.put(range, loader.load(cloud, range, options, runId)));
             } else {
-                long facts = fileRanges.stream().mapToLong(range -> range.facts().size()).sum();
+                long facts = fileRanges.stream().mapToLong(TransformedRange::factCount).sum();
                 if (!batch.isEmpty() && (batch.size() + fileRanges.size() > batchRanges
                         || batchFacts + facts > BATCH_FACTS || !independent(batch, fileRanges))) {
                     flush();

@@ -81,6 +81,14 @@ public final class Backfill {
     /** How many of the servers Nova no longer lists a warning names. */
     static final int EXAMPLES = 3;
     public static final int MAX_PARALLEL = 16;
+    /**
+     * The backfill's call span unless told: a month per call. Nova's time follows the servers of an answer, not
+     * its span (issue #20: ~0.5 s per 1,000-server page of a month at 2.40), and the load streams the facts, so
+     * longer calls cost neither time at the source nor memory (BENCHMARKS.md, round 5).
+     */
+    public static final Duration DEFAULT_CALL_SPAN = Duration.ofDays(30);
+    /** Chunks extracted at once unless told: enough calls in flight to keep the load busy on the daily grid. */
+    public static final int DEFAULT_PARALLEL = 4;
     /** OpenStack's first release (Austin): Nova holds no usage from before. No --from may be earlier. */
     public static final Instant EARLIEST_FROM = Instant.parse("2010-10-21T00:00:00Z");
     /** The longest range a backfill takes without {@code --allow-long-range}: a typo in a year is refused. */

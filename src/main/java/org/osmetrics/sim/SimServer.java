@@ -67,6 +67,7 @@ public final class SimServer implements AutoCloseable {
     private final String memberProjectId;
     private final Tokens tokens = new Tokens();
     private final SimFaults faults = new SimFaults();
+    private final Latency.Applied latency = new Latency.Applied();
     private final Deque<SimRequest> requests = new ArrayDeque<>();
     private final KeystoneApi keystone;
     private final NovaApi nova;
@@ -95,7 +96,7 @@ public final class SimServer implements AutoCloseable {
         this.keystone = new KeystoneApi(this);
         this.nova = new NovaApi(this);
         http.setExecutor(executor);
-        http.createContext("/", this::handle);
+        http.createContext("/", this::handle).getFilters().add(latency);
         http.start();
         LOG.debug("Simulated OpenStack listening at {}", baseUrl);
     }
@@ -215,6 +216,16 @@ public final class SimServer implements AutoCloseable {
 
     public SimFaults faults() {
         return faults;
+    }
+
+    /** Answers every request from now on as slowly as {@code model} says (null: as fast as it can, the default). */
+    public void setLatency(Latency model) {
+        latency.set(model);
+    }
+
+    /** The time {@link #setLatency} charged to the calls answered so far, summed over calls. */
+    public Duration latencyCharged() {
+        return latency.charged();
     }
 
     /** The requests received so far (the latest 10,000), oldest first. */

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.osmetrics.extract.PageTotals;
 import org.osmetrics.extract.ServerUsage;
 import org.osmetrics.extract.TenantUsage;
@@ -32,7 +33,8 @@ public final class UsageTransform {
      */
     public static TransformedRange transform(UsageExtraction extraction, WindowGrid grid) {
         List<Instant> windowStarts = grid.windowStarts(extraction.start(), extraction.requestedEnd());
-        List<WindowFact> facts = new ArrayList<>();
+        List<ServerSpan> spans = new ArrayList<>();
+        long[] factCount = {0};
         List<ServerUsage> servers = new ArrayList<>();
         List<Reconciliation> reconciliations = new ArrayList<>();
         List<Anomaly> anomalies = new ArrayList<>();
@@ -51,21 +53,24 @@ public final class UsageTransform {
             for (int page = 0; page < tenant.pageTotals().size(); page++) {
                 Instant stop = tenant.pageStops().get(page);
                 for (int end = Math.min(rows.size(), row + tenant.pageTotals().get(page).serverCount()); row < end; row++) {
-                    ourHours.add(split(rows.get(row), extraction, stop, grid, seen, servers, facts, anomalies));
+                    ourHours.add(split(rows.get(row), extraction, stop, grid, seen, servers, spans, factCount, anomalies));
                 }
             }
             Instant lastStop = tenant.stop() != null ? tenant.stop() : extraction.stop();
             for (; row < rows.size(); row++) { // rows past the pages' counts (a page miscounted) take the last stop
-                ourHours.add(split(rows.get(row), extraction, lastStop, grid, seen, servers, facts, anomalies));
+                ourHours.add(split(rows.get(row), extraction, lastStop, grid, seen, servers, spans, factCount, anomalies));
             }
             reconciliations.add(reconcile(tenant, ourHours, anomalies));
         }
-        return new TransformedRange(extraction, grid, windowStarts, servers, facts, reconciliations, anomalies);
+        return new TransformedRange(extraction, grid, windowStarts, servers, spans, factCount[0], reconciliations, anomalies);
     }
 
-    /** Adds the server's window facts and returns our hours for the whole range (for reconciliation). */
+    /**
+     * Adds the server's span (whose window facts are made when the load reads them), counts its facts and
+     * returns our hours for the whole range (for reconciliation).
+     */
     private static double split(ServerUsage server, UsageExtraction extraction, Instant stop, WindowGrid grid,
-            Set<UUID> seen, List<ServerUsage> servers, List<WindowFact> facts, List<Anomaly> anomalies) {
+            Set<UUID> seen, List<ServerUsage> servers, List<ServerSpan> spans, long[] factCount, List<Anomaly> anomalies) {
         Instant start = extraction.start();
         long expectedMicros = novaMicros(server, start, stop);
         double expectedHours = hours(expectedMicros);
@@ -91,15 +96,14 @@ public final class UsageTransform {
         Instant to = server.endedAt() == null ? stop : earlier(server.endedAt(), stop);
         long splitMicros = 0;
         if (from.isBefore(to)) {
+            long windows = 0;
             for (Instant window = grid.floor(from); window.isBefore(to); window = window.plus(grid.size())) {
-                Instant windowEnd = window.plus(grid.size());
-                long micros = micros(later(from, window), earlier(to, windowEnd));
-                splitMicros += micros;
-                if (instanceId != null && !duplicate) {
-                    // provisional unless closed before the range's earliest stop, as the load records the range
-                    facts.add(fact(instanceId, server, window, windowEnd, micros,
-                            extraction.provisional() && windowEnd.isAfter(extraction.stop())));
-                }
+                splitMicros += micros(later(from, window), earlier(to, window.plus(grid.size())));
+                windows++;
+            }
+            if (instanceId != null && !duplicate) {
+                spans.add(new ServerSpan(instanceId, server, from, to));
+                factCount[0] += windows;
             }
         }
         if (splitMicros != expectedMicros) {
@@ -186,6 +190,21 @@ public final class UsageTransform {
     private static String describe(PageTotals t) {
         return t.serverCount() + " servers, hours " + t.totalHours() + ", vcpu " + t.totalVcpusUsage() + ", memory "
                 + t.totalMemoryMbUsage() + ", disk " + t.totalLocalGbUsage();
+    }
+
+    /**
+     * The facts of {@code span} in the windows from {@code firstWindow} (on the grid) that start before
+     * {@code until}: each window's share of the span, provisional unless closed before the range's earliest
+     * stop (as the load records the range).
+     */
+    static void facts(ServerSpan span, Instant firstWindow, Instant until, UsageExtraction extraction, WindowGrid grid,
+            Consumer<WindowFact> action) {
+        for (Instant window = firstWindow; window.isBefore(until); window = window.plus(grid.size())) {
+            Instant windowEnd = window.plus(grid.size());
+            long micros = micros(later(span.from(), window), earlier(span.to(), windowEnd));
+            action.accept(fact(span.instanceId(), span.server(), window, windowEnd, micros,
+                    extraction.provisional() && windowEnd.isAfter(extraction.stop())));
+        }
     }
 
     private static WindowFact fact(UUID instanceId, ServerUsage server, Instant windowStart, Instant windowEnd,

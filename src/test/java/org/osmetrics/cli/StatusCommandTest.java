@@ -44,7 +44,7 @@ class StatusCommandTest {
             Map<String, String> env = new java.util.HashMap<>(SimulatorLogins.admin(sim));
             env.put("OS_METRICS_DB_URL", test.jdbcUrl());
             CommandRun backfill = execute(env, "backfill", "--from", today.minus(Duration.ofDays(4)).toString(), "--to",
-                    today.minus(Duration.ofDays(1)).toString(), "--all-projects");
+                    today.minus(Duration.ofDays(1)).toString(), "--all-projects", "--call-span", "1d");
             Path metrics = folder.resolve("textfile").resolve("os_metrics.prom");
 
             CommandRun fresh = execute(env, "status", "--command", "backfill", "--fail-if-stale", "2h", "--metrics-file",

@@ -175,6 +175,34 @@ class UsageTransformTest {
                 .hasMessageContaining("not on the 1h window grid");
     }
 
+    @Test
+    void factsReadSliceBySliceAreTheFactsOfTheWholeRangeAndTheirCountIsKnownWithoutMakingThem() {
+        Instant start = DAY.minus(Duration.ofDays(2));
+        Instant stop = Instant.parse("2026-11-24T17:20:00Z");
+        ServerUsage always = server("00000000-0000-0000-0000-000000000001", "2026-11-01T00:00:00Z", null, 1, 2048, 10,
+                start, stop);
+        ServerUsage gone = server("00000000-0000-0000-0000-000000000002", "2026-11-22T05:10:00.250000Z",
+                "2026-11-23T01:00:00Z", 2, 4096, 20, start, stop);
+        ServerUsage late = server("00000000-0000-0000-0000-000000000003", "2026-11-24T16:59:59Z", null, 4, 8192, 40,
+                start, stop);
+        List<ServerUsage> rows = List.of(always, gone, late);
+        TransformedRange range = UsageTransform.transform(extraction(start, NEXT_DAY, stop, true,
+                tenant(rows, start, stop)), HOURLY);
+
+        List<WindowFact> whole = new ArrayList<>();
+        range.forEachFact(whole::add);
+        assertThat(range.factCount()).isEqualTo(whole.size()).as("66 + 20 + 2 windows").isEqualTo(88);
+        assertThat(range.facts()).isEqualTo(whole);
+        List<WindowFact> sliced = new ArrayList<>();
+        for (Instant slice = start; slice.isBefore(NEXT_DAY); slice = slice.plus(Duration.ofHours(7))) {
+            Instant end = slice.plus(Duration.ofHours(7)).isAfter(NEXT_DAY) ? NEXT_DAY : slice.plus(Duration.ofHours(7));
+            range.forEachFact(slice, end, sliced::add);
+        }
+        assertThat(sliced).containsExactlyInAnyOrderElementsOf(whole);
+        assertThat(whole).filteredOn(WindowFact::provisional).extracting(f -> f.windowStart().toString())
+                .containsOnly("2026-11-24T17:00:00Z");
+    }
+
     // --- builders: rows as Nova would return them, with hours and totals computed by Nova's formulas ---
 
     static ServerUsage server(String id, String startedAt, String endedAt, int vcpus, int memoryMb, int localGb,

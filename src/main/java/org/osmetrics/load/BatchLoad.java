@@ -1,0 +1,570 @@
+package org.osmetrics.load;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.osmetrics.extract.RawPage;
+import org.osmetrics.extract.ServerUsage;
+import org.osmetrics.extract.UsageExtraction;
+import org.osmetrics.transform.Anomaly;
+import org.osmetrics.transform.Reconciliation;
+import org.osmetrics.transform.TransformedRange;
+import org.osmetrics.transform.WindowFact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link UsageLoader#loadBatch} in its transaction, step by step (each step a method with its own
+ * bindings): the flavors, the staged servers and ranges, which ranges are fresh, the server records, the
+ * facts of the staged ranges (compared with what is recorded), the facts of the fresh ones (COPYed straight
+ * into their month's partition), the ranges' records (extracted range, Nova's totals, anomalies, raw pages)
+ * and the run's counters. The facts are read from each range as they are written ({@link
+ * TransformedRange#forEachFact}): never all in memory. One per transaction; not thread-safe.
+ */
+final class BatchLoad {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchLoad.class);
+    static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+    /**
+     * The facts of the ranges nothing is recorded in yet go straight into the fact table (markFreshBatchRanges.sql),
+     * into the partition of their month ({@code %s}): the triggers that keep metrics.usage_rollup (V83) are the
+     * fact table's and do not fire, and the loader adds the counts itself (COPY_FRESH_ROLLUP), which costs a hash
+     * map here instead of a transition table of every row in PostgreSQL.
+     */
+    private static final String COPY_NEW_FACTS = "COPY metrics.%s (cloud_id, instance_id, project_id, window_start,"
+            + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
+            + " state, provisional, run_id) FROM STDIN WITH (FORMAT binary)";
+    /** The fresh facts counted per window, project, flavor, sizes, hours and provisional flag (addFreshRollup.sql). */
+    private static final String COPY_FRESH_ROLLUP = "COPY stage_batch_rollup (window_start, project_id, flavor_id, vcpus,"
+            + " memory_mb, local_gb, hours, provisional, facts) FROM STDIN WITH (FORMAT binary)";
+    /** The servers of every range of a batch, with the range's start and stop and its position. */
+    private static final String COPY_BATCH_SERVERS = "COPY stage_batch_server (instance_id, project_id, name, flavor_id,"
+            + " started_at, ended_at, state, uptime, first_seen, last_seen, doc) FROM STDIN";
+    private static final String COPY_BATCH_RANGES = "COPY stage_batch_range (doc, range_start, range_end, stop,"
+            + " all_projects, project_id, own_project) FROM STDIN";
+    /** The facts of the ranges of a batch that meet recorded data, after their position in the batch. */
+    private static final String COPY_BATCH_FACTS = "COPY stage_batch_fact (doc, instance_id, project_id, window_start,"
+            + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
+            + " state, provisional) FROM STDIN WITH (FORMAT binary)";
+    /**
+     * One step of loading the staged ranges one after the other: only range {@code :doc} is left to the staged
+     * statements, which skip the others as they skip the fresh ones.
+     */
+    private static final String STAGED_RANGE_ONLY = "UPDATE stage_batch_range SET fresh = doc <> :doc";
+    private static final String INSERT_FLAVOR = "INSERT INTO metrics.flavor (cloud_id, name, vcpus, memory_mb, local_gb)"
+            + " VALUES (:cloud, :name, :vcpus, :memory, :disk) ON CONFLICT DO NOTHING";
+    private static final String SELECT_FLAVORS = "SELECT flavor_id, name, vcpus, memory_mb, local_gb FROM metrics.flavor"
+            + " WHERE cloud_id = :cloud";
+    /**
+     * The fresh facts are written one UTC day of windows at a time (a grid divides a day, so a day's windows lie
+     * in one month's partition), and their rollup counts are sent once this many groups are counted: the counts
+     * stay bounded by a day's groups, not the range's.
+     */
+    static final int ROLLUP_FLUSH_GROUPS = 50_000;
+
+    /** What loading one range of the batch wrote: fact rows inserted or changed, and restatements logged. */
+    record Written(long rows, long restatements) {
+        static final Written NOTHING = new Written(0, 0);
+
+        Written plus(Written other) {
+            return new Written(rows + other.rows, restatements + other.restatements);
+        }
+    }
+
+    /** A flavor as the servers and facts name it. */
+    private record FlavorKey(String name, int vcpus, int memoryMb, int localGb) {
+        static FlavorKey of(ServerUsage server) {
+            return new FlavorKey(server.flavor(), server.vcpus(), server.memoryMb(), server.localGb());
+        }
+
+        static FlavorKey of(WindowFact fact) {
+            return new FlavorKey(fact.flavor(), fact.vcpus(), fact.memoryMb(), fact.localGb());
+        }
+    }
+
+    /** A group of metrics.usage_rollup within one cloud. */
+    private record RollupKey(Instant windowStart, String projectId, int flavorId, int vcpus, int memoryMb, int localGb,
+            double hours, boolean provisional) {
+    }
+
+    /** Which ranges of the batch are fresh (nothing recorded they meet) and which are staged, by position. */
+    private record Plan(List<Integer> fresh, List<Integer> staged) {
+    }
+
+    private final Handle handle;
+    private final int cloudId;
+    private final long runId;
+    private final LoadOptions options;
+    private final List<TransformedRange> ranges;
+    private final int rollupFlushGroups;
+    private Map<FlavorKey, Integer> flavors;
+
+    BatchLoad(Handle handle, int cloudId, long runId, LoadOptions options, List<TransformedRange> ranges,
+            int rollupFlushGroups) {
+        this.rollupFlushGroups = rollupFlushGroups;
+        this.handle = handle;
+        this.cloudId = cloudId;
+        this.runId = runId;
+        this.options = options;
+        this.ranges = List.copyOf(ranges);
+    }
+
+    /** Runs every step; returns what loading each range did, in order. */
+    List<LoadResult> run() throws SQLException {
+        long started = System.nanoTime();
+        // the statements below are short; compiling their plans (JIT) took longer than running them
+        handle.execute("SET LOCAL jit = off");
+        flavors = upsertFlavors();
+        stageServersAndRanges();
+        Plan plan = markFreshRanges();
+        long staged = System.nanoTime();
+        upsertServerRecords();
+        long servers = System.nanoTime();
+        Map<Integer, Written> written = new HashMap<>();
+        written.putAll(loadStagedFacts(plan.staged()));
+        written.putAll(copyFreshFacts(plan.fresh()));
+        long facts = System.nanoTime();
+        recordRanges();
+        List<LoadResult> results = new ArrayList<>(ranges.size());
+        for (int doc = 0; doc < ranges.size(); doc++) {
+            results.add(result(ranges.get(doc), written.getOrDefault(doc, Written.NOTHING)));
+        }
+        countRun(results);
+        LOG.debug("batch of {} range(s): staged in {} ms, servers {} ms, facts {} ms, records {} ms", ranges.size(),
+                (staged - started) / 1_000_000, (servers - staged) / 1_000_000, (facts - servers) / 1_000_000,
+                (System.nanoTime() - facts) / 1_000_000);
+        return results;
+    }
+
+    private static LoadResult result(TransformedRange range, Written written) {
+        UsageExtraction extraction = range.extraction();
+        return new LoadResult(extraction.start(), extraction.requestedEnd(), extraction.provisional(),
+                range.windowStarts().size(), range.servers().size(), written.rows(), written.restatements(),
+                range.anomalies().size(), range.reconciled());
+    }
+
+    /** The batch's flavors inserted where new; returns the ids of all the cloud's flavors. */
+    private Map<FlavorKey, Integer> upsertFlavors() {
+        PreparedBatch insert = handle.prepareBatch(INSERT_FLAVOR);
+        ranges.stream().flatMap(range -> range.servers().stream()).map(FlavorKey::of).distinct()
+                .forEach(key -> insert.bind("cloud", cloudId).bind("name", key.name()).bind("vcpus", key.vcpus())
+                        .bind("memory", key.memoryMb()).bind("disk", key.localGb()).add());
+        if (insert.size() > 0) {
+            insert.execute();
+        }
+        Map<FlavorKey, Integer> ids = new HashMap<>();
+        handle.createQuery(SELECT_FLAVORS).bind("cloud", cloudId)
+                .map((rs, ctx) -> Map.entry(new FlavorKey(rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mb"),
+                        rs.getInt("local_gb")), rs.getInt("flavor_id")))
+                .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
+        return ids;
+    }
+
+    /** The staging tables, filled with every range's servers and the ranges themselves. */
+    private void stageServersAndRanges() throws SQLException {
+        handle.execute(SQL.locate(UsageLoader.class, "createBatchStaging"));
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_SERVERS)) {
+            for (int doc = 0; doc < ranges.size(); doc++) {
+                UsageExtraction extraction = ranges.get(doc).extraction();
+                for (ServerUsage server : ranges.get(doc).servers()) {
+                    copy.text(UUID.fromString(server.instanceId()).toString()).text(server.tenantId()).text(server.name())
+                            .number(flavors.get(FlavorKey.of(server))).time(server.startedAt()).time(server.endedAt())
+                            .text(server.state()).number(server.uptime()).time(extraction.start()).time(extraction.stop())
+                            .number(doc).endRow();
+                }
+            }
+            copy.finish();
+        }
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_RANGES)) {
+            for (int doc = 0; doc < ranges.size(); doc++) {
+                UsageExtraction extraction = ranges.get(doc).extraction();
+                copy.number(doc).time(extraction.start()).time(extraction.requestedEnd()).time(extraction.stop())
+                        .bool(extraction.scope().isAllProjects()).text(extraction.scope().projectId())
+                        .bool(UsageLoader.ownProjectOnly(ranges.get(doc))).endRow();
+            }
+            copy.finish();
+        }
+        handle.execute("ANALYZE stage_batch_server");
+    }
+
+    /** Marks the ranges that meet nothing recorded (before anything of the batch is written). */
+    private Plan markFreshRanges() {
+        Set<Integer> fresh = new HashSet<>();
+        handle.createQuery(SQL.locate(UsageLoader.class, "markFreshBatchRanges")).bind("cloud", cloudId)
+                .map((rs, ctx) -> rs.getBoolean("fresh") ? rs.getInt("doc") : -1)
+                .forEach(fresh::add);
+        List<Integer> freshDocs = new ArrayList<>();
+        List<Integer> stagedDocs = new ArrayList<>();
+        for (int doc = 0; doc < ranges.size(); doc++) {
+            (fresh.contains(doc) ? freshDocs : stagedDocs).add(doc);
+        }
+        return new Plan(freshDocs, stagedDocs);
+    }
+
+    /** The projects, the (project, server) pairs, the servers and their flavor history, from the staged servers. */
+    private void upsertServerRecords() {
+        for (String statement : List.of("upsertBatchProjects", "recordBatchProjectServers", "upsertBatchServers")) {
+            handle.createUpdate(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).execute();
+        }
+        handle.createUpdate(SQL.locate(UsageLoader.class, "insertBatchFlavorHistory")).bind("cloud", cloudId)
+                .bind("run", runId).execute();
+    }
+
+    /**
+     * The facts of the ranges that are not fresh, staged and compared with what is recorded: all at once, or one
+     * range after the other, in order, when a staged fact is recorded under the project of another staged range.
+     */
+    private Map<Integer, Written> loadStagedFacts(List<Integer> staged) throws SQLException {
+        if (staged.isEmpty()) {
+            return Map.of();
+        }
+        for (int doc : staged) {
+            copyStagedFacts(doc);
+        }
+        handle.execute("ANALYZE stage_batch_fact, stage_batch_range");
+        if (staged.size() == 1 || !stagedFactsCollide()) {
+            return writeStagedFacts();
+        }
+        // one after the other, in order, as loading the ranges one at a time would
+        Map<Integer, Written> written = new HashMap<>();
+        for (int doc : staged) {
+            handle.execute("TRUNCATE stage_batch_fact");
+            copyStagedFacts(doc);
+            handle.createUpdate(STAGED_RANGE_ONLY).bind("doc", doc).execute();
+            writeStagedFacts().forEach((range, counts) -> written.merge(range, counts, Written::plus));
+        }
+        return written;
+    }
+
+    private boolean stagedFactsCollide() {
+        return handle.createQuery(SQL.locate(UsageLoader.class, "batchFactCollisions")).bind("cloud", cloudId)
+                .mapTo(Boolean.class).one();
+    }
+
+    /** COPYs the facts of range {@code doc} into stage_batch_fact, after the range's position. */
+    private void copyStagedFacts(int doc) throws SQLException {
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), COPY_BATCH_FACTS, 15)) {
+            FactRows rows = new FactRows() {
+                @Override
+                BinaryCopyWriter copy() {
+                    return copy;
+                }
+
+                @Override
+                void before(BinaryCopyWriter writer) {
+                    writer.integer(doc);
+                }
+            };
+            rows.writeAll(ranges.get(doc)::forEachFact);
+            copy.finish();
+        }
+    }
+
+    /**
+     * The staged facts of the ranges not marked fresh: compared with the recorded closed windows
+     * (restatements), the replaced ones deleted, the rest upserted; the counts per range.
+     */
+    private Map<Integer, Written> writeStagedFacts() {
+        Map<Integer, Long> restatements = countPerRange("recordBatchRestatements");
+        handle.createUpdate(SQL.locate(UsageLoader.class, "deleteBatchReplacedFacts")).bind("cloud", cloudId)
+                .bind("restate", options.restate()).execute();
+        Map<Integer, Long> rows = countPerRange("upsertBatchFacts");
+        Map<Integer, Written> written = new HashMap<>();
+        rows.forEach((doc, count) -> written.merge(doc, new Written(count, 0), Written::plus));
+        restatements.forEach((doc, count) -> written.merge(doc, new Written(0, count), Written::plus));
+        return written;
+    }
+
+    /** Runs a staged statement that returns a count per range (doc, count). */
+    private Map<Integer, Long> countPerRange(String statement) {
+        Map<Integer, Long> counts = new HashMap<>();
+        handle.createQuery(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).bind("run", runId)
+                .bind("restate", options.restate())
+                .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getLong(2)))
+                .forEach(count -> counts.merge(count.getKey(), count.getValue(), Long::sum));
+        return counts;
+    }
+
+    /**
+     * The facts of the fresh ranges: COPYed into the partition of their month (see COPY_NEW_FACTS) a UTC day of
+     * windows at a time, then their counts added to metrics.usage_rollup as the fact table's triggers would have.
+     */
+    private Map<Integer, Written> copyFreshFacts(List<Integer> fresh) throws SQLException {
+        if (fresh.isEmpty()) {
+            return Map.of();
+        }
+        Map<RollupKey, Long> counts = new HashMap<>();
+        Map<Integer, Written> written = new HashMap<>();
+        for (int doc : fresh) {
+            TransformedRange range = ranges.get(doc);
+            long rows = 0;
+            if (!range.spans().isEmpty()) {
+                Instant end = range.extraction().requestedEnd();
+                for (Instant day = range.extraction().start(); day.isBefore(end); ) {
+                    Instant next = day.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+                    Instant sliceEnd = next.isBefore(end) ? next : end;
+                    rows += copyFreshSlice(range, day, sliceEnd, counts);
+                    if (counts.size() >= rollupFlushGroups) {
+                        stageRollup(counts);
+                    }
+                    day = sliceEnd;
+                }
+            }
+            written.put(doc, new Written(rows, 0));
+        }
+        stageRollup(counts);
+        handle.createUpdate(SQL.locate(UsageLoader.class, "addFreshRollup")).bind("cloud", cloudId).execute();
+        return written;
+    }
+
+    /**
+     * COPYs the range's facts of the windows starting in {@code [from, to)} (one month's partition) and counts
+     * them into {@code counts}; no COPY when there is none (a month with no fact has no partition).
+     */
+    private long copyFreshSlice(TransformedRange range, Instant from, Instant to, Map<RollupKey, Long> counts)
+            throws SQLException {
+        try (FreshFactRows rows = new FreshFactRows(YearMonth.from(from.atOffset(ZoneOffset.UTC)), counts)) {
+            rows.writeAll(action -> range.forEachFact(from, to, action));
+            return rows.finish();
+        }
+    }
+
+    /** Sends the counts of the fresh facts to stage_batch_rollup and forgets them (addFreshRollup sums them). */
+    private void stageRollup(Map<RollupKey, Long> counts) throws SQLException {
+        if (counts.isEmpty()) {
+            return;
+        }
+        Map<String, byte[]> texts = new HashMap<>();
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), COPY_FRESH_ROLLUP, 9)) {
+            for (Map.Entry<RollupKey, Long> count : counts.entrySet()) {
+                RollupKey key = count.getKey();
+                copy.timestamp(key.windowStart()).bytes(texts.computeIfAbsent(key.projectId(), BatchLoad::utf8))
+                        .integer(key.flavorId()).integer(key.vcpus()).integer(key.memoryMb()).integer(key.localGb())
+                        .float8(key.hours()).bool(key.provisional()).bigint(count.getValue()).endRow();
+            }
+            copy.finish();
+        }
+        counts.clear();
+    }
+
+    /** Each range's extracted range, Nova's totals, anomalies and raw pages, each statement with its own values. */
+    private void recordRanges() {
+        PreparedBatch extractedRanges = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertExtractedRange"));
+        PreparedBatch novaTotals = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertNovaTotals"));
+        PreparedBatch anomalies = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertAnomaly"));
+        PreparedBatch rawPages = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertRawPage"));
+        for (TransformedRange range : ranges) {
+            UsageExtraction extraction = range.extraction();
+            addExtractedRange(extractedRanges, extraction);
+            range.reconciliations().forEach(r -> addNovaTotals(novaTotals, extraction, r));
+            range.anomalies().forEach(anomaly -> addAnomaly(anomalies, extraction, anomaly));
+            extraction.rawPages().forEach(page -> addRawPage(rawPages, extraction, page));
+        }
+        for (PreparedBatch batch : List.of(extractedRanges, novaTotals, anomalies, rawPages)) {
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        }
+    }
+
+    private void addExtractedRange(PreparedBatch batch, UsageExtraction extraction) {
+        batch.bind("cloud", cloudId)
+                .bind("scope", extraction.scope().key())
+                .bind("start", extraction.start())
+                .bind("end", extraction.requestedEnd())
+                .bind("stop", extraction.stop())
+                .bind("provisional", extraction.provisional())
+                .bind("microversion", extraction.microversion())
+                .bind("truncationSuspected", extraction.truncationSuspected())
+                .bind("serverCount", extraction.serverCount())
+                .bind("extractedAt", extraction.extractedAt() == null ? extraction.stop() : extraction.extractedAt())
+                .bind("run", runId)
+                .bind("restate", options.restate())
+                .add();
+    }
+
+    private void addNovaTotals(PreparedBatch batch, UsageExtraction extraction, Reconciliation r) {
+        batch.bind("cloud", cloudId)
+                .bind("project", r.projectId())
+                .bind("start", extraction.start())
+                .bind("end", extraction.requestedEnd())
+                .bind("serverCount", r.nova().serverCount())
+                .bind("totalHours", r.nova().totalHours())
+                .bind("totalVcpus", r.nova().totalVcpusUsage())
+                .bind("totalMemory", r.nova().totalMemoryMbUsage())
+                .bind("totalDisk", r.nova().totalLocalGbUsage())
+                .bind("ourHours", r.ours().totalHours())
+                .bind("ourVcpus", r.ours().totalVcpusUsage())
+                .bind("ourMemory", r.ours().totalMemoryMbUsage())
+                .bind("ourDisk", r.ours().totalLocalGbUsage())
+                .bind("matches", r.matches())
+                .bind("provisional", extraction.provisional())
+                .bind("run", runId)
+                .bind("restate", options.restate())
+                .add();
+    }
+
+    private void addAnomaly(PreparedBatch batch, UsageExtraction extraction, Anomaly anomaly) {
+        batch.bind("cloud", cloudId)
+                .bind("run", runId)
+                .bind("start", extraction.start())
+                .bind("end", extraction.requestedEnd())
+                .bind("project", anomaly.projectId())
+                .bind("instance", anomaly.instanceId())
+                .bind("kind", anomaly.kind().code())
+                .bind("detail", anomaly.detail())
+                .add();
+    }
+
+    private void addRawPage(PreparedBatch batch, UsageExtraction extraction, RawPage page) {
+        batch.bind("cloud", cloudId)
+                .bind("scope", extraction.scope().key())
+                .bind("start", extraction.start())
+                .bind("page", page.index())
+                .bind("run", runId)
+                .bind("url", page.url())
+                .bind("status", page.status())
+                .bind("microversion", page.microversion())
+                .bind("body", page.body())
+                .add();
+    }
+
+    /** The run's counters: windows and rows add up, servers is the largest range's count. */
+    private void countRun(List<LoadResult> results) {
+        handle.createUpdate(SQL.locate(UsageLoader.class, "countRun"))
+                .bind("windows", results.stream().mapToInt(LoadResult::windows).sum())
+                .bind("servers", results.stream().mapToInt(LoadResult::servers).max().orElse(0))
+                .bind("rows", results.stream().mapToLong(LoadResult::rows).sum())
+                .bind("run", runId)
+                .execute();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean sameFlavor(WindowFact fact, WindowFact other) {
+        return fact.flavor().equals(other.flavor()) && fact.vcpus() == other.vcpus() && fact.memoryMb() == other.memoryMb()
+                && fact.localGb() == other.localGb();
+    }
+
+    /** A fact failed to go into its COPY: carries the SQLException out of the range's forEachFact. */
+    private static final class CopyFailed extends RuntimeException {
+        CopyFailed(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Writes facts as binary COPY rows of the fact table's 14 value columns, with whatever comes before and after
+     * them (the range's position; the cloud and the run). Few distinct texts and flavors, each server's facts
+     * together: each text is encoded and each flavor looked up once.
+     */
+    private abstract class FactRows implements Consumer<WindowFact> {
+        private final Map<String, byte[]> texts = new HashMap<>();
+        private WindowFact previous;
+        private int flavorId;
+
+        /** The COPY the rows go into. */
+        abstract BinaryCopyWriter copy() throws SQLException;
+
+        /** Writes the columns before the fact's. */
+        void before(BinaryCopyWriter writer) {
+        }
+
+        /** Writes the columns after the fact's. */
+        void after(BinaryCopyWriter writer, WindowFact fact, int flavor) {
+        }
+
+        /** Hands this writer to {@code reading} (a range's forEachFact); a failed COPY comes out as its SQLException. */
+        final void writeAll(Consumer<Consumer<WindowFact>> reading) throws SQLException {
+            try {
+                reading.accept(this);
+            } catch (CopyFailed e) {
+                throw (SQLException) e.getCause();
+            }
+        }
+
+        @Override
+        public final void accept(WindowFact fact) {
+            try {
+                BinaryCopyWriter copy = copy();
+                if (previous == null || !sameFlavor(fact, previous)) {
+                    flavorId = flavors.get(FlavorKey.of(fact));
+                }
+                previous = fact;
+                before(copy);
+                copy.uuid(fact.instanceId()).bytes(texts.computeIfAbsent(fact.projectId(), BatchLoad::utf8))
+                        .timestamp(fact.windowStart()).timestamp(fact.windowEnd()).integer(flavorId).integer(fact.vcpus())
+                        .integer(fact.memoryMb()).integer(fact.localGb()).float8(fact.hours()).float8(fact.vcpuHours())
+                        .float8(fact.memoryMbHours()).float8(fact.localGbHours())
+                        .bytes(texts.computeIfAbsent(fact.state(), BatchLoad::utf8)).bool(fact.provisional());
+                after(copy, fact, flavorId);
+                copy.endRow();
+            } catch (SQLException e) {
+                throw new CopyFailed(e);
+            }
+        }
+    }
+
+    /**
+     * Fresh facts of one month, with the cloud and the run, into that month's partition; the COPY starts with the
+     * first fact (none for a slice without facts). Counts each fact into its rollup group.
+     */
+    private final class FreshFactRows extends FactRows implements AutoCloseable {
+        private final String copySql;
+        private final Map<RollupKey, Long> counts;
+        private BinaryCopyWriter copy;
+
+        FreshFactRows(YearMonth month, Map<RollupKey, Long> counts) {
+            this.copySql = String.format(COPY_NEW_FACTS, Partitions.table(month));
+            this.counts = counts;
+        }
+
+        @Override
+        BinaryCopyWriter copy() throws SQLException {
+            if (copy == null) {
+                copy = BinaryCopyWriter.start(handle.getConnection(), copySql, 16);
+            }
+            return copy;
+        }
+
+        @Override
+        void before(BinaryCopyWriter writer) {
+            writer.integer(cloudId);
+        }
+
+        @Override
+        void after(BinaryCopyWriter writer, WindowFact fact, int flavor) {
+            writer.bigint(runId);
+            counts.merge(new RollupKey(fact.windowStart(), fact.projectId(), flavor, fact.vcpus(), fact.memoryMb(),
+                    fact.localGb(), fact.hours(), fact.provisional()), 1L, Long::sum);
+        }
+
+        /** Ends the COPY; the rows written (0 when there was none). */
+        long finish() throws SQLException {
+            return copy == null ? 0 : copy.finish();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (copy != null) {
+                copy.close();
+            }
+        }
+    }
+}
