@@ -75,10 +75,10 @@ final class TimelineCommand implements Runnable {
         if (!timeline.intervals().isEmpty()) {
             out.printf(format, "cloud", "from", "to", "state", "flavor", "hours", "assumed");
             for (Interval interval : timeline.intervals()) {
-                out.printf(format, interval.cloud(), StatusCommand.Text.time(interval.from()),
+                out.println(String.format(Locale.ROOT, format, interval.cloud(), StatusCommand.Text.time(interval.from()),
                         interval.to() == null ? "(now)" : StatusCommand.Text.time(interval.to()), interval.vmState(),
                         interval.flavor() == null ? "?" : interval.flavor(), interval.hours(now).toPlainString(),
-                        interval.assumption() == null ? "" : interval.assumption());
+                        interval.assumption() == null ? "" : interval.assumption()).stripTrailing());
             }
         }
         if (!timeline.recovered().isEmpty()) {

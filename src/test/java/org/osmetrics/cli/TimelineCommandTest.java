@@ -52,7 +52,7 @@ class TimelineCommandTest {
 
         assertThat(shown.exitCode()).as(shown.err()).isZero();
         assertThat(shown.out()).contains("server " + TimelineMonth.SHELVED + " (shelved), project p-1")
-                .containsPattern("2026-10-10T00:00Z +2026-10-12T12:00Z +shelved +m1.small +60 ")
+                .containsPattern("2026-10-10T00:00Z +2026-10-12T12:00Z +shelved +m1.small +60\\R")
                 .containsPattern("2026-10-12T12:00Z +\\(now\\) +shelved_offloaded +m1.small");
         CommandRun unshelved = run("timeline", "--server", TimelineMonth.UNSHELVED, "--cloud", CLOUD);
         assertThat(unshelved.out()).contains("offloaded server")
