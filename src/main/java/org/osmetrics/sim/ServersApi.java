@@ -82,8 +82,12 @@ final class ServersApi {
                 limitText.length() > 9 ? "999999999" : limitText));
         String marker = Query.last(pairs, "marker");
         SimCloud cloud = sim.cloud();
-        int from = all ? 0 : cloud.firstPositionOf(token.projectId());
-        int to = all ? cloud.size() : cloud.endPositionOf(token.projectId());
+        String projectFilter = all ? Query.first(pairs, "project_id") : token.projectId();
+        if (projectFilter == null && all) {
+            projectFilter = Query.first(pairs, "tenant_id");
+        }
+        int from = projectFilter == null ? 0 : cloud.firstPositionOf(projectFilter);
+        int to = projectFilter == null ? cloud.size() : cloud.endPositionOf(projectFilter);
         if (marker != null) {
             int position = cloud.positionOf(marker);
             if (position < 0) {
