@@ -10,6 +10,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -74,27 +79,64 @@ public final class ActionStore {
 
     /** Every stored action of a server, oldest first (not unknown to Nova: the store has what was read). */
     public ServerActions read(Cloud cloud, String instanceId) {
-        List<InstanceAction> actions = jdbi.withHandle(handle -> handle
-                .createQuery(SQL.locate(ActionStore.class, "serverActions"))
+        return read(cloud, List.of(instanceId)).get(instanceId);
+    }
+
+    /**
+     * Every stored action of each server, oldest first, by instance id (a server with none stored has an empty
+     * list). Instance ids must be UUIDs, as Nova's are.
+     */
+    public Map<String, ServerActions> read(Cloud cloud, Collection<String> instanceIds) {
+        Map<String, List<InstanceAction>> byServer = new LinkedHashMap<>();
+        instanceIds.forEach(id -> byServer.put(id, new ArrayList<>()));
+        Map<String, String> canonical = canonical(instanceIds);
+        jdbi.useHandle(handle -> handle.createQuery(SQL.locate(ActionStore.class, "serverActions"))
                 .bind("cloud", cloud.cloudId())
-                .bind("instance", instanceId)
-                .map((rs, ctx) -> new InstanceAction(instanceId, rs.getString("request_id"), rs.getString("action"),
-                        rs.getString("project_id"), rs.getString("user_id"), instant(rs, "start_time"),
-                        instant(rs, "updated_at"), rs.getString("message"), events(rs.getString("events")),
-                        rs.getBoolean("events_read")))
-                .list());
-        return new ServerActions(instanceId, actions, false);
+                .bindArray("instances", String.class, List.copyOf(canonical.keySet()))
+                .map((rs, ctx) -> {
+                    String instanceId = canonical.get(rs.getString("instance_id"));
+                    return new InstanceAction(instanceId, rs.getString("request_id"), rs.getString("action"),
+                            rs.getString("project_id"), rs.getString("user_id"), instant(rs, "start_time"),
+                            instant(rs, "updated_at"), rs.getString("message"), events(rs.getString("events")),
+                            rs.getBoolean("events_read"));
+                })
+                .forEach(action -> byServer.get(action.instanceId()).add(action)));
+        Map<String, ServerActions> servers = new LinkedHashMap<>();
+        byServer.forEach((id, actions) -> servers.put(id, new ServerActions(id, actions, false)));
+        return servers;
     }
 
     /** The server's actions whose events were read and had all finished (not asked for again). */
     public ActionSource.KnownActions known(Cloud cloud, String instanceId) {
-        Set<String> finished = new HashSet<>(jdbi.withHandle(handle -> handle
-                .createQuery(SQL.locate(ActionStore.class, "finishedActions"))
+        return known(cloud, List.of(instanceId)).get(instanceId);
+    }
+
+    /** As {@link #known(Cloud, String)}, for each of some servers. */
+    public Map<String, ActionSource.KnownActions> known(Cloud cloud, Collection<String> instanceIds) {
+        Map<String, Set<String>> finished = new HashMap<>();
+        instanceIds.forEach(id -> finished.put(id, new HashSet<>()));
+        Map<String, String> canonical = canonical(instanceIds);
+        jdbi.useHandle(handle -> handle.createQuery(SQL.locate(ActionStore.class, "finishedActions"))
                 .bind("cloud", cloud.cloudId())
-                .bind("instance", instanceId)
-                .mapTo(String.class)
-                .list()));
-        return finished::contains;
+                .bindArray("instances", String.class, List.copyOf(canonical.keySet()))
+                .map((rs, ctx) -> Map.entry(canonical.get(rs.getString("instance_id")), rs.getString("request_id")))
+                .forEach(entry -> finished.get(entry.getKey()).add(entry.getValue())));
+        Map<String, ActionSource.KnownActions> known = new HashMap<>();
+        finished.forEach((id, requests) -> known.put(id, requests::contains));
+        return known;
+    }
+
+    /** PostgreSQL's text of each UUID (lower case) to the id as given. */
+    private static Map<String, String> canonical(Collection<String> instanceIds) {
+        Map<String, String> canonical = new HashMap<>();
+        for (String id : instanceIds) {
+            try {
+                canonical.put(UUID.fromString(id).toString(), id);
+            } catch (IllegalArgumentException e) {
+                throw OsMetricsException.source("instance id " + id + " is not a UUID: Nova's ids are", e);
+            }
+        }
+        return canonical;
     }
 
     public State state(Cloud cloud, String scope) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -98,12 +99,15 @@ public final class TimelineExtraction {
             List<String> ids = changed.stream().map(ChangedServer::instanceId).toList();
             Counts counts = new Counts();
             for (int from = 0; from < ids.size(); from += BATCH) {
+                List<String> slice = ids.subList(from, Math.min(ids.size(), from + BATCH));
+                Map<String, ActionSource.KnownActions> known = store.known(cloud, slice);
+                Map<String, ServerActions> stored = first ? Map.of() : store.read(cloud, slice);
                 List<ServerActions> batch = new ArrayList<>();
-                for (String id : ids.subList(from, Math.min(ids.size(), from + BATCH))) {
-                    ActionSource.KnownActions known = store.known(cloud, id);
+                for (String id : slice) {
                     // a server never read before is read whole: its timeline needs its history
-                    boolean readBefore = !first && !store.read(cloud, id).actions().isEmpty();
-                    batch.add(source.serverActions(id, readBefore && source.pagedActions() ? since : null, known));
+                    boolean readBefore = stored.containsKey(id) && !stored.get(id).actions().isEmpty();
+                    batch.add(source.serverActions(id, readBefore && source.pagedActions() ? since : null,
+                            known.get(id)));
                 }
                 hand(cloud, batch, counts);
             }
@@ -130,10 +134,12 @@ public final class TimelineExtraction {
         try {
             Counts counts = new Counts();
             for (int from = 0; from < ids.size(); from += BATCH) {
+                List<String> slice = ids.subList(from, Math.min(ids.size(), from + BATCH));
+                Map<String, ActionSource.KnownActions> known = store.known(cloud, slice);
                 List<Future<ServerActions>> pending = new ArrayList<>();
-                for (String id : ids.subList(from, Math.min(ids.size(), from + BATCH))) {
-                    ActionSource.KnownActions known = store.known(cloud, id);
-                    pending.add(workers.submit(() -> reader.read(id, known)));
+                for (String id : slice) {
+                    ActionSource.KnownActions knownOfServer = known.get(id);
+                    pending.add(workers.submit(() -> reader.read(id, knownOfServer)));
                 }
                 List<ServerActions> batch = new ArrayList<>();
                 for (Future<ServerActions> future : pending) {
@@ -157,6 +163,8 @@ public final class TimelineExtraction {
     /** Stores a batch and hands the whole histories of its servers to the timeline model. */
     private void hand(Cloud cloud, List<ServerActions> batch, Counts counts) {
         store.store(cloud, batch, clock.instant());
+        Map<String, ServerActions> stored = store.read(cloud,
+                batch.stream().filter(read -> !read.unknownToNova()).map(ServerActions::instanceId).toList());
         List<ServerActions> histories = new ArrayList<>(batch.size());
         for (ServerActions read : batch) {
             counts.read++;
@@ -165,7 +173,7 @@ public final class TimelineExtraction {
                 counts.unknown++;
                 histories.add(read);
             } else {
-                histories.add(store.read(cloud, read.instanceId()));
+                histories.add(stored.get(read.instanceId()));
             }
         }
         sink.rebuild(cloud, histories);

@@ -35,6 +35,11 @@ final class ServersApi {
         if (rest.isEmpty()) {
             list(reply, token, pairs, host, applicationPath, now);
         } else if (rest.size() >= 2 && rest.get(1).equals("os-instance-actions") && rest.size() <= 3) {
+            if (sim.instanceActionsForbidden()) {
+                NovaApi.error(reply, 403, "Policy doesn't allow os_compute_api:os-instance-actions:"
+                        + (rest.size() == 2 ? "list" : "show") + " to be performed.", null);
+                return;
+            }
             SimCloud cloud = sim.cloud();
             Optional<SimInstance> server = visibleServer(cloud, token, version, rest.get(0), now);
             if (server.isEmpty()) {
@@ -56,7 +61,7 @@ final class ServersApi {
         boolean admin = token.hasRole("admin");
         String allTenants = Query.last(pairs, "all_tenants");
         boolean all = allTenants != null && !allTenants.equalsIgnoreCase("0") && !allTenants.equalsIgnoreCase("false");
-        if (all && !admin) {
+        if (all && (!admin || sim.instanceActionsForbidden())) {
             NovaApi.error(reply, 403, "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be "
                     + "performed.", null);
             return;
