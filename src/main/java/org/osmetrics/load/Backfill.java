@@ -304,7 +304,7 @@ public final class Backfill {
             // each listed server's whole action list, once for the whole backfill, --parallel at a time
             cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
             timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
-                    .whole(pool::actions, cloud, scope, listed, request.parallel());
+                    .whole(pool::actions, cloud, scope, listed, request.parallel(), runId);
         }
         // the ranges already loaded next to this backfill's count as neighbours too
         Duration around = request.callSpan().multipliedBy(NEIGHBOURS);

@@ -164,7 +164,7 @@ public final class CatchUp {
         if (request.timelines() && source.actions().isPresent()) {
             cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
             timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
-                    .catchUp(source.actions().get(), cloud, scope, novaNow);
+                    .catchUp(source.actions().get(), cloud, scope, novaNow, runId);
         }
         String advice = null;
         if (firstOfScope && request.scope() instanceof ScopeChoice.CredentialsProject && totals.servers() == 0

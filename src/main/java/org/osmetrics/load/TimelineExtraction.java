@@ -84,7 +84,7 @@ public final class TimelineExtraction {
      * @param novaNow Nova's clock at this run's usage extraction (the stop of its open range), or null when the
      *                run read no open range (the local clock at the listing is taken then)
      */
-    public Summary catchUp(ActionSource source, Cloud cloud, Scope scope, Instant novaNow) {
+    public Summary catchUp(ActionSource source, Cloud cloud, Scope scope, Instant novaNow, long runId) {
         ActionStore.State state = store.state(cloud, scope.key());
         Instant now = clock.instant();
         if (state.noRightSince() != null && now.isBefore(state.noRightSince().plus(RETRY_NO_RIGHT_AFTER))) {
@@ -109,21 +109,22 @@ public final class TimelineExtraction {
                     batch.add(source.serverActions(id, readBefore && source.pagedActions() ? since : null,
                             known.get(id)));
                 }
-                hand(cloud, batch, counts);
+                hand(cloud, runId, batch, counts);
             }
             store.recordSuccess(cloud, scope.key(), novaNow != null ? novaNow : listedAt, now, counts.read);
             LOG.info("timelines of {}: {} servers changed since {}, {} actions read, {} unknown to Nova", scope,
                     ids.size(), since, counts.actions, counts.unknown);
             return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
         } catch (NoTimelineRight e) {
-            return noRight(cloud, scope, state, e, now);
+            return noRight(cloud, scope, state, e, now, runId);
         } catch (OsMetricsException e) {
-            return failed(cloud, scope, e, now);
+            return failed(cloud, scope, e, now, runId);
         }
     }
 
     /** The backfill's extraction: each server's whole list once, {@code parallel} at a time. */
-    public Summary whole(Reader reader, Cloud cloud, Scope scope, Collection<String> instanceIds, int parallel) {
+    public Summary whole(Reader reader, Cloud cloud, Scope scope, Collection<String> instanceIds, int parallel,
+            long runId) {
         ActionStore.State state = store.state(cloud, scope.key());
         Instant now = clock.instant();
         if (state.noRightSince() != null && now.isBefore(state.noRightSince().plus(RETRY_NO_RIGHT_AFTER))) {
@@ -145,23 +146,23 @@ public final class TimelineExtraction {
                 for (Future<ServerActions> future : pending) {
                     batch.add(await(future));
                 }
-                hand(cloud, batch, counts);
+                hand(cloud, runId, batch, counts);
             }
             store.recordSuccess(cloud, scope.key(), null, now, counts.read);
             LOG.info("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
                     counts.actions, counts.unknown);
             return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
         } catch (NoTimelineRight e) {
-            return noRight(cloud, scope, state, e, now);
+            return noRight(cloud, scope, state, e, now, runId);
         } catch (OsMetricsException e) {
-            return failed(cloud, scope, e, now);
+            return failed(cloud, scope, e, now, runId);
         } finally {
             workers.shutdownNow();
         }
     }
 
     /** Stores a batch and hands the whole histories of its servers to the timeline model. */
-    private void hand(Cloud cloud, List<ServerActions> batch, Counts counts) {
+    private void hand(Cloud cloud, long runId, List<ServerActions> batch, Counts counts) {
         store.store(cloud, batch, clock.instant());
         Map<String, ServerActions> stored = store.read(cloud,
                 batch.stream().filter(read -> !read.unknownToNova()).map(ServerActions::instanceId).toList());
@@ -176,11 +177,13 @@ public final class TimelineExtraction {
                 histories.add(stored.get(read.instanceId()));
             }
         }
-        sink.rebuild(cloud, histories);
+        sink.rebuild(cloud, runId, histories, clock.instant());
     }
 
-    private Summary noRight(Cloud cloud, Scope scope, ActionStore.State state, NoTimelineRight e, Instant now) {
+    private Summary noRight(Cloud cloud, Scope scope, ActionStore.State state, NoTimelineRight e, Instant now,
+            long runId) {
         store.recordNoRight(cloud, scope.key(), e.getMessage(), now);
+        sink.failed(cloud, runId, "no right: " + e.getMessage());
         if (state.noRightSince() != null) {
             LOG.debug("timelines of {} still refused: {}", scope, e.getMessage());
             return Summary.skipped(null);
@@ -191,9 +194,10 @@ public final class TimelineExtraction {
         return Summary.skipped(warning);
     }
 
-    private Summary failed(Cloud cloud, Scope scope, OsMetricsException e, Instant now) {
+    private Summary failed(Cloud cloud, Scope scope, OsMetricsException e, Instant now, long runId) {
         String message = CatchUp.oneLine(e);
         store.recordError(cloud, scope.key(), message, now);
+        sink.failed(cloud, runId, message);
         String warning = "timelines of " + scope + " not updated (the usage is loaded; the next run tries again): "
                 + message;
         LOG.warn(warning);

@@ -29,8 +29,11 @@ final class ServersApi {
     }
 
     /** One request under {@code /servers}: {@code rest} are the path segments after {@code servers}. */
-    void handle(Reply reply, Tokens.Token token, Microversion version, List<String> rest, List<Query.Pair> pairs,
+    void handle(Reply reply, Tokens.Token token, Microversion version, List<String> rawRest, List<Query.Pair> pairs,
             String host, String applicationPath) throws IOException {
+        List<String> rest = rawRest.stream()
+                .map(segment -> java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8))
+                .toList();
         Instant now = NovaTime.truncate(sim.clock().instant());
         if (rest.isEmpty()) {
             list(reply, token, pairs, host, applicationPath, now);

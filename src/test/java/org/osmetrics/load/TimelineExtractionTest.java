@@ -91,7 +91,7 @@ class TimelineExtractionTest {
     private CatchUp.Summary run(OpenStackUsageSource source) {
         CatchUp.Request request = new CatchUp.Request("run", "--all-projects", ScopeChoice.allProjects(), DAILY,
                 Duration.ofDays(1), Duration.ofDays(2), false, false, true);
-        return new CatchUp(test.database(), clock, new org.osmetrics.Cancellation(), (cloud, servers) -> handed.add(servers))
+        return new CatchUp(test.database(), clock, new org.osmetrics.Cancellation(), (cloud, runId, servers, asOf) -> handed.add(servers))
                 .run(source, request, range -> { });
     }
 
@@ -222,7 +222,7 @@ class TimelineExtractionTest {
             Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(), GENERATED_FROM,
                     GENERATED_TO, DAILY, Duration.ofDays(1), 3, false, false, false, false, true);
             Backfill.Summary summary = new Backfill(test.database(), clock, new org.osmetrics.Cancellation(),
-                    (cloud, servers) -> handed.add(servers)).run(() -> source(sim), request, new Backfill.Listener() { });
+                    (cloud, runId, servers, asOf) -> handed.add(servers)).run(() -> source(sim), request, new Backfill.Listener() { });
 
             assertThat(summary.chunks()).isEqualTo(14);
             long listedByUsage = count("SELECT count(DISTINCT instance_id) FROM metrics.usage_fact WHERE cloud_id = :cloud");
