@@ -3,6 +3,7 @@ package org.osmetrics.extract;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,11 @@ public record RenamedSource(UsageSource delegate, String cloudKey) implements Us
     @Override
     public UsageExtraction extract(Instant start, Instant end, Scope scope) {
         return delegate.extract(start, end, scope);
+    }
+
+    @Override
+    public Optional<ActionSource> actions() {
+        return delegate.actions();
     }
 
     @Override
