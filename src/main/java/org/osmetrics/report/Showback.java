@@ -69,7 +69,7 @@ public final class Showback {
      * Everything the page shows.
      *
      * @param months the overview's months, oldest first, the month asked for last
-     * @param states null when the database has no report.server_usage_by_state (timelines not built yet)
+     * @param states the hours per state of report.server_usage_by_state (all inferred where no timeline was loaded)
      */
     public record Data(String cloud, YearMonth month, Instant from, Instant to, List<String> months,
                        List<MonthUsage> monthly, List<Cost> costs, List<Line> lines, List<Day> daily,
@@ -138,8 +138,7 @@ public final class Showback {
                             rs.getString("name"), rs.getString("flavors"), rs.getString("state"),
                             rs.getBigDecimal("server_hours"), rs.getBigDecimal("vcpu_hours"),
                             rs.getBigDecimal("ram_gb_hours"))).list();
-            boolean hasStates = handle.createQuery(SQL.locate(Showback.class, "hasStates")).mapTo(Boolean.class).one();
-            List<State> states = !hasStates ? null : query(handle, "states", cloud, months, month, range)
+            List<State> states = query(handle, "states", cloud, months, month, range)
                     .map((rs, ctx) -> new State(rs.getString("project_id"), rs.getString("vm_state"),
                             rs.getBoolean("recovered"), rs.getBoolean("state_known"), rs.getBigDecimal("server_hours"),
                             rs.getBigDecimal("vcpu_hours"))).list();

@@ -81,8 +81,7 @@ final class ShowbackHtml {
         this.dailyByProject = data.daily().stream().collect(Collectors.groupingBy(Showback.Day::projectId));
         this.linesByProject = data.lines().stream().collect(Collectors.groupingBy(Showback.Line::projectId));
         this.serversByProject = data.servers().stream().collect(Collectors.groupingBy(Showback.Server::projectId));
-        this.statesByProject = data.states() == null ? Map.of()
-                : data.states().stream().collect(Collectors.groupingBy(Showback.State::projectId));
+        this.statesByProject = data.states().stream().collect(Collectors.groupingBy(Showback.State::projectId));
         this.projects = usageByMonth.getOrDefault(month, List.of()).stream()
                 .sorted(Comparator.comparing(Showback.MonthUsage::vcpuHours).reversed()
                         .thenComparing(Showback.MonthUsage::projectId))
@@ -511,14 +510,14 @@ final class ShowbackHtml {
     /** The hours per state the servers were in (issue #15's timelines), or why it is not shown. */
     private void states(String id) {
         h.append("<h3>Hours by server state</h3>\n");
-        if (data.states() == null) {
-            h.append("<p class=\"note states-missing\">Not available: this database has no report.server_usage_by_state"
-                    + " (server timelines from Nova's instance actions). The split appears here once it has.</p>\n");
-            return;
-        }
         List<Showback.State> states = statesByProject.getOrDefault(id, List.of());
         if (states.isEmpty()) {
             h.append("<p class=\"note\">No hours by state in the month.</p>\n");
+            return;
+        }
+        if (states.stream().noneMatch(s -> s.stateKnown() || s.recovered())) {
+            h.append("<p class=\"note states-missing\">No server timeline covers the month (timelines come from Nova's"
+                    + " instance actions, read by run and backfill): its hours are counted as running, as Nova counts them.</p>\n");
             return;
         }
         List<String> labels = states.stream().map(ShowbackHtml::stateLabel).toList();
