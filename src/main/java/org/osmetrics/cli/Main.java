@@ -32,7 +32,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
             StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
             RatesCommand.class, CloudsCommand.class, CustomersCommand.class, InvoiceCommand.class, ScopesCommand.class,
-            AccessCommand.class, SimCommand.class, BenchCommand.class},
+            AccessCommand.class, TimelineCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok; 1 internal error; 2 bad usage; 3 authentication or",
