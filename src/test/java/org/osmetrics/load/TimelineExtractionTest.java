@@ -235,6 +235,27 @@ class TimelineExtractionTest {
     }
 
     @Test
+    void aBackfillUpToNowLetsTheNextRunAskOnlyForWhatChangedSince() {
+        SimCloud quiet = SimCloud.generate(19, 4, 150, GENERATED_FROM, GENERATED_TO);
+        try (OpenStackUsageSource source = source(quiet)) {
+            Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(),
+                    FIRST_RUN.minus(Duration.ofDays(3)), FIRST_RUN.plus(Duration.ofDays(1)), DAILY, Duration.ofDays(1), 2,
+                    false, false, false, false, true);
+            Backfill.Summary backfill = new Backfill(test.database(), clock, new org.osmetrics.Cancellation(),
+                    (cloud, runId, servers, asOf) -> handed.add(servers)).run(() -> source(sim), request,
+                    new Backfill.Listener() { });
+            assertThat(backfill.provisional()).isTrue();
+            assertThat(backfill.timelines().read()).isPositive();
+
+            clock.advance(Duration.ofHours(6));
+            sim.resetCalls();
+            CatchUp.Summary next = run(source);
+            assertThat(next.timelines().listed()).as("nothing changed since the backfill read the open window").isZero();
+            assertThat(actionCalls()).isZero();
+        }
+    }
+
+    @Test
     void credentialsWithoutTheRightAreWarnedOnceAndTheRefusalIsRemembered() {
         SimCloud quiet = SimCloud.generate(18, 3, 50, GENERATED_FROM, GENERATED_TO);
         try (OpenStackUsageSource source = source(quiet)) {
