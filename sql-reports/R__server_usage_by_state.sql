@@ -32,6 +32,7 @@
 --   hours, vcpu_hours, memory_mb_hours, local_gb_hours   numeric; per fact their sum over states equals
 --                                the fact (hours taken as numeric, times vcpus, memory_mb, local_gb)
 --   provisional                  the fact's window was still open when extracted
+--   cloud                        the cloud key again, under the name every report view gives it (export --cloud)
 -- CREATE OR REPLACE, not DROP: views of other files are built on this one (report.usage_billable); a change
 -- here may only add columns at the end.
 CREATE OR REPLACE VIEW report.server_usage_by_state AS
@@ -53,7 +54,8 @@ SELECT f.cloud_id,
        trim_scale(p.share * f.vcpus)     AS vcpu_hours,
        trim_scale(p.share * f.memory_mb) AS memory_mb_hours,
        trim_scale(p.share * f.local_gb)  AS local_gb_hours,
-       f.provisional
+       f.provisional,
+       c.cloud_key                  AS cloud
 FROM metrics.usage_fact f
 JOIN metrics.cloud c ON c.cloud_id = f.cloud_id
 JOIN metrics.flavor fl ON fl.flavor_id = f.flavor_id
@@ -140,7 +142,8 @@ SELECT ru.cloud_id,
        trim_scale(ru.hours * ru.vcpus),
        trim_scale(ru.hours * ru.memory_mb),
        trim_scale(ru.hours * ru.local_gb),
-       false
+       false,
+       c.cloud_key
 FROM metrics.recovered_usage ru
 JOIN metrics.cloud c ON c.cloud_id = ru.cloud_id
 JOIN metrics.flavor fl ON fl.flavor_id = ru.flavor_id
