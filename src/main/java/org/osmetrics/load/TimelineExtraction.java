@@ -112,7 +112,7 @@ public final class TimelineExtraction {
                 hand(cloud, runId, batch, counts);
             }
             store.recordSuccess(cloud, scope.key(), novaNow != null ? novaNow : listedAt, now, counts.read);
-            LOG.info("timelines of {}: {} servers changed since {}, {} actions read, {} unknown to Nova", scope,
+            LOG.debug("timelines of {}: {} servers changed since {}, {} actions read, {} unknown to Nova", scope,
                     ids.size(), since, counts.actions, counts.unknown);
             return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
         } catch (NoTimelineRight e) {
@@ -156,7 +156,7 @@ public final class TimelineExtraction {
                 hand(cloud, runId, batch, counts);
             }
             store.recordSuccess(cloud, scope.key(), state.changesSince() == null ? novaNow : null, now, counts.read);
-            LOG.info("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
+            LOG.debug("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
                     counts.actions, counts.unknown);
             return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
         } catch (NoTimelineRight e) {
