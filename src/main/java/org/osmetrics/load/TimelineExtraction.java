@@ -111,6 +111,9 @@ public final class TimelineExtraction {
                 }
                 hand(cloud, runId, batch, counts);
             }
+            if (ids.isEmpty()) {
+                sink.rebuild(cloud, runId, List.of(), clock.instant()); // nothing changed: the timelines are fresh
+            }
             store.recordSuccess(cloud, scope.key(), novaNow != null ? novaNow : listedAt, now, counts.read);
             LOG.debug("timelines of {}: {} servers changed since {}, {} actions read, {} unknown to Nova", scope,
                     ids.size(), since, counts.actions, counts.unknown);
@@ -154,6 +157,9 @@ public final class TimelineExtraction {
                     batch.add(await(future));
                 }
                 hand(cloud, runId, batch, counts);
+            }
+            if (ids.isEmpty()) {
+                sink.rebuild(cloud, runId, List.of(), clock.instant());
             }
             store.recordSuccess(cloud, scope.key(), state.changesSince() == null ? novaNow : null, now, counts.read);
             LOG.debug("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
