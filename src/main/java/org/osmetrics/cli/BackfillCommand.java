@@ -128,7 +128,7 @@ final class BackfillCommand implements Runnable {
         if (!quiet) {
             printSummary(out, s);
         }
-        RunCommand.printTimelines(quiet ? err : out, "backfill", s.timelines(), quiet);
+        RunCommand.printTimelines(err, "backfill", s.timelines());
         for (Backfill.VanishedServers v : s.vanishedServers()) {
             err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %s this database recorded"
                             + " alive then (%s%s): it has archived or purged them (or moved their launch time: resize, rebuild...),"

@@ -168,7 +168,7 @@ final class RunCommand implements Runnable {
             out.println(command + ": warning: " + s.advice());
             out.flush();
         }
-        printTimelines(out, command, s.timelines(), quiet);
+        printTimelines(out, command, s.timelines());
         if (!s.reconciled()) {
             String message = String.format(Locale.ROOT, "%s: the data does not reconcile with Nova's figures"
                     + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)",
@@ -192,20 +192,15 @@ final class RunCommand implements Runnable {
         out.flush();
     }
 
-    /** The timeline extraction's line (unless quiet or skipped), and its warning, if any. */
-    static void printTimelines(PrintWriter out, String command, TimelineExtraction.Summary t, boolean quiet) {
-        if (t == null) {
-            return;
-        }
-        if (!quiet && !t.skipped()) {
-            out.printf(Locale.ROOT, "%s: timelines: %s read, %s%s%n", command, Phrases.count(t.read(), "server"),
-                    Phrases.count(t.actions(), "action"),
-                    t.unknown() > 0 ? ", " + Phrases.count(t.unknown(), "server") + " unknown to Nova (archived)" : "");
-        }
-        if (t.warning() != null) {
+    /**
+     * The timeline extraction's warning, if any (what it read goes to the log and {@code status}: the summary stays
+     * one line).
+     */
+    static void printTimelines(PrintWriter out, String command, TimelineExtraction.Summary t) {
+        if (t != null && t.warning() != null) {
             out.println(command + ": warning: " + t.warning());
+            out.flush();
         }
-        out.flush();
     }
 
     private static String minutes(java.time.Instant instant) {

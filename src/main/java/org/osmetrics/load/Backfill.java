@@ -278,6 +278,7 @@ public final class Backfill {
         LoadTotals totals = new LoadTotals();
         List<VanishedServers> vanished = new ArrayList<>();
         Set<String> listed = new LinkedHashSet<>();
+        Instant[] novaNow = new Instant[1];
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
         Deque<Future<UsageExtraction>> inFlight = new ArrayDeque<>();
         try {
@@ -298,6 +299,9 @@ public final class Backfill {
                 totals.add(extraction, result);
                 if (request.timelines()) {
                     extraction.tenants().forEach(tenant -> tenant.servers().forEach(s -> listed.add(s.instanceId())));
+                    if (extraction.provisional()) {
+                        novaNow[0] = extraction.stop(); // Nova's clock: the open window is clamped to its "now"
+                    }
                 }
                 loaded++;
                 listener.loaded(result);
@@ -312,7 +316,7 @@ public final class Backfill {
             // each listed server's whole action list, once for the whole backfill, --parallel at a time
             cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
             timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
-                    .whole(pool::actions, cloud, scope, listed, request.parallel(), runId);
+                    .whole(pool::actions, cloud, scope, listed, request.parallel(), runId, novaNow[0]);
         }
         // the ranges already loaded next to this backfill's count as neighbours too
         Duration around = request.callSpan().multipliedBy(NEIGHBOURS);

@@ -111,8 +111,11 @@ public final class TimelineExtraction {
                 }
                 hand(cloud, runId, batch, counts);
             }
+            if (ids.isEmpty()) {
+                sink.rebuild(cloud, runId, List.of(), clock.instant()); // nothing changed: the timelines are fresh
+            }
             store.recordSuccess(cloud, scope.key(), novaNow != null ? novaNow : listedAt, now, counts.read);
-            LOG.info("timelines of {}: {} servers changed since {}, {} actions read, {} unknown to Nova", scope,
+            LOG.debug("timelines of {}: {} servers changed since {}, {} actions read, {} unknown to Nova", scope,
                     ids.size(), since, counts.actions, counts.unknown);
             return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
         } catch (NoTimelineRight e) {
@@ -122,9 +125,16 @@ public final class TimelineExtraction {
         }
     }
 
-    /** The backfill's extraction: each server's whole list once, {@code parallel} at a time. */
+    /**
+     * The backfill's extraction: each server's whole list once, {@code parallel} at a time.
+     *
+     * @param novaNow Nova's clock when the backfill read the open window (its range reached now), else null. When
+     *                the scope has no timeline extraction yet, the next run then asks only for what changed since
+     *                (every server of the range is read whole here, and a server first seen later is read whole
+     *                then), instead of reading every server Nova lists
+     */
     public Summary whole(Reader reader, Cloud cloud, Scope scope, Collection<String> instanceIds, int parallel,
-            long runId) {
+            long runId, Instant novaNow) {
         ActionStore.State state = store.state(cloud, scope.key());
         Instant now = clock.instant();
         if (state.noRightSince() != null && now.isBefore(state.noRightSince().plus(RETRY_NO_RIGHT_AFTER))) {
@@ -148,8 +158,11 @@ public final class TimelineExtraction {
                 }
                 hand(cloud, runId, batch, counts);
             }
-            store.recordSuccess(cloud, scope.key(), null, now, counts.read);
-            LOG.info("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
+            if (ids.isEmpty()) {
+                sink.rebuild(cloud, runId, List.of(), clock.instant());
+            }
+            store.recordSuccess(cloud, scope.key(), state.changesSince() == null ? novaNow : null, now, counts.read);
+            LOG.debug("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
                     counts.actions, counts.unknown);
             return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
         } catch (NoTimelineRight e) {

@@ -187,7 +187,7 @@ class TimelineExtractionTest {
             assertThat(third.timelines().listed()).isZero();
             assertThat(actionCalls()).as("nothing changed: no action call").isZero();
             assertThat(sim.calls(SimServer.Endpoint.SERVERS)).isEqualTo(1);
-            assertThat(handed.stream().flatMap(List::stream)).isEmpty();
+            assertThat(handed).as("the model hears of the check (freshness), with no server").containsExactly(List.of());
         }
     }
 
@@ -231,6 +231,27 @@ class TimelineExtractionTest {
                     .isEqualTo(listedByUsage);
             assertThat(handed.stream().flatMap(List::stream).map(ServerActions::instanceId).distinct().count())
                     .isEqualTo(listedByUsage);
+        }
+    }
+
+    @Test
+    void aBackfillUpToNowLetsTheNextRunAskOnlyForWhatChangedSince() {
+        SimCloud quiet = SimCloud.generate(19, 4, 150, GENERATED_FROM, GENERATED_TO);
+        try (OpenStackUsageSource source = source(quiet)) {
+            Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(),
+                    FIRST_RUN.minus(Duration.ofDays(3)), FIRST_RUN.plus(Duration.ofDays(1)), DAILY, Duration.ofDays(1), 2,
+                    false, false, false, false, true);
+            Backfill.Summary backfill = new Backfill(test.database(), clock, new org.osmetrics.Cancellation(),
+                    (cloud, runId, servers, asOf) -> handed.add(servers)).run(() -> source(sim), request,
+                    new Backfill.Listener() { });
+            assertThat(backfill.provisional()).isTrue();
+            assertThat(backfill.timelines().read()).isPositive();
+
+            clock.advance(Duration.ofHours(6));
+            sim.resetCalls();
+            CatchUp.Summary next = run(source);
+            assertThat(next.timelines().listed()).as("nothing changed since the backfill read the open window").isZero();
+            assertThat(actionCalls()).isZero();
         }
     }
 

@@ -20,11 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the instance-action and changed-server requests of {@code ../shared/fixtures/nova/instance-actions} with the
  * very JSON Nova 26.2.2 answered (same keys in the same order, same values; only the host of the links differs).
  */
-class InstanceActionsFixtureTest {
+public class InstanceActionsFixtureTest {
     private static final Path FIXTURES = Path.of("..", "shared", "fixtures", "nova", "instance-actions");
     static final String PROJECT = "0f1a2b3c4d5e4f60a1b2c3d4e5f60001";
     static final String USER = "5a1d66d1eaac4480b5e1c85e5fe17cb8";
-    static final String SERVER = "fb917af4-758f-5769-85b3-7a5affd778c9";
+    public static final String SERVER = "fb917af4-758f-5769-85b3-7a5affd778c9";
     private static final SimFlavor TINY = new SimFlavor("m1.tiny", 1, 512, 1, 0);
 
     private static SimServer sim;
@@ -32,7 +32,7 @@ class InstanceActionsFixtureTest {
     private static String admin;
 
     /** The recorded server's history, as the fixtures' README tells it. */
-    static SimCloud recordedCloud() {
+    public static SimCloud recordedCloud() {
         String host = "compute-07";
         return SimCloud.builder()
                 .project(PROJECT, "recorded")
