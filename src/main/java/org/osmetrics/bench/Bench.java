@@ -1,12 +1,11 @@
 package org.osmetrics.bench;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.math.BigDecimal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -353,8 +352,8 @@ public final class Bench {
             meter.begin();
             long started = System.nanoTime();
             long rows;
-            try (Writer writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
-                rows = new ReportExporter(database.dataSource()).export(request, writer, done -> { });
+            try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                rows = new ReportExporter(database.dataSource()).export(request, stream, done -> { });
             }
             add(new Figure("export server_usage CSV", rows, seconds(started), meter.sample(), -1, 0, null,
                     String.format(Locale.ROOT, "%.0f MB of CSV; %s", Files.size(file) / 1048576.0, slice.label())));

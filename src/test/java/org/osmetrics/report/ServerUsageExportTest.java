@@ -2,9 +2,11 @@ package org.osmetrics.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +17,11 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The fast server_usage export (facts in chunks, dimensions joined and rows sorted in Java) writes exactly the
- * bytes of the export through the view, sorted by PostgreSQL: every format, filter and chunk size.
+ * The server_usage CSV written by PostgreSQL (COPY of lines formatted in SQL) is exactly the export of the view's
+ * rows through CsvRowWriter: every filter, dialect and delimiter, into bytes and into characters.
  */
 class ServerUsageExportTest {
     private static final ReportDefinition SERVER_USAGE = ReportCatalog.require("server_usage");
-    /** One row per chunk, a few, and everything in one chunk. */
-    private static final int[] CHUNK_ROWS = {1, 7, ServerUsageExport.CHUNK_ROWS};
 
     private static TestDatabase small;
     private static TestDatabase odd;
@@ -39,14 +39,26 @@ class ServerUsageExportTest {
         odd.close();
     }
 
-    private static String export(TestDatabase db, int chunkRows, ExportRequest request) {
+    /** Through a character stream (standard output's path). */
+    private static String export(TestDatabase db, boolean byCopy, ExportRequest request) {
         StringWriter out = new StringWriter();
         try {
-            new ReportExporter(db.database().dataSource(), chunkRows).export(request, out, rows -> { });
+            new ReportExporter(db.database().dataSource(), byCopy).export(request, out, rows -> { });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** Into bytes (a file's path). */
+    private static byte[] exportBytes(TestDatabase db, boolean byCopy, ExportRequest request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new ReportExporter(db.database().dataSource(), byCopy).export(request, out, rows -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static List<ExportRequest> requests() {
@@ -90,19 +102,17 @@ class ServerUsageExportTest {
 
     private static void assertSameBytesAsTheView(TestDatabase db) {
         for (ExportRequest request : requests()) {
-            String view = export(db, 0, request);
-            for (int chunkRows : CHUNK_ROWS) {
-                assertThat(export(db, chunkRows, request))
-                        .as("%s, %d rows a chunk", request, chunkRows)
-                        .isEqualTo(view);
-            }
+            byte[] view = exportBytes(db, false, request);
+            assertThat(exportBytes(db, true, request)).as("%s, bytes", request).isEqualTo(view);
+            assertThat(export(db, true, request)).as("%s, characters", request)
+                    .isEqualTo(new String(view, StandardCharsets.UTF_8));
         }
     }
 
     @Test
     void smallCloudExportIsTheViewsExportByteForByte() {
         assertSameBytesAsTheView(small);
-        String csv = export(small, ServerUsageExport.CHUNK_ROWS,
+        String csv = export(small, true,
                 new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
         assertThat(csv.split("\r\n(?=[0-9])")).hasSize(1 + 42 + 15 + 31 + 12 + 1);   // header, S1 (from Sep 20) .. S5
     }
@@ -110,12 +120,12 @@ class ServerUsageExportTest {
     @Test
     void oddCloudsProjectsNamesAndIdsExportAsTheViewByteForByte() {
         assertSameBytesAsTheView(odd);
-        String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
-        assertThat(export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), null, ExportFormat.CSV,
+        String csv = export(odd, true, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
+        assertThat(export(odd, true, new ExportRequest(SERVER_USAGE, null, null, List.of(), null, ExportFormat.CSV,
                 CsvDialect.EXCEL, ';')))
                 .as("the excel dialect: a byte-order mark, the same cells, Nova's hours unrounded")
                 .startsWith("\uFEFFhours;flavor;").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
-                .isEqualTo("\uFEFF" + export(odd, 0, new ExportRequest(SERVER_USAGE, null, null, List.of(), null,
+                .isEqualTo("\uFEFF" + export(odd, false, new ExportRequest(SERVER_USAGE, null, null, List.of(), null,
                         ExportFormat.CSV, CsvDialect.RFC4180, ';')));
         assertThat(csv).contains("ghost of the facts").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
                 .doesNotContain("42345678-1234-1234-1234-123456789abc");   // a fact without its server row
@@ -131,6 +141,6 @@ class ServerUsageExportTest {
 
         new ReportExporter(reader).export(request, out, rows -> { });
 
-        assertThat(out.toString()).isEqualTo(export(odd, 0, request)).contains("same id, other cloud");
+        assertThat(out.toString()).isEqualTo(export(odd, false, request)).contains("same id, other cloud");
     }
 }
