@@ -31,6 +31,44 @@ class ServerUsageExportTest {
         small = SmallCloudData.load();
         odd = SmallCloudData.load();
         SmallCloudData.execute(odd, SmallCloudData.script("odd-clouds.sql"));
+        SmallCloudData.execute(odd, TRICKY_VALUES);
+    }
+
+    /**
+     * Values whose text PostgreSQL and Java write differently unless the SQL takes care: doubles Java prints with
+     * an exponent (below 0.001, from 10^7), whole doubles (1.0), zero and minus zero, times with a fraction of
+     * milli- or microseconds, names starting with '#' or ending with a space, a lone formula character.
+     */
+    private static final String TRICKY_VALUES = """
+            WITH tricky AS (
+                SELECT f.cloud_id, f.window_start, f.instance_id,
+                       (ARRAY[0.0005, 0.00001, 0.000123456789, 22315008.0, 22315008.5, 1e15, 1.5e20, 0.0, -0.0,
+                              1.0/3, 2.0, 0.001, 9999999.999, 10000000.0, 0.0002777777777777778, 1e-300])[1 + (row_number()
+                           OVER (ORDER BY f.cloud_id, f.window_start, f.instance_id))::int % 16] AS hours
+                FROM metrics.usage_fact f)
+            UPDATE metrics.usage_fact f SET hours = t.hours::float8
+            FROM tricky t
+            WHERE f.cloud_id = t.cloud_id AND f.window_start = t.window_start AND f.instance_id = t.instance_id;
+            UPDATE metrics.usage_fact SET hours = CAST('-0' AS float8)
+            WHERE (cloud_id, window_start, instance_id) IN (SELECT cloud_id, window_start, instance_id
+                                                           FROM metrics.usage_fact ORDER BY 1, 2, 3 LIMIT 1);
+            UPDATE metrics.server SET started_at = started_at + interval '0.5 second' WHERE name LIKE 'r%';
+            UPDATE metrics.server SET started_at = started_at + interval '0.000123 second',
+                                      ended_at = timestamptz '2026-10-30 00:00:00.25Z'
+            WHERE instance_id = (SELECT instance_id FROM metrics.server WHERE cloud_id = 1 ORDER BY 1 LIMIT 1);
+            UPDATE metrics.server SET name = '#hash '
+            WHERE instance_id = (SELECT instance_id FROM metrics.server WHERE cloud_id = 1 ORDER BY 1 DESC LIMIT 1);
+            UPDATE metrics.project SET name = '=' WHERE project_id = 'Zeta';
+            """;
+
+    @Test
+    void trickyDoublesAndTimesAreWrittenAsJavaWritesThem() {
+        String csv = export(odd, true, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
+        assertThat(csv).contains("\r\n0.0005,").contains("\r\n0.00001,").contains("\r\n22315008,")
+                .contains("\r\n22315008.5,").contains("\r\n1000000000000000,").contains("\r\n0.0,")
+                .contains("\r\n-0.0,").contains("\r\n2.0,").contains("\r\n9999999.999,")
+                .contains(".500Z,").contains(".000123Z,").contains("2026-10-30T00:00:00.250Z,")
+                .contains(",\"#hash \",").contains(",'=,");
     }
 
     @AfterAll
