@@ -49,17 +49,17 @@ public final class ReportExporter {
     private static final String CLOUD_FILTER = "cloud = :cloud";
 
     private final Jdbi jdbi;
-    /** Whether server_usage's CSV is written by PostgreSQL (false: through the view's rows, as the other reports). */
-    private final boolean serverUsageByCopy;
+    /** Rows a chunk of server_usage's CSV aims at; 0: through the view's rows, as the other reports. */
+    private final int serverUsageChunkRows;
 
     public ReportExporter(DataSource dataSource) {
-        this(dataSource, true);
+        this(dataSource, ServerUsageExport.CHUNK_ROWS);
     }
 
-    /** For tests: {@code serverUsageByCopy} false exports server_usage's CSV through its rows, as the other reports. */
-    ReportExporter(DataSource dataSource, boolean serverUsageByCopy) {
+    /** For tests: {@code serverUsageChunkRows} 0 exports server_usage's CSV through its rows, as the other reports. */
+    ReportExporter(DataSource dataSource, int serverUsageChunkRows) {
         this.jdbi = Jdbi.create(dataSource);
-        this.serverUsageByCopy = serverUsageByCopy;
+        this.serverUsageChunkRows = serverUsageChunkRows;
     }
 
     /**
@@ -91,12 +91,12 @@ public final class ReportExporter {
     }
 
     private boolean byCopy(ExportRequest request) {
-        return serverUsageByCopy && request.format() == ExportFormat.CSV && request.report().name().equals(SERVER_USAGE);
+        return serverUsageChunkRows > 0 && request.format() == ExportFormat.CSV && request.report().name().equals(SERVER_USAGE);
     }
 
     private long copy(ExportRequest request, OutputStream out, LongConsumer rowsDone) throws IOException {
         try (Handle handle = jdbi.open()) {
-            return ServerUsageExport.copy(handle, request, out, rowsDone);
+            return ServerUsageExport.copy(handle, request, serverUsageChunkRows, out, rowsDone);
         } catch (JdbiException e) {
             throw failed(request, e);
         } catch (SQLException e) {

@@ -7,10 +7,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
 
 /**
@@ -35,6 +39,13 @@ final class ServerUsageExport {
     private static final String PROJECTS = "(u.tenant_id = ANY(CAST(current_setting('os_metrics.export_projects') AS text[]))"
             + " OR u.project_name = ANY(CAST(current_setting('os_metrics.export_projects') AS text[])))";
     private static final String CLOUD = "u.cloud = current_setting('os_metrics.export_cloud')";
+    /** Rows a chunk aims at: each is sorted by PostgreSQL in memory ({@link #CHUNK_SETTINGS}' work_mem). */
+    static final int CHUNK_ROWS = 100_000;
+    private static final String CHUNK_FROM = "u.window_start >= CAST(current_setting('os_metrics.chunk_from') AS timestamptz)";
+    private static final String CHUNK_TO = "u.window_start < CAST(current_setting('os_metrics.chunk_to') AS timestamptz)";
+    private static final String CHUNK_SETTINGS = "SELECT set_config('work_mem', '64MB', true) AS s1,"
+            + " set_config('os_metrics.chunk_from', coalesce(CAST(CAST(:from AS timestamptz) AS text), ''), true) AS s2,"
+            + " set_config('os_metrics.chunk_to', coalesce(CAST(CAST(:to AS timestamptz) AS text), ''), true) AS s3";
     /** The view's order ({@link ReportCatalog}). */
     private static final String ORDER = " ORDER BY u.window_start, u.cloud, u.tenant_id, u.instance_id";
     /** The settings the lines and filters read, for this transaction only; times as text in UTC. */
@@ -51,7 +62,7 @@ final class ServerUsageExport {
     }
 
     /** Writes the CSV for {@code request} (format CSV) and returns the rows written; its own transaction. */
-    static long copy(Handle handle, ExportRequest request, OutputStream out, LongConsumer rowsDone)
+    static long copy(Handle handle, ExportRequest request, int chunkRows, OutputStream out, LongConsumer rowsDone)
             throws SQLException, IOException {
         List<String> conditions = new ArrayList<>();
         if (request.from() != null) {
@@ -66,13 +77,12 @@ final class ServerUsageExport {
         if (request.cloud() != null) {
             conditions.add(CLOUD);
         }
-        String sql = "COPY (" + SQL.locate(ServerUsageExport.class, "csvLines")
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + ORDER
-                + ") TO STDOUT (FORMAT binary)";
+        String lines = SQL.locate(ServerUsageExport.class, "csvLines");
         if (request.dialect() == CsvDialect.EXCEL) {
             out.write(BYTE_ORDER_MARK);
         }
         out.write(header(request.delimiter()));
+        handle.setTransactionIsolationLevel(TransactionIsolationLevel.REPEATABLE_READ);   // one snapshot
         handle.setReadOnly(true);
         handle.begin();
         try {
@@ -83,21 +93,69 @@ final class ServerUsageExport {
                     .bindArray("projects", String.class, request.projects())
                     .bind("cloud", request.cloud())
                     .mapToMap().one();
-            CopyOut copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-            Lines lines = new Lines(out, rowsDone);
-            byte[] message;
-            while ((message = copy.readFromCopy()) != null) {
-                lines.accept(message);
+            List<Instant> bounds = chunkBounds(handle, conditions, chunkRows);
+            CopyManager copies = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
+            Lines parsed = new Lines(out, rowsDone);
+            for (int i = 0; i <= bounds.size(); i++) {
+                List<String> chunk = new ArrayList<>(conditions);
+                if (i > 0) {
+                    chunk.add(CHUNK_FROM);
+                }
+                if (i < bounds.size()) {
+                    chunk.add(CHUNK_TO);
+                }
+                handle.createQuery(CHUNK_SETTINGS)
+                        .bind("from", i > 0 ? bounds.get(i - 1).atOffset(ZoneOffset.UTC) : null)
+                        .bind("to", i < bounds.size() ? bounds.get(i).atOffset(ZoneOffset.UTC) : null)
+                        .mapToMap().one();
+                CopyOut copy = copies.copyOut("COPY (" + lines + where(chunk) + ORDER + ") TO STDOUT (FORMAT binary)");
+                parsed.restart();
+                byte[] message;
+                while ((message = copy.readFromCopy()) != null) {
+                    parsed.accept(message);
+                }
             }
             handle.commit();
             out.flush();
-            rowsDone.accept(lines.rows - lines.reported);
-            return lines.rows;
+            rowsDone.accept(parsed.rows - parsed.reported);
+            return parsed.rows;
         } finally {
             if (handle.isInTransaction()) {
                 handle.rollback();
             }
         }
+    }
+
+    private static String where(List<String> conditions) {
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    /**
+     * Where the chunks end: the windows of the request's range (every project: only the sizes depend on it) from
+     * report.usage_windows, cut every {@code chunkRows} rows or so. The first chunk is open below, the last
+     * above, so whatever the rollup says every row is in exactly one chunk.
+     */
+    private static List<Instant> chunkBounds(Handle handle, List<String> conditions, int chunkRows) {
+        List<String> windowConditions = new ArrayList<>();
+        for (String condition : conditions) {
+            if (condition == FROM || condition == TO || condition == CLOUD) {
+                windowConditions.add(condition);
+            }
+        }
+        List<Instant> bounds = new ArrayList<>();
+        long[] rows = {0};
+        handle.createQuery("SELECT u.window_start, sum(u.servers) AS servers FROM report.usage_windows u"
+                        + where(windowConditions) + " GROUP BY u.window_start ORDER BY u.window_start")
+                .map((result, context) -> {
+                    if (rows[0] >= chunkRows) {
+                        bounds.add(result.getObject(1, OffsetDateTime.class).toInstant());
+                        rows[0] = 0;
+                    }
+                    rows[0] += result.getLong(2);
+                    return null;
+                })
+                .forEach(ignored -> { });
+        return bounds;
     }
 
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -136,6 +194,14 @@ final class ServerUsageExport {
         Lines(OutputStream out, LongConsumer rowsDone) {
             this.out = out;
             this.rowsDone = rowsDone;
+        }
+
+        /** The next COPY's data: its own header, rows and end. */
+        void restart() {
+            if (state != State.END && state != State.HEADER) {
+                throw new IllegalStateException("COPY's data ended in the middle of a row");
+            }
+            expect(State.HEADER, HEADER);
         }
 
         void accept(byte[] message) throws IOException {

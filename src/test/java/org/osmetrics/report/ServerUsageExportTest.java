@@ -23,6 +23,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 class ServerUsageExportTest {
     private static final ReportDefinition SERVER_USAGE = ReportCatalog.require("server_usage");
 
+    /** A window per chunk (or so), a few, and everything in one chunk. */
+    private static final int[] CHUNK_ROWS = {1, 7, ServerUsageExport.CHUNK_ROWS};
+
     private static TestDatabase small;
     private static TestDatabase odd;
 
@@ -63,7 +66,7 @@ class ServerUsageExportTest {
 
     @Test
     void trickyDoublesAndTimesAreWrittenAsJavaWritesThem() {
-        String csv = export(odd, true, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
+        String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
         assertThat(csv).contains("\r\n0.0005,").contains("\r\n0.00001,").contains("\r\n22315008,")
                 .contains("\r\n22315008.5,").contains("\r\n1000000000000000,").contains("\r\n0.0,")
                 .contains("\r\n-0.0,").contains("\r\n2.0,").contains("\r\n9999999.999,")
@@ -78,10 +81,10 @@ class ServerUsageExportTest {
     }
 
     /** Through a character stream (standard output's path). */
-    private static String export(TestDatabase db, boolean byCopy, ExportRequest request) {
+    private static String export(TestDatabase db, int chunkRows, ExportRequest request) {
         StringWriter out = new StringWriter();
         try {
-            new ReportExporter(db.database().dataSource(), byCopy).export(request, out, rows -> { });
+            new ReportExporter(db.database().dataSource(), chunkRows).export(request, out, rows -> { });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,10 +92,10 @@ class ServerUsageExportTest {
     }
 
     /** Into bytes (a file's path). */
-    private static byte[] exportBytes(TestDatabase db, boolean byCopy, ExportRequest request) {
+    private static byte[] exportBytes(TestDatabase db, int chunkRows, ExportRequest request) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new ReportExporter(db.database().dataSource(), byCopy).export(request, out, rows -> { });
+            new ReportExporter(db.database().dataSource(), chunkRows).export(request, out, rows -> { });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -140,9 +143,12 @@ class ServerUsageExportTest {
 
     private static void assertSameBytesAsTheView(TestDatabase db) {
         for (ExportRequest request : requests()) {
-            byte[] view = exportBytes(db, false, request);
-            assertThat(exportBytes(db, true, request)).as("%s, bytes", request).isEqualTo(view);
-            assertThat(export(db, true, request)).as("%s, characters", request)
+            byte[] view = exportBytes(db, 0, request);
+            for (int chunkRows : CHUNK_ROWS) {
+                assertThat(exportBytes(db, chunkRows, request)).as("%s, %d rows a chunk, bytes", request, chunkRows)
+                        .isEqualTo(view);
+            }
+            assertThat(export(db, 7, request)).as("%s, characters", request)
                     .isEqualTo(new String(view, StandardCharsets.UTF_8));
         }
     }
@@ -150,7 +156,7 @@ class ServerUsageExportTest {
     @Test
     void smallCloudExportIsTheViewsExportByteForByte() {
         assertSameBytesAsTheView(small);
-        String csv = export(small, true,
+        String csv = export(small, ServerUsageExport.CHUNK_ROWS,
                 new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
         assertThat(csv.split("\r\n(?=[0-9])")).hasSize(1 + 42 + 15 + 31 + 12 + 1);   // header, S1 (from Sep 20) .. S5
     }
@@ -158,12 +164,12 @@ class ServerUsageExportTest {
     @Test
     void oddCloudsProjectsNamesAndIdsExportAsTheViewByteForByte() {
         assertSameBytesAsTheView(odd);
-        String csv = export(odd, true, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
-        assertThat(export(odd, true, new ExportRequest(SERVER_USAGE, null, null, List.of(), null, ExportFormat.CSV,
+        String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
+        assertThat(export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), null, ExportFormat.CSV,
                 CsvDialect.EXCEL, ';')))
                 .as("the excel dialect: a byte-order mark, the same cells, Nova's hours unrounded")
                 .startsWith("\uFEFFhours;flavor;").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
-                .isEqualTo("\uFEFF" + export(odd, false, new ExportRequest(SERVER_USAGE, null, null, List.of(), null,
+                .isEqualTo("\uFEFF" + export(odd, 0, new ExportRequest(SERVER_USAGE, null, null, List.of(), null,
                         ExportFormat.CSV, CsvDialect.RFC4180, ';')));
         assertThat(csv).contains("ghost of the facts").contains("'=1+1").contains("\"big,\"\"quoted\"\"\"")
                 .doesNotContain("42345678-1234-1234-1234-123456789abc");   // a fact without its server row
@@ -179,6 +185,6 @@ class ServerUsageExportTest {
 
         new ReportExporter(reader).export(request, out, rows -> { });
 
-        assertThat(out.toString()).isEqualTo(export(odd, false, request)).contains("same id, other cloud");
+        assertThat(out.toString()).isEqualTo(export(odd, 0, request)).contains("same id, other cloud");
     }
 }
