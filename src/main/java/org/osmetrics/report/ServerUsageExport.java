@@ -41,11 +41,24 @@ final class ServerUsageExport {
     private static final String CLOUD = "u.cloud = current_setting('os_metrics.export_cloud')";
     /** Rows a chunk aims at: each is sorted by PostgreSQL in memory ({@link #CHUNK_SETTINGS}' work_mem). */
     static final int CHUNK_ROWS = 100_000;
-    private static final String CHUNK_FROM = "u.window_start >= CAST(current_setting('os_metrics.chunk_from') AS timestamptz)";
-    private static final String CHUNK_TO = "u.window_start < CAST(current_setting('os_metrics.chunk_to') AS timestamptz)";
+    private static final String CHUNK_FROM = " AND f.window_start >= CAST(current_setting('os_metrics.chunk_from') AS timestamptz)";
+    private static final String CHUNK_TO = " AND f.window_start < CAST(current_setting('os_metrics.chunk_to') AS timestamptz)";
+    /**
+     * A chunk's bounds and clouds; its sort in memory; and no nested loop, in which PostgreSQL (without statistics,
+     * as with autovacuum off) would look up every server's facts in the chunk's whole key range.
+     */
     private static final String CHUNK_SETTINGS = "SELECT set_config('work_mem', '64MB', true) AS s1,"
-            + " set_config('os_metrics.chunk_from', coalesce(CAST(CAST(:from AS timestamptz) AS text), ''), true) AS s2,"
-            + " set_config('os_metrics.chunk_to', coalesce(CAST(CAST(:to AS timestamptz) AS text), ''), true) AS s3";
+            + " set_config('enable_nestloop', 'off', true) AS s2,"
+            + " set_config('os_metrics.chunk_clouds', :clouds, true) AS s3,"
+            + " set_config('os_metrics.chunk_from', coalesce(CAST(CAST(:from AS timestamptz) AS text), ''), true) AS s4,"
+            + " set_config('os_metrics.chunk_to', coalesce(CAST(CAST(:to AS timestamptz) AS text), ''), true) AS s5";
+    /** The delimiter, once per statement. */
+    private static final String DELIMITER = " CROSS JOIN (SELECT current_setting('os_metrics.csv_delimiter') AS d) k";
+    /** Whether this role reads the tables behind the view (a reader or a tenant reads only the report schema). */
+    static final String CAN_READ_TABLES = "SELECT has_schema_privilege('metrics', 'USAGE')"
+            + " AND has_table_privilege('metrics.usage_fact', 'SELECT') AND has_table_privilege('metrics.cloud', 'SELECT')"
+            + " AND has_table_privilege('metrics.flavor', 'SELECT') AND has_table_privilege('metrics.project', 'SELECT')"
+            + " AND has_table_privilege('metrics.server', 'SELECT') AND has_table_privilege('metrics.usage_rollup', 'SELECT')";
     /** The view's order ({@link ReportCatalog}). */
     private static final String ORDER = " ORDER BY u.window_start, u.cloud, u.tenant_id, u.instance_id";
     /** The settings the lines and filters read, for this transaction only; times as text in UTC. */
@@ -93,26 +106,25 @@ final class ServerUsageExport {
                     .bindArray("projects", String.class, request.projects())
                     .bind("cloud", request.cloud())
                     .mapToMap().one();
-            List<Instant> bounds = chunkBounds(handle, conditions, chunkRows);
             CopyManager copies = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
             Lines parsed = new Lines(out, rowsDone);
-            for (int i = 0; i <= bounds.size(); i++) {
-                List<String> chunk = new ArrayList<>(conditions);
-                if (i > 0) {
-                    chunk.add(CHUNK_FROM);
-                }
-                if (i < bounds.size()) {
-                    chunk.add(CHUNK_TO);
-                }
-                handle.createQuery(CHUNK_SETTINGS)
-                        .bind("from", i > 0 ? bounds.get(i - 1).atOffset(ZoneOffset.UTC) : null)
-                        .bind("to", i < bounds.size() ? bounds.get(i).atOffset(ZoneOffset.UTC) : null)
-                        .mapToMap().one();
-                CopyOut copy = copies.copyOut("COPY (" + lines + where(chunk) + ORDER + ") TO STDOUT (FORMAT binary)");
-                parsed.restart();
-                byte[] message;
-                while ((message = copy.readFromCopy()) != null) {
-                    parsed.accept(message);
+            if (!handle.createQuery(CAN_READ_TABLES).mapTo(Boolean.class).one()) {
+                // a reader or a tenant: the view, sorted whole by PostgreSQL
+                copy(copies, lines + " FROM report.server_usage u" + DELIMITER + where(conditions) + ORDER, parsed);
+            } else {
+                String chunkLines = SQL.locate(ServerUsageExport.class, "serverUsageLines");
+                List<Integer> clouds = handle.createQuery("SELECT cloud_id FROM metrics.cloud"
+                                + " WHERE CAST(:cloud AS text) IS NULL OR cloud_key = :cloud")
+                        .bind("cloud", request.cloud()).mapTo(Integer.class).list();
+                List<Instant> bounds = chunkBounds(handle, clouds, request, chunkRows);
+                for (int i = 0; i <= bounds.size(); i++) {
+                    handle.createQuery(CHUNK_SETTINGS)
+                            .bind("clouds", clouds.toString().replace('[', '{').replace(']', '}'))
+                            .bind("from", i > 0 ? bounds.get(i - 1).atOffset(ZoneOffset.UTC) : null)
+                            .bind("to", i < bounds.size() ? bounds.get(i).atOffset(ZoneOffset.UTC) : null)
+                            .mapToMap().one();
+                    String chunk = "(" + chunkLines + (i > 0 ? CHUNK_FROM : "") + (i < bounds.size() ? CHUNK_TO : "") + ")";
+                    copy(copies, "SELECT u.line FROM " + chunk + " u" + where(conditions) + ORDER, parsed);
                 }
             }
             handle.commit();
@@ -126,33 +138,42 @@ final class ServerUsageExport {
         }
     }
 
+    private static void copy(CopyManager copies, String select, Lines parsed) throws SQLException, IOException {
+        CopyOut copy = copies.copyOut("COPY (" + select + ") TO STDOUT (FORMAT binary)");
+        parsed.restart();
+        byte[] message;
+        while ((message = copy.readFromCopy()) != null) {
+            parsed.accept(message);
+        }
+    }
+
     private static String where(List<String> conditions) {
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     /**
-     * Where the chunks end: the windows of the request's range (every project: only the sizes depend on it) from
-     * report.usage_windows, cut every {@code chunkRows} rows or so. The first chunk is open below, the last
+     * Where the chunks end: the request's windows in the rollup (their facts counted for every project: only the
+     * chunks' sizes depend on it), cut every {@code chunkRows} rows or so. The first chunk is open below, the last
      * above, so whatever the rollup says every row is in exactly one chunk.
      */
-    private static List<Instant> chunkBounds(Handle handle, List<String> conditions, int chunkRows) {
-        List<String> windowConditions = new ArrayList<>();
-        for (String condition : conditions) {
-            if (condition == FROM || condition == TO || condition == CLOUD) {
-                windowConditions.add(condition);
-            }
-        }
+    private static List<Instant> chunkBounds(Handle handle, List<Integer> clouds, ExportRequest request, int chunkRows) {
         List<Instant> bounds = new ArrayList<>();
         long[] rows = {0};
-        handle.createQuery("SELECT u.window_start, sum(u.servers) AS servers FROM report.usage_windows u"
-                        + where(windowConditions) + " GROUP BY u.window_start ORDER BY u.window_start")
+        handle.createQuery("SELECT r.window_start, sum(r.facts) AS facts FROM metrics.usage_rollup r"
+                        + " WHERE r.cloud_id = ANY(:clouds)"
+                        + " AND (CAST(:from AS timestamptz) IS NULL OR r.window_start >= :from)"
+                        + " AND (CAST(:to AS timestamptz) IS NULL OR r.window_start < :to)"
+                        + " GROUP BY r.window_start ORDER BY r.window_start")
+                .bindArray("clouds", Integer.class, clouds)
+                .bind("from", request.from() == null ? null : request.from().atOffset(ZoneOffset.UTC))
+                .bind("to", request.to() == null ? null : request.to().atOffset(ZoneOffset.UTC))
                 .map((result, context) -> {
                     if (rows[0] >= chunkRows) {
                         bounds.add(result.getObject(1, OffsetDateTime.class).toInstant());
                         rows[0] = 0;
                     }
                     rows[0] += result.getLong(2);
-                    return null;
+                    return Boolean.TRUE;
                 })
                 .forEach(ignored -> { });
         return bounds;

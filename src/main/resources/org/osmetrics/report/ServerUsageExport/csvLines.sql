@@ -6,8 +6,8 @@
 -- space, the delimiter, a quote, CR or LF); doubles as Java prints them (1.0, 0.0005, 22315008, never 1e-05);
 -- instants as ISO-8601 UTC (2026-10-15T12:00:00Z, a fraction in 3 or 6 digits); null as an empty cell.
 -- Needs TimeZone UTC and DateStyle ISO (set for the transaction) and the delimiter in os_metrics.csv_delimiter.
--- ReportExporter appends the filters (WHERE ...) and the view's order (ORDER BY window_start, cloud, tenant_id,
--- instance_id).
+-- ServerUsageExport appends the rows' source as u (the view, or serverUsageRows.sql for a chunk of windows), the
+-- delimiter as k.d, the filters and the view's order (ORDER BY window_start, cloud, tenant_id, instance_id).
 SELECT
        -- hours
        coalesce(CASE WHEN abs(u.hours) >= 0.001 AND abs(u.hours) < 10000000
@@ -120,5 +120,3 @@ SELECT
        -- provisional
        coalesce(u.provisional::text, '')
        || E'\r\n'
-FROM report.server_usage u
-CROSS JOIN (SELECT current_setting('os_metrics.csv_delimiter') AS d) k
