@@ -35,7 +35,9 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--scenario", split = ",", paramLabel = "NAME",
             description = "Scenarios to run, comma-separated: extract, load, backfill, report, export (default: these"
-                    + " five), soak (only when named: a month of 'run' every 15 minutes with faults; see README).")
+                    + " five), soak (only when named: a month of 'run' every 15 minutes with faults; see README),"
+                    + " access (only when named: the monthly reports timed for a reader and a tenant, in a database"
+                    + " owned by a new role that is no superuser; needs a superuser).")
     List<String> scenarios = List.of();
 
     @Option(names = "--servers", defaultValue = "2000",
@@ -121,21 +123,22 @@ final class BenchCommand implements Runnable {
                 chosen.add(Bench.Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw OsMetricsException.usage("--scenario " + name + " is not one of extract, load, backfill, report,"
-                        + " export, soak");
+                        + " export, soak, access");
             }
         }
         Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
                 scale != null ? 365 : backfillDays, grid, exportRows, soakServers, soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
-        try (Scratch scratch = Scratch.open(dbUrl, env, keep)) {
+        boolean owned = chosen.contains(Bench.Scenario.ACCESS);
+        try (Scratch scratch = owned ? Scratch.openOwned(dbUrl, env, keep) : Scratch.open(dbUrl, env, keep)) {
             out.printf("bench: %s; %d cores, max heap %d MB, Java %s%n", scratch.description(),
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                     System.getProperty("java.version"));
             out.flush();
             new Bench(scratch.database(), settings, (sim, clock) -> OpenStackUsageSource.connect(
                     OpenStackSettingsLoader.load(Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()),
-                            ClientTuning.defaults()), clock), out).run(markdown);
+                            ClientTuning.defaults()), clock), out).withLogins(owned ? scratch : null).run(markdown);
         }
     }
 

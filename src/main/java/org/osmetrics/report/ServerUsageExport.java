@@ -45,10 +45,11 @@ final class ServerUsageExport {
     private static final String CHUNK_TO = " AND f.window_start < CAST(current_setting('os_metrics.chunk_to') AS timestamptz)";
     /**
      * A chunk's bounds and clouds; its sort in memory; and no nested loop, in which PostgreSQL (without statistics,
-     * as with autovacuum off) would look up every server's facts in the chunk's whole key range.
+     * as with autovacuum off) would look up every server's facts in the chunk's whole key range; no JIT (a refused
+     * nested loop's cost would make PostgreSQL compile and optimise every chunk's plan: seconds each).
      */
     private static final String CHUNK_SETTINGS = "SELECT set_config('work_mem', '64MB', true) AS s1,"
-            + " set_config('enable_nestloop', 'off', true) AS s2,"
+            + " set_config('enable_nestloop', 'off', true) AS s2, set_config('jit', 'off', true) AS s6,"
             + " set_config('os_metrics.chunk_clouds', :clouds, true) AS s3,"
             + " set_config('os_metrics.chunk_from', coalesce(CAST(CAST(:from AS timestamptz) AS text), ''), true) AS s4,"
             + " set_config('os_metrics.chunk_to', coalesce(CAST(CAST(:to AS timestamptz) AS text), ''), true) AS s5";

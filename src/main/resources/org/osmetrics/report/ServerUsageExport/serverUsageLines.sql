@@ -1,13 +1,12 @@
 -- The CSV lines of report.server_usage's rows in one chunk of windows, for a role that reads schema metrics (the
 -- view's columns and joins: sql-reports/R__server_usage.sql; csvLines.sql says what each cell is). The cells of
 -- the dimension rows (clouds, flavors, projects, servers: as many as the cloud has, not as the rows exported) are
--- written once per chunk; a fact row adds its hours, sizes, windows and flag. ServerUsageExport appends the chunk's
--- bounds; its filters and order apply to u.
+-- written once per chunk (OFFSET 0 keeps PostgreSQL from computing them per row); a fact row adds its hours, sizes,
+-- windows and flag. ServerUsageExport appends the chunk's bounds; its filters and the view's order apply to u.
 SELECT f.window_start,
        c.cloud_key AS cloud,
        f.project_id AS tenant_id,
        f.instance_id,
-       f.project_id,
        pd.project_name,
        concat_ws(k.d,
            -- hours
@@ -50,13 +49,13 @@ JOIN (SELECT c.cloud_id, c.cloud_key, CASE WHEN (ascii(c.cloud_key) BETWEEN 1 AN
                    OR strpos(c.cloud_key, current_setting('os_metrics.csv_delimiter')) > 0 OR strpos(c.cloud_key, '"') > 0 OR strpos(c.cloud_key, E'\r') > 0 OR strpos(c.cloud_key, E'\n') > 0
               THEN '"' || replace(CASE WHEN ascii(c.cloud_key) IN (61, 43, 45, 64, 9, 13) THEN '''' || c.cloud_key ELSE c.cloud_key END, '"', '""') || '"'
               ELSE CASE WHEN ascii(c.cloud_key) IN (61, 43, 45, 64, 9, 13) THEN '''' || c.cloud_key ELSE c.cloud_key END END AS cell
-      FROM metrics.cloud c) c ON c.cloud_id = f.cloud_id
+      FROM metrics.cloud c OFFSET 0) c ON c.cloud_id = f.cloud_id
 JOIN (SELECT fl.flavor_id, CASE WHEN (ascii(fl.name) BETWEEN 1 AND 35 AND ascii(fl.name) NOT IN (9, 13))
                    OR ascii(right(fl.name, 1)) BETWEEN 1 AND 32
                    OR strpos(fl.name, current_setting('os_metrics.csv_delimiter')) > 0 OR strpos(fl.name, '"') > 0 OR strpos(fl.name, E'\r') > 0 OR strpos(fl.name, E'\n') > 0
               THEN '"' || replace(CASE WHEN ascii(fl.name) IN (61, 43, 45, 64, 9, 13) THEN '''' || fl.name ELSE fl.name END, '"', '""') || '"'
               ELSE CASE WHEN ascii(fl.name) IN (61, 43, 45, 64, 9, 13) THEN '''' || fl.name ELSE fl.name END END AS cell
-      FROM metrics.flavor fl) fl ON fl.flavor_id = f.flavor_id
+      FROM metrics.flavor fl OFFSET 0) fl ON fl.flavor_id = f.flavor_id
 JOIN (SELECT s.cloud_id, s.instance_id, s.instance_id::text AS id_cell,
              coalesce(CASE WHEN (ascii(s.name) BETWEEN 1 AND 35 AND ascii(s.name) NOT IN (9, 13))
                    OR ascii(right(s.name, 1)) BETWEEN 1 AND 32
@@ -87,17 +86,20 @@ JOIN (SELECT s.cloud_id, s.instance_id, s.instance_id::text AS id_cell,
               THEN '"' || replace(CASE WHEN ascii(s.state) IN (61, 43, 45, 64, 9, 13) THEN '''' || s.state ELSE s.state END, '"', '""') || '"'
               ELSE CASE WHEN ascii(s.state) IN (61, 43, 45, 64, 9, 13) THEN '''' || s.state ELSE s.state END END, '') AS state_cell,
              coalesce(s.uptime::text, '') AS uptime_cell
-      FROM metrics.server s) s ON s.cloud_id = f.cloud_id AND s.instance_id = f.instance_id
-LEFT JOIN (SELECT p.cloud_id, p.project_id, p.name AS project_name,
-                  CASE WHEN (ascii(p.project_id) BETWEEN 1 AND 35 AND ascii(p.project_id) NOT IN (9, 13))
-                   OR ascii(right(p.project_id, 1)) BETWEEN 1 AND 32
-                   OR strpos(p.project_id, current_setting('os_metrics.csv_delimiter')) > 0 OR strpos(p.project_id, '"') > 0 OR strpos(p.project_id, E'\r') > 0 OR strpos(p.project_id, E'\n') > 0
-              THEN '"' || replace(CASE WHEN ascii(p.project_id) IN (61, 43, 45, 64, 9, 13) THEN '''' || p.project_id ELSE p.project_id END, '"', '""') || '"'
-              ELSE CASE WHEN ascii(p.project_id) IN (61, 43, 45, 64, 9, 13) THEN '''' || p.project_id ELSE p.project_id END END AS id_cell,
+      FROM metrics.server s OFFSET 0) s ON s.cloud_id = f.cloud_id AND s.instance_id = f.instance_id
+LEFT JOIN (SELECT ids.cloud_id, ids.project_id, p.name AS project_name,
+                  CASE WHEN (ascii(ids.project_id) BETWEEN 1 AND 35 AND ascii(ids.project_id) NOT IN (9, 13))
+                   OR ascii(right(ids.project_id, 1)) BETWEEN 1 AND 32
+                   OR strpos(ids.project_id, current_setting('os_metrics.csv_delimiter')) > 0 OR strpos(ids.project_id, '"') > 0 OR strpos(ids.project_id, E'\r') > 0 OR strpos(ids.project_id, E'\n') > 0
+              THEN '"' || replace(CASE WHEN ascii(ids.project_id) IN (61, 43, 45, 64, 9, 13) THEN '''' || ids.project_id ELSE ids.project_id END, '"', '""') || '"'
+              ELSE CASE WHEN ascii(ids.project_id) IN (61, 43, 45, 64, 9, 13) THEN '''' || ids.project_id ELSE ids.project_id END END AS id_cell,
                   coalesce(CASE WHEN (ascii(p.name) BETWEEN 1 AND 35 AND ascii(p.name) NOT IN (9, 13))
                    OR ascii(right(p.name, 1)) BETWEEN 1 AND 32
                    OR strpos(p.name, current_setting('os_metrics.csv_delimiter')) > 0 OR strpos(p.name, '"') > 0 OR strpos(p.name, E'\r') > 0 OR strpos(p.name, E'\n') > 0
               THEN '"' || replace(CASE WHEN ascii(p.name) IN (61, 43, 45, 64, 9, 13) THEN '''' || p.name ELSE p.name END, '"', '""') || '"'
               ELSE CASE WHEN ascii(p.name) IN (61, 43, 45, 64, 9, 13) THEN '''' || p.name ELSE p.name END END, '') AS name_cell
-           FROM metrics.project p) pd ON pd.cloud_id = f.cloud_id AND pd.project_id = f.project_id
+           FROM (SELECT ps.cloud_id, ps.project_id FROM metrics.project_server ps
+                 UNION SELECT pr.cloud_id, pr.project_id FROM metrics.project pr) ids
+           LEFT JOIN metrics.project p ON p.cloud_id = ids.cloud_id AND p.project_id = ids.project_id
+           OFFSET 0) pd ON pd.cloud_id = f.cloud_id AND pd.project_id = f.project_id
 WHERE f.cloud_id = ANY(CAST(current_setting('os_metrics.chunk_clouds') AS integer[]))
