@@ -6,11 +6,6 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -29,12 +24,13 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.osmetrics.OsMetricsException;
 
 /**
  * Streams one report view to an output in constant memory: the rows come through a server-side cursor
  * (autocommit off, a fetch size) and are written as they arrive. Filters are named parameters bound by Jdbi.
- * The CSV of {@code server_usage} (the big one) is written by PostgreSQL itself ({@link ServerUsageExport}).
+ * {@code server_usage} (the big one) is joined and sorted in chunks in Java ({@link ServerUsageExport}).
  * Thread-safe (no state between exports).
  */
 public final class ReportExporter {
@@ -69,37 +65,47 @@ public final class ReportExporter {
      *                 and at the end
      */
     public long export(ExportRequest request, OutputStream out, LongConsumer rowsDone) throws IOException {
-        String sql = sql(request);   // refuses a filter the report does not have, before any connection
-        if (byCopy(request)) {
-            return copy(request, out, rowsDone);
-        }
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        long written = exportView(request, sql, writer, rowsDone);
+        long written = export(request, writer, rowsDone);
         writer.flush();
         return written;
     }
 
-    /** As {@link #export(ExportRequest, OutputStream, LongConsumer)}, to a character stream (standard output). */
+    /** As {@link #export(ExportRequest, OutputStream, LongConsumer)}, to a character stream. */
     public long export(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
-        String sql = sql(request);
-        if (byCopy(request)) {
-            try (Utf8Decoding decoded = new Utf8Decoding(out)) {
-                return copy(request, decoded, rowsDone);
-            }
+        String sql = sql(request);   // refuses a filter the report does not have, before any connection
+        if (serverUsageChunkRows > 0 && request.report().name().equals(SERVER_USAGE)) {
+            return exportServerUsage(request, sql, out, rowsDone);
         }
         return exportView(request, sql, out, rowsDone);
     }
 
-    private boolean byCopy(ExportRequest request) {
-        return serverUsageChunkRows > 0 && request.format() == ExportFormat.CSV && request.report().name().equals(SERVER_USAGE);
-    }
-
-    private long copy(ExportRequest request, OutputStream out, LongConsumer rowsDone) throws IOException {
+    /**
+     * server_usage without sorting the view in PostgreSQL (see {@link ServerUsageExport}): the same rows in the
+     * same order, in one REPEATABLE READ snapshot. A role that reads only the report schema goes through the view.
+     */
+    private long exportServerUsage(ExportRequest request, String sql, Writer out, LongConsumer rowsDone)
+            throws IOException {
         try (Handle handle = jdbi.open()) {
-            return ServerUsageExport.copy(handle, request, serverUsageChunkRows, out, rowsDone);
-        } catch (JdbiException e) {
-            throw failed(request, e);
+            if (!handle.createQuery(ServerUsageExport.CAN_READ_TABLES).mapTo(Boolean.class).one()) {
+                return exportView(request, sql, out, rowsDone);
+            }
+            handle.setTransactionIsolationLevel(TransactionIsolationLevel.REPEATABLE_READ);
+            handle.setReadOnly(true);
+            handle.begin();
+            try {
+                long written = new ServerUsageExport(serverUsageChunkRows)
+                        .export(handle.getConnection(), request, writer(request, out), rowsDone);
+                handle.commit();
+                return written;
+            } finally {
+                if (handle.isInTransaction()) {
+                    handle.rollback();
+                }
+            }
         } catch (SQLException e) {
+            throw failed(request, e);
+        } catch (JdbiException e) {
             throw failed(request, e);
         }
     }
@@ -247,70 +253,6 @@ public final class ReportExporter {
         }
         if (request.cloud() != null) {
             statement.bind("cloud", request.cloud());
-        }
-    }
-
-    /** Bytes of UTF-8 text to a character stream, decoded as they come (a character may span two writes). */
-    private static final class Utf8Decoding extends OutputStream {
-        private final Writer out;
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
-        private final CharBuffer chars = CharBuffer.allocate(1 << 16);
-
-        Utf8Decoding(Writer out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                int n = Math.min(bytes.remaining(), len);
-                bytes.put(b, off, n);
-                off += n;
-                len -= n;
-                decode(false);
-            }
-        }
-
-        private void decode(boolean end) throws IOException {
-            bytes.flip();
-            while (true) {
-                CoderResult result = decoder.decode(bytes, chars, end);
-                drain();
-                if (result.isUnderflow()) {
-                    break;
-                }
-                if (result.isError()) {
-                    result.throwException();
-                }
-            }
-            bytes.compact();
-        }
-
-        private void drain() throws IOException {
-            chars.flip();
-            out.write(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining());
-            chars.clear();
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        /** Decodes what is left and flushes; the writer stays open. */
-        @Override
-        public void close() throws IOException {
-            decode(true);
-            decoder.flush(chars);
-            drain();
-            out.flush();
         }
     }
 }

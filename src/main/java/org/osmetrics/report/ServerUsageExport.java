@@ -1,299 +1,454 @@
 package org.osmetrics.report;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.LongConsumer;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.locator.ClasspathSqlLocator;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.copy.CopyOut;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.LongConsumer;
+import org.postgresql.PGStatement;
 
 /**
- * The CSV of {@code report.server_usage}, written by PostgreSQL: {@code COPY (SELECT <one CSV line per row> FROM
- * report.server_usage WHERE ... ORDER BY ...) TO STDOUT (FORMAT binary)}, each line's bytes copied to the output
- * as they arrive (no parsing, no formatting, no row objects in Java). The lines are formatted in SQL
- * ({@code ServerUsageExport/csvLines.sql}) as {@link CsvRowWriter} writes the view's rows, so the bytes are those
- * of the generic export (ServerUsageExportTest compares them on every filter, dialect and delimiter). It reads the
- * view, so a reader or a tenant exports what it may see, as with the generic path. One statement: one snapshot.
+ * The fast export of {@code report.server_usage}: a second definition of the view's columns (see
+ * {@code sql-reports/R__server_usage.sql}) that PostgreSQL does not have to sort as a whole.
  *
- * <p>COPY takes no bound parameters: the request's values are set as transaction-local settings
- * ({@code os_metrics.export_*}, bound by Jdbi) that the filters below read; no request text enters the SQL.
+ * <p>The dimension rows (clouds, flavors, projects, servers: bounded by the clouds' size, not by the rows
+ * exported) are read once into maps; the facts are read in chunks of consecutive window_start ranges
+ * {@code [a, b)} through the fact table's key (cloud_id, window_start, instance_id), joined to the maps,
+ * sorted in memory by the report's order and written. A reader thread fetches and sorts the next chunk while
+ * the caller's thread writes this one. Everything is read in one REPEATABLE READ transaction, so the export is
+ * one snapshot like the view's.
+ *
+ * <p>The order is the view's {@code ORDER BY window_start, cloud, tenant_id, instance_id} exactly: cloud keys
+ * and project ids are compared by their rank in an {@code ORDER BY} that PostgreSQL itself computes over the
+ * distinct values (so the database's collation decides, whatever it is), instance ids as PostgreSQL compares
+ * uuids (unsigned bytes). Memory: the maps plus at most {@link #QUEUED_CHUNKS} + 2 chunks of about
+ * {@code chunkRows} rows (a chunk holds more only when one window_start alone has more rows).
  */
 final class ServerUsageExport {
-    static final List<String> COLUMNS = List.of("hours", "flavor", "instance_id", "name", "tenant_id", "memory_mb",
-            "local_gb", "vcpus", "started_at", "ended_at", "state", "uptime", "project_name", "window_start",
-            "window_end", "cloud", "provisional");
+    /** Rows a chunk aims at. */
+    static final int CHUNK_ROWS = 50_000;
+    /** Sorted chunks waiting for the writer. */
+    static final int QUEUED_CHUNKS = 1;
 
-    /** The filters of {@link ReportCatalog}'s server_usage, on the settings instead of parameters. */
-    private static final String FROM = "u.window_start >= CAST(current_setting('os_metrics.export_from') AS timestamptz)";
-    private static final String TO = "u.window_start < CAST(current_setting('os_metrics.export_to') AS timestamptz)";
-    private static final String PROJECTS = "(u.tenant_id = ANY(CAST(current_setting('os_metrics.export_projects') AS text[]))"
-            + " OR u.project_name = ANY(CAST(current_setting('os_metrics.export_projects') AS text[])))";
-    private static final String CLOUD = "u.cloud = current_setting('os_metrics.export_cloud')";
-    /** Rows a chunk aims at: each is sorted by PostgreSQL in memory ({@link #CHUNK_SETTINGS}' work_mem). */
-    static final int CHUNK_ROWS = 100_000;
-    private static final String CHUNK_FROM = " AND f.window_start >= CAST(current_setting('os_metrics.chunk_from') AS timestamptz)";
-    private static final String CHUNK_TO = " AND f.window_start < CAST(current_setting('os_metrics.chunk_to') AS timestamptz)";
-    /**
-     * A chunk's bounds and clouds; its sort in memory; and no nested loop, in which PostgreSQL (without statistics,
-     * as with autovacuum off) would look up every server's facts in the chunk's whole key range; no JIT (a refused
-     * nested loop's cost would make PostgreSQL compile and optimise every chunk's plan: seconds each).
-     */
-    private static final String CHUNK_SETTINGS = "SELECT set_config('work_mem', '64MB', true) AS s1,"
-            + " set_config('enable_nestloop', 'off', true) AS s2, set_config('jit', 'off', true) AS s6,"
-            + " set_config('os_metrics.chunk_clouds', :clouds, true) AS s3,"
-            + " set_config('os_metrics.chunk_from', coalesce(CAST(CAST(:from AS timestamptz) AS text), ''), true) AS s4,"
-            + " set_config('os_metrics.chunk_to', coalesce(CAST(CAST(:to AS timestamptz) AS text), ''), true) AS s5";
-    /** The delimiter, once per statement. */
-    private static final String DELIMITER = " CROSS JOIN (SELECT current_setting('os_metrics.csv_delimiter') AS d) k";
-    /** Whether this role reads the tables behind the view (a reader or a tenant reads only the report schema). */
+    static final List<ExportColumn> COLUMNS = List.of(
+            new ExportColumn("hours", ColumnKind.DOUBLE),
+            new ExportColumn("flavor", ColumnKind.TEXT),
+            new ExportColumn("instance_id", ColumnKind.TEXT),
+            new ExportColumn("name", ColumnKind.TEXT),
+            new ExportColumn("tenant_id", ColumnKind.TEXT),
+            new ExportColumn("memory_mb", ColumnKind.INTEGER),
+            new ExportColumn("local_gb", ColumnKind.INTEGER),
+            new ExportColumn("vcpus", ColumnKind.INTEGER),
+            new ExportColumn("started_at", ColumnKind.TIMESTAMP),
+            new ExportColumn("ended_at", ColumnKind.TIMESTAMP),
+            new ExportColumn("state", ColumnKind.TEXT),
+            new ExportColumn("uptime", ColumnKind.INTEGER),
+            new ExportColumn("project_name", ColumnKind.TEXT),
+            new ExportColumn("window_start", ColumnKind.TIMESTAMP),
+            new ExportColumn("window_end", ColumnKind.TIMESTAMP),
+            new ExportColumn("cloud", ColumnKind.TEXT),
+            new ExportColumn("provisional", ColumnKind.BOOLEAN));
+
+    /** Whether this user may read the tables behind the view (a reader role may read only the report schema). */
     static final String CAN_READ_TABLES = "SELECT has_schema_privilege('metrics', 'USAGE')"
             + " AND has_table_privilege('metrics.usage_fact', 'SELECT') AND has_table_privilege('metrics.cloud', 'SELECT')"
             + " AND has_table_privilege('metrics.flavor', 'SELECT') AND has_table_privilege('metrics.project', 'SELECT')"
-            + " AND has_table_privilege('metrics.server', 'SELECT') AND has_table_privilege('metrics.usage_rollup', 'SELECT')";
-    /** The view's order ({@link ReportCatalog}). */
-    private static final String ORDER = " ORDER BY u.window_start, u.cloud, u.tenant_id, u.instance_id";
-    /** The settings the lines and filters read, for this transaction only; times as text in UTC. */
-    private static final String SETTINGS = "SELECT set_config('TimeZone', 'UTC', true) AS s1, set_config('DateStyle', 'ISO', true) AS s2,"
-            + " set_config('os_metrics.csv_delimiter', :delimiter, true) AS s3,"
-            + " set_config('os_metrics.export_from', coalesce(CAST(CAST(:from AS timestamptz) AS text), ''), true) AS s4,"
-            + " set_config('os_metrics.export_to', coalesce(CAST(CAST(:to AS timestamptz) AS text), ''), true) AS s5,"
-            + " set_config('os_metrics.export_projects', CAST(CAST(:projects AS text[]) AS text), true) AS s6,"
-            + " set_config('os_metrics.export_cloud', coalesce(:cloud, ''), true) AS s7";
+            + " AND has_table_privilege('metrics.project_server', 'SELECT')"
+            + " AND has_table_privilege('metrics.server', 'SELECT')";
+    static final String CLOUDS = "SELECT cloud_id, cloud_key, window_seconds FROM metrics.cloud ORDER BY cloud_key";
+    static final String FLAVORS = "SELECT flavor_id, name FROM metrics.flavor";
+    static final String PROJECTS = "SELECT cloud_id, project_id, name FROM metrics.project";
+    /** Every project id a fact can carry (metrics.project_server is recorded with the facts), in the view's order. */
+    static final String PROJECT_ID_ORDER = "SELECT project_id FROM (SELECT project_id FROM metrics.project_server"
+            + " UNION SELECT project_id FROM metrics.project) ids ORDER BY project_id";
+    /** The order of some texts as the view's ORDER BY compares text columns (the database's default collation). */
+    static final String TEXT_ORDER = "SELECT DISTINCT t FROM unnest(CAST(? AS text[])) AS u(t) ORDER BY t";
+    static final String SERVERS = "SELECT cloud_id, instance_id, name, started_at, ended_at, state, uptime"
+            + " FROM metrics.server";
+    /** The first window_start at or after a time, one index probe of the key per cloud. */
+    static final String NEXT_WINDOW = "SELECT min(window_start) FROM metrics.usage_fact"
+            + " WHERE cloud_id = ? AND window_start >= ?";
+    static final String FACTS = "SELECT cloud_id, window_start, window_end, instance_id, project_id, flavor_id,"
+            + " vcpus, memory_mb, local_gb, hours, provisional FROM metrics.usage_fact"
+            + " WHERE cloud_id = ANY(?) AND window_start >= ? AND window_start < ?";
+    static final String FACTS_OF_PROJECTS = FACTS + " AND project_id = ANY(?)";
+    /** Project ids whose name is one of the given ones (any cloud: the exact test is per cloud, in Java). */
+    static final String PROJECT_IDS_NAMED = "SELECT DISTINCT project_id FROM metrics.project WHERE name = ANY(?)";
 
-    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
+    private final int chunkRows;
 
-    private ServerUsageExport() {
+    ServerUsageExport(int chunkRows) {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("chunkRows must be positive");
+        }
+        this.chunkRows = chunkRows;
     }
 
-    /** Writes the CSV for {@code request} (format CSV) and returns the rows written; its own transaction. */
-    static long copy(Handle handle, ExportRequest request, int chunkRows, OutputStream out, LongConsumer rowsDone)
+    /** Writes the report's rows for {@code request} and returns how many; the caller commits or rolls back. */
+    long export(Connection connection, ExportRequest request, RowWriter writer, LongConsumer rowsDone)
             throws SQLException, IOException {
-        List<String> conditions = new ArrayList<>();
-        if (request.from() != null) {
-            conditions.add(FROM);
-        }
-        if (request.to() != null) {
-            conditions.add(TO);
-        }
-        if (!request.projects().isEmpty()) {
-            conditions.add(PROJECTS);
-        }
-        if (request.cloud() != null) {
-            conditions.add(CLOUD);
-        }
-        String lines = SQL.locate(ServerUsageExport.class, "csvLines");
-        if (request.dialect() == CsvDialect.EXCEL) {
-            out.write(BYTE_ORDER_MARK);
-        }
-        out.write(header(request.delimiter()));
-        handle.setTransactionIsolationLevel(TransactionIsolationLevel.REPEATABLE_READ);   // one snapshot
-        handle.setReadOnly(true);
-        handle.begin();
+        Reader reader = new Reader(connection, request);
+        reader.loadDimensions();
+        writer.begin(COLUMNS);
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        Thread thread = new Thread(() -> reader.produce(queue), "export-reader");
+        thread.setDaemon(true);
+        thread.start();
+        long written = 0;
+        long reported = 0;
         try {
-            handle.createQuery(SETTINGS)
-                    .bind("delimiter", String.valueOf(request.delimiter()))
-                    .bind("from", request.from() == null ? null : request.from().atOffset(ZoneOffset.UTC))
-                    .bind("to", request.to() == null ? null : request.to().atOffset(ZoneOffset.UTC))
-                    .bindArray("projects", String.class, request.projects())
-                    .bind("cloud", request.cloud())
-                    .mapToMap().one();
-            CopyManager copies = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            Lines parsed = new Lines(out, rowsDone);
-            if (!handle.createQuery(CAN_READ_TABLES).mapTo(Boolean.class).one()) {
-                // a reader or a tenant: the view, sorted whole by PostgreSQL
-                copy(copies, lines + " FROM report.server_usage u" + DELIMITER + where(conditions) + ORDER, parsed);
-            } else {
-                String chunkLines = SQL.locate(ServerUsageExport.class, "serverUsageLines");
-                List<Integer> clouds = handle.createQuery("SELECT cloud_id FROM metrics.cloud"
-                                + " WHERE CAST(:cloud AS text) IS NULL OR cloud_key = :cloud")
-                        .bind("cloud", request.cloud()).mapTo(Integer.class).list();
-                List<Instant> bounds = chunkBounds(handle, clouds, request, chunkRows);
-                for (int i = 0; i <= bounds.size(); i++) {
-                    handle.createQuery(CHUNK_SETTINGS)
-                            .bind("clouds", clouds.toString().replace('[', '{').replace(']', '}'))
-                            .bind("from", i > 0 ? bounds.get(i - 1).atOffset(ZoneOffset.UTC) : null)
-                            .bind("to", i < bounds.size() ? bounds.get(i).atOffset(ZoneOffset.UTC) : null)
-                            .mapToMap().one();
-                    String chunk = "(" + chunkLines + (i > 0 ? CHUNK_FROM : "") + (i < bounds.size() ? CHUNK_TO : "") + ")";
-                    copy(copies, "SELECT u.line FROM " + chunk + " u" + where(conditions) + ORDER, parsed);
+            while (true) {
+                Object next = take(queue);
+                if (next == END) {
+                    break;
+                }
+                if (next instanceof Failure failure) {
+                    failure.rethrow();
+                }
+                Row[] chunk = (Row[]) next;
+                for (Row row : chunk) {
+                    writer.row(row.values());
+                    if (++written - reported == ReportExporter.PROGRESS_EVERY) {
+                        rowsDone.accept(ReportExporter.PROGRESS_EVERY);
+                        reported = written;
+                    }
                 }
             }
-            handle.commit();
-            out.flush();
-            rowsDone.accept(parsed.rows - parsed.reported);
-            return parsed.rows;
         } finally {
-            if (handle.isInTransaction()) {
-                handle.rollback();
+            reader.stop = true;
+            thread.interrupt();
+            join(thread);
+        }
+        writer.end();
+        rowsDone.accept(written - reported);
+        return written;
+    }
+
+    private static final Object END = new Object();
+    /** Earlier than any window a fact can have (PostgreSQL's timestamptz starts in 4713 BC; Nova in 2010). */
+    private static final Instant BEFORE_ANY_WINDOW = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static Object take(BlockingQueue<Object> queue) throws IOException {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("export interrupted", e);
+        }
+    }
+
+    private static void join(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
-    }
-
-    private static void copy(CopyManager copies, String select, Lines parsed) throws SQLException, IOException {
-        CopyOut copy = copies.copyOut("COPY (" + select + ") TO STDOUT (FORMAT binary)");
-        parsed.restart();
-        byte[] message;
-        while ((message = copy.readFromCopy()) != null) {
-            parsed.accept(message);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static String where(List<String> conditions) {
-        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    }
-
-    /**
-     * Where the chunks end: the request's windows in the rollup (their facts counted for every project: only the
-     * chunks' sizes depend on it), cut every {@code chunkRows} rows or so. The first chunk is open below, the last
-     * above, so whatever the rollup says every row is in exactly one chunk.
-     */
-    private static List<Instant> chunkBounds(Handle handle, List<Integer> clouds, ExportRequest request, int chunkRows) {
-        List<Instant> bounds = new ArrayList<>();
-        long[] rows = {0};
-        handle.createQuery("SELECT r.window_start, sum(r.facts) AS facts FROM metrics.usage_rollup r"
-                        + " WHERE r.cloud_id = ANY(:clouds)"
-                        + " AND (CAST(:from AS timestamptz) IS NULL OR r.window_start >= :from)"
-                        + " AND (CAST(:to AS timestamptz) IS NULL OR r.window_start < :to)"
-                        + " GROUP BY r.window_start ORDER BY r.window_start")
-                .bindArray("clouds", Integer.class, clouds)
-                .bind("from", request.from() == null ? null : request.from().atOffset(ZoneOffset.UTC))
-                .bind("to", request.to() == null ? null : request.to().atOffset(ZoneOffset.UTC))
-                .map((result, context) -> {
-                    if (rows[0] >= chunkRows) {
-                        bounds.add(result.getObject(1, OffsetDateTime.class).toInstant());
-                        rows[0] = 0;
-                    }
-                    rows[0] += result.getLong(2);
-                    return Boolean.TRUE;
-                })
-                .forEach(ignored -> { });
-        return bounds;
-    }
-
-    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
-    /** The header line, as CsvRowWriter writes it. */
-    private static byte[] header(char delimiter) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < COLUMNS.size(); i++) {
-            if (i > 0) {
-                line.append(delimiter);
+    /** An error of the reader thread, thrown again on the writer's. */
+    private record Failure(Exception error) {
+        void rethrow() throws SQLException, IOException {
+            if (error instanceof SQLException e) {
+                throw e;
             }
-            line.append(CsvRowWriter.cell(COLUMNS.get(i), i == 0, delimiter));
+            if (error instanceof IOException e) {
+                throw e;
+            }
+            if (error instanceof RuntimeException e) {
+                throw e;
+            }
+            throw new IllegalStateException(error);
         }
-        return line.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * COPY's binary format (PostgreSQL's documentation, "COPY", binary file format) of rows of one text column:
-     * a 19-byte header (and its extension area), then per row a field count (1), a length and the bytes, then a
-     * field count of -1. Whatever the messages' boundaries, the lines' bytes go to the output unchanged.
-     */
-    private static final class Lines {
-        private static final int HEADER = 19;
-        private final OutputStream out;
-        private final LongConsumer rowsDone;
-        /** A big-endian integer being read across messages, and how many of its bytes are still to come. */
-        private long number;
-        private int numberBytesLeft = HEADER;
-        private State state = State.HEADER;
-        private long dataLeft;
-        long rows;
-        long reported;
+    private record Server(String instanceId, String name, Instant startedAt, Instant endedAt, String state, Long uptime) {
+    }
 
-        private enum State { HEADER, EXTENSION, FIELDS, LENGTH, DATA, END }
+    private record Cloud(int id, String key, int rank, int windowSeconds) {
+    }
 
-        Lines(OutputStream out, LongConsumer rowsDone) {
-            this.out = out;
-            this.rowsDone = rowsDone;
+    /** A joined fact: its sort key and its values in the view's column order. */
+    private record Row(long windowStartMicros, int cloudRank, int projectRank, long idHigh, long idLow, Object[] values) {
+    }
+
+    private static final Comparator<Row> ORDER = Comparator.comparingLong(Row::windowStartMicros)
+            .thenComparingInt(Row::cloudRank)
+            .thenComparingInt(Row::projectRank)
+            .thenComparing((a, b) -> Long.compareUnsigned(a.idHigh(), b.idHigh()))
+            .thenComparing((a, b) -> Long.compareUnsigned(a.idLow(), b.idLow()));
+
+    /** Reads the dimensions, then the facts chunk by chunk (on its own thread). Not thread-safe. */
+    private final class Reader {
+        private final Connection connection;
+        private final ExportRequest request;
+        private final Set<String> projectFilter;
+        private final Map<Integer, Cloud> clouds = new HashMap<>();
+        private final Map<Integer, String> flavors = new HashMap<>();
+        private final Map<Integer, Map<String, String>> projectNames = new HashMap<>();
+        private final Map<Integer, Map<UUID, Server>> servers = new HashMap<>();
+        private Map<String, Integer> projectRanks = new HashMap<>();
+        private final Map<Instant, Instant> instants = new HashMap<>();
+        private String[] projectIdCandidates;
+        private Integer[] cloudIds;
+        volatile boolean stop;
+
+        Reader(Connection connection, ExportRequest request) {
+            this.connection = connection;
+            this.request = request;
+            this.projectFilter = new HashSet<>(request.projects());
         }
 
-        /** The next COPY's data: its own header, rows and end. */
-        void restart() {
-            if (state != State.END && state != State.HEADER) {
-                throw new IllegalStateException("COPY's data ended in the middle of a row");
-            }
-            expect(State.HEADER, HEADER);
-        }
-
-        void accept(byte[] message) throws IOException {
-            int at = 0;
-            while (at < message.length) {
-                if (state == State.DATA || state == State.EXTENSION) {
-                    int n = (int) Math.min(dataLeft, message.length - at);
-                    if (state == State.DATA) {
-                        out.write(message, at, n);
-                    }
-                    at += n;
-                    dataLeft -= n;
-                    if (dataLeft == 0) {
-                        if (state == State.DATA) {
-                            rowDone();
+        void loadDimensions() throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                try (ResultSet rows = statement.executeQuery(CLOUDS)) {
+                    while (rows.next()) {
+                        if (request.cloud() != null && !request.cloud().equals(rows.getString(2))) {
+                            continue;   // --cloud: the facts of the other clouds are not read at all
                         }
-                        expect(State.FIELDS, 2);
+                        Cloud cloud = new Cloud(rows.getInt(1), rows.getString(2), clouds.size(), rows.getInt(3));
+                        clouds.put(cloud.id(), cloud);
                     }
-                    continue;
                 }
-                if (state == State.END) {
-                    throw new IOException("unexpected bytes after the end of COPY's binary data");
+                try (ResultSet rows = statement.executeQuery(FLAVORS)) {
+                    while (rows.next()) {
+                        flavors.put(rows.getInt(1), rows.getString(2));
+                    }
                 }
-                number = (number << 8) | (message[at++] & 0xFF);
-                if (--numberBytesLeft > 0) {
-                    continue;
+                try (ResultSet rows = statement.executeQuery(PROJECTS)) {
+                    while (rows.next()) {
+                        projectNames.computeIfAbsent(rows.getInt(1), id -> new HashMap<>())
+                                .put(rows.getString(2), rows.getString(3));
+                    }
                 }
-                switch (state) {
-                    case HEADER -> {
-                        // the last 4 of the 19 bytes: the length of the header extension area
-                        dataLeft = number & 0xFFFFFFFFL;
-                        if (dataLeft == 0) {
-                            expect(State.FIELDS, 2);
-                        } else {
-                            state = State.EXTENSION;
-                        }
+                try (ResultSet rows = statement.executeQuery(PROJECT_ID_ORDER)) {
+                    while (rows.next()) {
+                        projectRanks.put(rows.getString(1), projectRanks.size());
                     }
-                    case FIELDS -> {
-                        short fields = (short) number;
-                        if (fields == -1) {
-                            state = State.END;
-                        } else if (fields != 1) {
-                            throw new IOException("COPY sent " + fields + " fields where one line was expected");
-                        } else {
-                            expect(State.LENGTH, 4);
-                        }
+                }
+                try (ResultSet rows = statement.executeQuery(SERVERS)) {
+                    while (rows.next()) {
+                        UUID id = rows.getObject(2, UUID.class);
+                        Server server = new Server(id.toString(), rows.getString(3), instant(rows, 4), instant(rows, 5),
+                                rows.getString(6), nullableLong(rows, 7));
+                        servers.computeIfAbsent(rows.getInt(1), cloud -> new HashMap<>()).put(id, server);
                     }
-                    case LENGTH -> {
-                        dataLeft = (int) number;
-                        if (dataLeft <= 0) {
-                            throw new IOException("COPY sent an empty or null line");
-                        }
-                        state = State.DATA;
-                    }
-                    default -> throw new IllegalStateException(state.name());
                 }
             }
-        }
-
-        private void expect(State next, int bytes) {
-            state = next;
-            number = 0;
-            numberBytesLeft = bytes;
-        }
-
-        private void rowDone() {
-            if (++rows - reported == ReportExporter.PROGRESS_EVERY) {
-                rowsDone.accept(ReportExporter.PROGRESS_EVERY);
-                reported = rows;
+            instants.clear();
+            cloudIds = clouds.keySet().toArray(Integer[]::new);
+            if (!projectFilter.isEmpty()) {
+                Set<String> candidates = new HashSet<>(projectFilter);
+                try (PreparedStatement statement = connection.prepareStatement(PROJECT_IDS_NAMED)) {
+                    statement.setArray(1, connection.createArrayOf("text", projectFilter.toArray()));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            candidates.add(rows.getString(1));
+                        }
+                    }
+                }
+                projectIdCandidates = candidates.toArray(String[]::new);
             }
         }
+
+        private Instant instant(ResultSet rows, int index) throws SQLException {
+            OffsetDateTime time = rows.getObject(index, OffsetDateTime.class);
+            if (time == null) {
+                return null;
+            }
+            Instant value = time.toInstant();
+            Instant shared = instants.putIfAbsent(value, value);
+            return shared == null ? value : shared;
+        }
+
+        /** Runs on the reader thread: every chunk into the queue, then END (or a Failure). */
+        void produce(BlockingQueue<Object> queue) {
+            try {
+                readChunks(queue);
+                queue.put(END);
+            } catch (InterruptedException e) {
+                // the writer stopped (an error or the end): nothing more to hand over
+            } catch (Exception e) {
+                try {
+                    queue.put(new Failure(e));
+                } catch (InterruptedException ignored) {
+                    // the writer stopped already
+                }
+            }
+        }
+
+        private void readChunks(BlockingQueue<Object> queue) throws SQLException, InterruptedException {
+            if (cloudIds.length == 0) {
+                return;
+            }
+            Instant to = request.to();
+            try (PreparedStatement next = connection.prepareStatement(NEXT_WINDOW);
+                 PreparedStatement facts = connection.prepareStatement(
+                         projectIdCandidates == null ? FACTS : FACTS_OF_PROJECTS)) {
+                facts.unwrap(PGStatement.class).setPrepareThreshold(-1);   // binary rows: no text parsing
+                facts.setFetchSize(ReportExporter.FETCH_SIZE);
+                Array cloudArray = connection.createArrayOf("integer", cloudIds);
+                Array projectArray = projectIdCandidates == null ? null
+                        : connection.createArrayOf("text", projectIdCandidates);
+                // one window of the finest grid first; then as many as make about chunkRows rows
+                long spanMicros = clouds.values().stream().mapToLong(Cloud::windowSeconds).min().orElse(1) * 1_000_000L;
+                Instant start = nextWindow(next, request.from() == null ? BEFORE_ANY_WINDOW : request.from());
+                while (start != null && (to == null || start.isBefore(to)) && !stop) {
+                    Instant end = start.plus(spanMicros, ChronoUnit.MICROS);
+                    if (to != null && end.isAfter(to)) {
+                        end = to;
+                    }
+                    List<Row> rows = read(facts, cloudArray, projectArray, start, end, spanMicros > 1);
+                    if (rows == null) {   // too many rows for a multi-window span: halve it and read again
+                        spanMicros = Math.max(1, spanMicros / 2);
+                        continue;
+                    }
+                    Row[] chunk = rows.toArray(Row[]::new);
+                    Arrays.sort(chunk, ORDER);
+                    if (chunk.length > 0) {
+                        queue.put(chunk);
+                    }
+                    spanMicros = nextSpan(spanMicros, chunk.length);
+                    start = nextWindow(next, end);
+                }
+            }
+        }
+
+        /** The next span: aims at chunkRows with this chunk's density, at most doubling. */
+        private long nextSpan(long span, int rows) {
+            if (rows == 0) {
+                return span * 2;
+            }
+            double scaled = (double) span * chunkRows / rows;
+            return Math.max(1, (long) Math.min(scaled, span * 2.0));
+        }
+
+        private Instant nextWindow(PreparedStatement next, Instant after) throws SQLException {
+            Instant first = null;
+            for (Integer cloudId : cloudIds) {
+                next.setInt(1, cloudId);
+                next.setObject(2, after.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                try (ResultSet rows = next.executeQuery()) {
+                    rows.next();
+                    OffsetDateTime time = rows.getObject(1, OffsetDateTime.class);
+                    if (time != null && (first == null || time.toInstant().isBefore(first))) {
+                        first = time.toInstant();
+                    }
+                }
+            }
+            return first;
+        }
+
+        /** The joined, filtered facts of [start, end); null when a span of several windows had too many. */
+        private List<Row> read(PreparedStatement facts, Array cloudArray, Array projectArray, Instant start, Instant end,
+                boolean mayRetry) throws SQLException {
+            facts.setArray(1, cloudArray);
+            facts.setObject(2, start.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+            facts.setObject(3, end.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+            if (projectArray != null) {
+                facts.setArray(4, projectArray);
+            }
+            List<Row> rows = new ArrayList<>();
+            boolean unranked = false;
+            Map<Instant, Instant> chunkInstants = new HashMap<>();
+            try (ResultSet result = facts.executeQuery()) {
+                while (result.next()) {
+                    if (mayRetry && rows.size() >= 4L * chunkRows) {
+                        return null;
+                    }
+                    int cloudId = result.getInt(1);
+                    UUID id = result.getObject(4, UUID.class);
+                    Map<UUID, Server> cloudServers = servers.get(cloudId);
+                    Server server = cloudServers == null ? null : cloudServers.get(id);
+                    String flavor = flavors.get(result.getInt(6));
+                    Cloud cloud = clouds.get(cloudId);
+                    if (server == null || flavor == null || cloud == null) {
+                        continue;   // the view's inner joins
+                    }
+                    String projectId = result.getString(5);
+                    Map<String, String> names = projectNames.get(cloudId);
+                    String projectName = names == null ? null : names.get(projectId);
+                    if (!projectFilter.isEmpty() && !projectFilter.contains(projectId)
+                            && (projectName == null || !projectFilter.contains(projectName))) {
+                        continue;
+                    }
+                    Instant windowStart = shared(chunkInstants, result.getObject(2, OffsetDateTime.class).toInstant());
+                    Instant windowEnd = shared(chunkInstants, result.getObject(3, OffsetDateTime.class).toInstant());
+                    Object[] values = {
+                        result.getDouble(10), flavor, server.instanceId(), server.name(), projectId,
+                        (long) result.getInt(8), (long) result.getInt(9), (long) result.getInt(7),
+                        server.startedAt(), server.endedAt(), server.state(), server.uptime(), projectName,
+                        windowStart, windowEnd, cloud.key(), result.getBoolean(11)};
+                    Integer rank = projectRanks.get(projectId);
+                    unranked |= rank == null;
+                    rows.add(row(values, id, cloud, rank == null ? -1 : rank));
+                }
+            }
+            if (unranked) {   // every rank of this chunk from the new order, not only the new ids'
+                rankAgain(rows.stream().map(row -> (String) row.values()[4]).toList());
+                rows.replaceAll(row -> new Row(row.windowStartMicros(), row.cloudRank(),
+                        projectRanks.get((String) row.values()[4]), row.idHigh(), row.idLow(), row.values()));
+            }
+            return rows;
+        }
+
+        private Row row(Object[] values, UUID id, Cloud cloud, int projectRank) {
+            Instant windowStart = (Instant) values[13];
+            long micros = windowStart.getEpochSecond() * 1_000_000L + windowStart.getNano() / 1_000;
+            return new Row(micros, cloud.rank(), projectRank, id.getMostSignificantBits(), id.getLeastSignificantBits(),
+                    values);
+        }
+
+        /** A project id no dimension table listed: PostgreSQL orders the known ids and the new ones again. */
+        private void rankAgain(Collection<String> newIds) throws SQLException {
+            Set<String> all = new HashSet<>(projectRanks.keySet());
+            all.addAll(newIds);
+            Map<String, Integer> ranks = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(TEXT_ORDER)) {
+                statement.setArray(1, connection.createArrayOf("text", all.toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        ranks.put(rows.getString(1), ranks.size());
+                    }
+                }
+            }
+            projectRanks = ranks;
+        }
+    }
+
+    private static Instant shared(Map<Instant, Instant> instants, Instant value) {
+        Instant shared = instants.putIfAbsent(value, value);
+        return shared == null ? value : shared;
+    }
+
+    private static Long nullableLong(ResultSet rows, int index) throws SQLException {
+        long value = rows.getLong(index);
+        return rows.wasNull() ? null : value;
     }
 }

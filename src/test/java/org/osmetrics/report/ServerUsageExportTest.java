@@ -17,13 +17,14 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The server_usage CSV written by PostgreSQL (COPY of lines formatted in SQL) is exactly the export of the view's
- * rows through CsvRowWriter: every filter, dialect and delimiter, into bytes and into characters.
+ * The fast server_usage export (facts in chunks, dimensions joined and rows sorted in Java) writes exactly the
+ * bytes of the export through the view, sorted by PostgreSQL: every format, filter, chunk size, dialect and
+ * delimiter, into bytes and into characters, with values whose text is easy to get wrong.
  */
 class ServerUsageExportTest {
     private static final ReportDefinition SERVER_USAGE = ReportCatalog.require("server_usage");
 
-    /** A window per chunk (or so), a few, and everything in one chunk. */
+    /** One row per chunk, a few, and everything in one chunk. */
     private static final int[] CHUNK_ROWS = {1, 7, ServerUsageExport.CHUNK_ROWS};
 
     private static TestDatabase small;
@@ -65,7 +66,7 @@ class ServerUsageExportTest {
             """;
 
     @Test
-    void trickyDoublesAndTimesAreWrittenAsJavaWritesThem() {
+    void trickyDoublesTimesAndNamesAreWrittenAsTheViewsExportWritesThem() {
         String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
         assertThat(csv).contains("\r\n0.0005,").contains("\r\n0.00001,").contains("\r\n22315008,")
                 .contains("\r\n22315008.5,").contains("\r\n1000000000000000,").contains("\r\n0.0,")
