@@ -40,23 +40,27 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
     -- one day at a time, so that partitions outside it are pruned at execution and the day's servers are hashed in
     -- memory (a day's rows, not the month's); quantities from the rollup, exact as in project_usage_monthly
-    SELECT r.cloud_id,
-           r.project_id,
+    SELECT m.cloud_id,
+           x.project_id,
            dd.day_start,
-           trim_scale(sum(r.facts * (r.hours::numeric * r.vcpus)))        AS vcpu_hours,
-           trim_scale(sum(r.facts * (r.hours::numeric * r.memory_mb)) * 0.0009765625) AS ram_gb_hours,
-           trim_scale(sum(r.facts * (r.hours::numeric * r.local_gb)))     AS disk_gb_hours,
-           trim_scale(sum(r.facts * r.hours::numeric))                    AS server_hours,
-           min(n.server_count)                                            AS server_count,
-           bool_or(r.provisional)                                         AS provisional
-    FROM metrics.usage_rollup r
-    JOIN (SELECT s.project_id, count(*) AS server_count
+           trim_scale(sum(x.facts * (x.hours::numeric * x.vcpus)))        AS vcpu_hours,
+           trim_scale(sum(x.facts * (x.hours::numeric * x.memory_mb)) * 0.0009765625) AS ram_gb_hours,
+           trim_scale(sum(x.facts * (x.hours::numeric * x.local_gb)))     AS disk_gb_hours,
+           trim_scale(sum(x.facts * x.hours::numeric))                    AS server_hours,
+           count(x.instance_id)                                           AS server_count,
+           bool_or(x.provisional)                                         AS provisional
+    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the facts
+    -- (servers), side by side, aggregated together (sum, bool_or and count skip the other side's nulls)
+    FROM (SELECT r.project_id, r.facts, r.hours, r.vcpus, r.memory_mb, r.local_gb, r.provisional,
+                 NULL::uuid AS instance_id
+          FROM metrics.usage_rollup r
+          WHERE r.window_start >= dd.day_start AND r.window_start < dd.day_end AND r.cloud_id = m.cloud_id
+          UNION ALL
+          SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
           FROM (SELECT DISTINCT f.project_id, f.instance_id
                 FROM metrics.usage_fact f
-                WHERE f.window_start >= dd.day_start AND f.window_start < dd.day_end AND f.cloud_id = m.cloud_id) s
-          GROUP BY s.project_id) n ON n.project_id = r.project_id
-    WHERE r.window_start >= dd.day_start AND r.window_start < dd.day_end AND r.cloud_id = m.cloud_id
-    GROUP BY r.cloud_id, r.project_id) u
+                WHERE f.window_start >= dd.day_start AND f.window_start < dd.day_end AND f.cloud_id = m.cloud_id) d) x
+    GROUP BY x.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;
 

@@ -38,22 +38,26 @@ CROSS JOIN LATERAL (
     -- one month at a time, so that partitions outside it are pruned at execution. The quantities come from the
     -- rollup: count x (hours x size) per group is exactly the sum of the facts one by one (numeric is exact), so
     -- the month is read in O(groups); the servers are counted from the month's facts, hashed (no sort)
-    SELECT r.cloud_id,
-           r.project_id,
-           trim_scale(sum(r.facts * (r.hours::numeric * r.vcpus)))        AS vcpu_hours,
-           trim_scale(sum(r.facts * (r.hours::numeric * r.memory_mb)) * 0.0009765625) AS ram_gb_hours,
-           trim_scale(sum(r.facts * (r.hours::numeric * r.local_gb)))     AS disk_gb_hours,
-           trim_scale(sum(r.facts * r.hours::numeric))                    AS server_hours,
-           min(n.server_count)                                            AS server_count,
-           bool_or(r.provisional)                                         AS provisional
-    FROM metrics.usage_rollup r
-    JOIN (SELECT d.project_id, count(*) AS server_count
+    SELECT m.cloud_id,
+           x.project_id,
+           trim_scale(sum(x.facts * (x.hours::numeric * x.vcpus)))        AS vcpu_hours,
+           trim_scale(sum(x.facts * (x.hours::numeric * x.memory_mb)) * 0.0009765625) AS ram_gb_hours,
+           trim_scale(sum(x.facts * (x.hours::numeric * x.local_gb)))     AS disk_gb_hours,
+           trim_scale(sum(x.facts * x.hours::numeric))                    AS server_hours,
+           count(x.instance_id)                                           AS server_count,
+           bool_or(x.provisional)                                         AS provisional
+    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the facts
+    -- (servers), side by side, aggregated together (sum, bool_or and count skip the other side's nulls)
+    FROM (SELECT r.project_id, r.facts, r.hours, r.vcpus, r.memory_mb, r.local_gb, r.provisional,
+                 NULL::uuid AS instance_id
+          FROM metrics.usage_rollup r
+          WHERE r.window_start >= m.month_start AND r.window_start < m.month_end AND r.cloud_id = m.cloud_id
+          UNION ALL
+          SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
           FROM (SELECT DISTINCT f.project_id, f.instance_id
                 FROM metrics.usage_fact f
-                WHERE f.window_start >= m.month_start AND f.window_start < m.month_end AND f.cloud_id = m.cloud_id) d
-          GROUP BY d.project_id) n ON n.project_id = r.project_id
-    WHERE r.window_start >= m.month_start AND r.window_start < m.month_end AND r.cloud_id = m.cloud_id
-    GROUP BY r.cloud_id, r.project_id) u
+                WHERE f.window_start >= m.month_start AND f.window_start < m.month_end AND f.cloud_id = m.cloud_id) d) x
+    GROUP BY x.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;
 
