@@ -1,12 +1,11 @@
 package org.osmetrics.bench;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.math.BigDecimal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -22,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
@@ -46,6 +46,7 @@ import org.osmetrics.report.Rate;
 import org.osmetrics.report.RateCardRepository;
 import org.osmetrics.report.RateResource;
 import org.osmetrics.report.ReportCatalog;
+import org.osmetrics.report.ProjectAccess;
 import org.osmetrics.report.ReportExporter;
 import org.osmetrics.sim.Latency;
 import org.osmetrics.sim.SimCloud;
@@ -62,8 +63,11 @@ public final class Bench {
 
     /** The end of every simulated range: a fixed past moment, so runs are comparable. */
     static final Instant END = Instant.parse("2026-01-01T00:00:00Z");
-    /** The stages that can be chosen; all but the soak and the long call run by default. */
-    public enum Scenario { EXTRACT, LOAD, BACKFILL, CALL, REPORT, EXPORT, SOAK }
+    /** The stages that can be chosen; all but the soak, the long call and the access timings run by default. */
+    public enum Scenario { EXTRACT, LOAD, BACKFILL, CALL, REPORT, EXPORT, SOAK, ACCESS }
+
+    /** Times each query is run per login in the access scenario (the median is reported). */
+    static final int ACCESS_RUNS = 5;
 
     /**
      * Sizes of the scenarios.
@@ -82,7 +86,7 @@ public final class Bench {
             int backfillParallel, Latency latency, int callServers, int callDays, long exportRows, int soakServers,
             int soakDays) {
         public Settings {
-            scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK, Scenario.CALL))
+            scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK, Scenario.CALL, Scenario.ACCESS))
                     : EnumSet.copyOf(scenarios);
             if (extractProjects < 1 || extractServers < 1 || loadServers < 1 || loadDays < 1 || backfillServers < 1
                     || backfillDays < 1 || exportRows < 1 || soakServers < 1 || soakDays < 1 || callServers < 1
@@ -98,6 +102,8 @@ public final class Bench {
     private final PrintWriter out;
     private final List<Figure> figures = new ArrayList<>();
     private final Meter meter = new Meter();
+    /** The owned scratch database whose logins the access scenario makes, or null. */
+    private Scratch logins;
 
     /**
      * @param connect how to connect the extract stage to a simulator, as a user's configuration would
@@ -107,6 +113,12 @@ public final class Bench {
         this.settings = settings;
         this.connect = connect;
         this.out = out;
+    }
+
+    /** For the access scenario: the scratch database owned by a role that is no superuser, to make logins in. */
+    public Bench withLogins(Scratch scratch) {
+        this.logins = scratch;
+        return this;
     }
 
     /** Runs the chosen scenarios and prints the table; returns it in Markdown as well. */
@@ -129,6 +141,9 @@ public final class Bench {
             }
             if (settings.scenarios().contains(Scenario.CALL)) {
                 longCall();
+            }
+            if (settings.scenarios().contains(Scenario.ACCESS)) {
+                access();
             }
             if (settings.scenarios().contains(Scenario.SOAK)) {
                 meter.begin();
@@ -342,18 +357,103 @@ public final class Bench {
                 new Figure(stage + ": both, in sequence", rows, (loadNanos + extractNanos) / 1e9, null, -1, 0, null, ""));
     }
 
-    private void reports() throws SQLException {
-        Instant month = END.minus(Duration.ofDays(Math.min(settings.backfillDays(), 365) / 2))
+    /** The month the reports read: the middle of the backfilled range. */
+    private Instant reportMonth() {
+        return END.minus(Duration.ofDays(Math.min(settings.backfillDays(), 365) / 2))
                 .atOffset(ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).toInstant();
-        insertRates(month);
-        long factRows = database.jdbi().withHandle(handle -> handle.createQuery(
-                        SQL.locate(Bench.class, "monthFactRows"))
+    }
+
+    private long factRowsOf(Instant month) {
+        return database.jdbi().withHandle(handle -> handle.createQuery(SQL.locate(Bench.class, "monthFactRows"))
                 .bind("from", month).mapTo(Long.class).one());
+    }
+
+    /**
+     * Issue #19's evidence: the monthly reports over the backfilled year, timed for finance's reader and for a
+     * tenant granted one project (row-level security), each the median of {@value #ACCESS_RUNS} runs taken in
+     * turn. The database is owned and migrated by a role that is no superuser (row-level security does not apply
+     * to superusers): {@link Scratch#openOwned}. Loads the year first when the fact table is empty.
+     */
+    private void access() throws SQLException {
+        if (logins == null) {
+            throw OsMetricsException.usage("bench --scenario access needs its own scratch database (BenchCommand)");
+        }
+        if (factTableSize()[1] == 0) {
+            SimCloud cloud = BenchClouds.alwaysOn(Math.max(1, settings.backfillServers() / 100), settings.backfillServers(),
+                    END.minus(Duration.ofDays(settings.backfillDays())));
+            Clock clock = Clock.fixed(END, ZoneOffset.UTC);
+            try (SimServer sim = SimServer.start(cloud, clock)) {
+                add(backfillRange(sim, clock, settings.backfillGrid(), END.minus(Duration.ofDays(settings.backfillDays())),
+                        END, settings.backfillCallSpan(), settings.backfillParallel(), "backfill "
+                        + settings.backfillServers() + " servers x " + settings.backfillDays() + " d "
+                        + settings.backfillGrid().label() + " as the owner (no superuser)", 30).figure);
+            }
+        }
+        Instant month = reportMonth();
+        boolean rated = database.jdbi().withHandle(handle -> handle.createQuery("SELECT count(*) > 0 FROM metrics.rate_card")
+                .mapTo(Boolean.class).one());
+        if (!rated) {
+            insertRates(month);
+        }
+        long factRows = factRowsOf(month);
+        String stamp = String.valueOf(Clock.systemUTC().millis());
+        String reader = "osm_bench_reader_" + stamp;
+        String tenant = "osm_bench_tenant_" + stamp;
+        logins.createLogin(reader);
+        logins.createLogin(tenant);
+        String project = database.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT project_id FROM metrics.project ORDER BY project_id LIMIT 1").mapTo(String.class).one());
+        ProjectAccess access = new ProjectAccess(database.jdbi());
+        access.grant(reader, List.of(), null, true, ProjectAccess.LoginSettings.DEFAULT, "bench --scenario access");
+        access.grant(tenant, List.of(project), null, false, ProjectAccess.LoginSettings.DEFAULT, "bench --scenario access");
+        javax.sql.DataSource readerSource = logins.loginAs(reader);
+        javax.sql.DataSource tenantSource = logins.loginAs(tenant);
+        for (String view : List.of("report.invoice_monthly", "report.project_usage_monthly")) {
+            double[] readerSeconds = new double[ACCESS_RUNS];
+            double[] tenantSeconds = new double[ACCESS_RUNS];
+            long[] resultRows = new long[2];
+            for (int run = 0; run < ACCESS_RUNS; run++) {
+                long started = System.nanoTime();
+                resultRows[0] = selectMonth(readerSource, view, month);
+                readerSeconds[run] = seconds(started);
+                started = System.nanoTime();
+                resultRows[1] = selectMonth(tenantSource, view, month);
+                tenantSeconds[run] = seconds(started);
+            }
+            double readerMedian = median(readerSeconds);
+            double tenantMedian = median(tenantSeconds);
+            add(new Figure(view + " 1 month, reader", factRows, readerMedian, null, -1, 0, null, String.format(Locale.ROOT,
+                    "median of %d; %d result rows; runs %s s", ACCESS_RUNS, resultRows[0], runs(readerSeconds))));
+            add(new Figure(view + " 1 month, tenant of 1 project", factRows, tenantMedian, null, -1, 0, null,
+                    String.format(Locale.ROOT, "median of %d: %.2fx the reader's; %d result rows (project %s); runs %s s",
+                            ACCESS_RUNS, tenantMedian / readerMedian, resultRows[1], project, runs(tenantSeconds))));
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static String runs(double[] seconds) {
+        StringBuilder text = new StringBuilder();
+        for (double s : seconds) {
+            text.append(text.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", s));
+        }
+        return text.toString();
+    }
+
+    private void reports() throws SQLException {
+        Instant month = reportMonth();
+        insertRates(month);
+        long factRows = factRowsOf(month);
         for (String view : List.of("report.invoice_monthly", "report.project_usage_monthly")) {
             for (String pass : List.of("cold", "warm")) {
                 meter.begin();
                 long started = System.nanoTime();
-                long resultRows = selectMonth(view, month);
+                long resultRows = selectMonth(database.dataSource(), view, month);
                 add(new Figure(view + " 1 month (" + pass + ")", factRows, seconds(started), meter.sample(), -1, 0, null,
                         resultRows + " result rows from the month's fact rows; " + factTableSize()[1]
                                 + " fact rows in the table"));
@@ -361,8 +461,8 @@ public final class Bench {
         }
     }
 
-    private long selectMonth(String view, Instant month) {
-        return database.jdbi().withHandle(handle -> handle.createQuery(SQL.locate(Bench.class, "selectMonth"))
+    private static long selectMonth(javax.sql.DataSource source, String view, Instant month) {
+        return Jdbi.create(source).withHandle(handle -> handle.createQuery(SQL.locate(Bench.class, "selectMonth"))
                 .define("view", view)
                 .bind("month", month.atOffset(ZoneOffset.UTC))
                 .scanResultSet((rows, ctx) -> {
@@ -402,8 +502,8 @@ public final class Bench {
             meter.begin();
             long started = System.nanoTime();
             long rows;
-            try (Writer writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
-                rows = new ReportExporter(database.dataSource()).export(request, writer, done -> { });
+            try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                rows = new ReportExporter(database.dataSource()).export(request, stream, done -> { });
             }
             add(new Figure("export server_usage CSV", rows, seconds(started), meter.sample(), -1, 0, null,
                     String.format(Locale.ROOT, "%.0f MB of CSV; %s", Files.size(file) / 1048576.0, slice.label())));

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -28,12 +30,93 @@ public final class Scratch implements AutoCloseable {
     private final Path folder;
     private final boolean keep;
 
+    /** Roles made for this scratch database (dropped with it), the owner first. */
+    private final java.util.List<String> roles = new java.util.ArrayList<>();
+    /** How to log in as a role made here: the server's URL and the database, the role's name and password. */
+    private DatabaseSettings serverSettings;
+    private final java.util.Map<String, String> passwords = new java.util.HashMap<>();
+
     private Scratch(Database database, Database server, String name, Path folder, boolean keep) {
         this.database = database;
         this.server = server;
         this.name = name;
         this.folder = folder;
         this.keep = keep;
+    }
+
+    /**
+     * A scratch database owned and migrated by a new owner role that is no superuser (README, "Access": with
+     * CREATEROLE, without SUPERUSER), as row-level security applies only then. The given user must be a superuser
+     * (or have CREATEROLE and CREATEDB). {@link #database()} is the owner's connection.
+     */
+    public static Scratch openOwned(DatabaseSettings given, boolean keep) {
+        Database server = given.embedded()
+                ? Database.open(new DatabaseSettings(null, null, null, temporaryFolder()))
+                : Database.open(given);
+        String stamp = String.valueOf(Clock.systemUTC().millis());
+        String name = "osmetrics_bench_" + stamp;
+        String owner = "osm_bench_owner_" + stamp;
+        String password = randomPassword();
+        try (Connection connection = server.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            // names made here from the clock, passwords from SecureRandom: no input text
+            statement.execute("CREATE ROLE " + owner + " LOGIN NOSUPERUSER CREATEROLE PASSWORD '" + password + "'");
+            statement.execute("CREATE DATABASE " + name + " OWNER " + owner);
+        } catch (SQLException e) {
+            server.close();
+            throw OsMetricsException.database("bench: cannot create an owner role and its database on "
+                    + server.description() + " (the user needs to be a superuser): " + e.getMessage(), e);
+        }
+        if (!(server.dataSource() instanceof PGSimpleDataSource serverSource)) {
+            server.close();
+            throw new IllegalStateException("bench: the server's data source is not pgjdbc's");
+        }
+        PGSimpleDataSource named = new PGSimpleDataSource();
+        named.setURL(serverSource.getURL());
+        named.setDatabaseName(name);
+        String url = named.getURL();
+        Database database = Database.open(new DatabaseSettings(url, owner, password, null));
+        database.migrate();
+        Scratch scratch = new Scratch(database, server, name, null, keep);
+        scratch.serverSettings = new DatabaseSettings(url, null, null, null);
+        scratch.roles.add(owner);
+        scratch.passwords.put(owner, password);
+        return scratch;
+    }
+
+    /** Creates a login (dropped with the database) and returns its password; as the owner (CREATEROLE). */
+    public String createLogin(String role) throws SQLException {
+        String password = randomPassword();
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+        }
+        roles.add(role);
+        passwords.put(role, password);
+        return password;
+    }
+
+    /** A connection pool-less data source logged in as a role made here. */
+    public javax.sql.DataSource loginAs(String role) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(serverSettings.url());
+        source.setUser(role);
+        source.setPassword(passwords.get(role));
+        return source;
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[18];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    private static Path temporaryFolder() {
+        try {
+            return Files.createTempDirectory("os-metrics-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the bench database", e);
+        }
     }
 
     /** {@code given}: a server to make the scratch database on, or embedded (its folder ignored: a temporary one). */
@@ -83,8 +166,12 @@ public final class Scratch implements AutoCloseable {
         if (server != null) {
             try (server) {
                 if (!keep) {
-                    server.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Scratch.class, "dropDatabase"))
-                            .define("name", name).execute());
+                    server.jdbi().useHandle(handle -> {
+                        handle.createUpdate(SQL.locate(Scratch.class, "dropDatabase")).define("name", name).execute();
+                        for (int i = roles.size() - 1; i >= 0; i--) {
+                            handle.execute("DROP ROLE " + roles.get(i)); // names made here from the clock
+                        }
+                    });
                 }
             }
         } else if (!keep) {

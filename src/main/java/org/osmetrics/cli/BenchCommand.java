@@ -11,6 +11,7 @@ import org.osmetrics.bench.Bench;
 import org.osmetrics.bench.Scratch;
 import org.osmetrics.load.Backfill;
 import org.osmetrics.config.ClientTuning;
+import org.osmetrics.config.DatabaseSettings;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
 import org.osmetrics.sim.Latency;
@@ -39,7 +40,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--scenario", split = ",", paramLabel = "NAME",
             description = "Scenarios to run, comma-separated: extract, load, backfill, report, export (default: these"
                     + " five), call (only when named: one long usage call, for memory), soak (only when named: a month"
-                    + " of 'run' every 15 minutes with faults; see README).")
+                    + " of 'run' every 15 minutes with faults; see README), access (only when named: the monthly"
+                    + " reports timed for a reader and a tenant, in a database owned by a new role that is no"
+                    + " superuser; needs a superuser).")
     List<String> scenarios = List.of();
 
     @Option(names = "--servers", defaultValue = "2000",
@@ -139,7 +142,7 @@ final class BenchCommand implements Runnable {
                 chosen.add(Bench.Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw OsMetricsException.usage("--scenario " + name + " is not one of extract, load, backfill, call,"
-                        + " report, export, soak");
+                        + " report, export, soak, access");
             }
         }
         if (backfillParallel < 1 || backfillParallel > Backfill.MAX_PARALLEL) {
@@ -151,14 +154,16 @@ final class BenchCommand implements Runnable {
                 noLatency ? null : Latency.nova26(), callServers, callDays, exportRows, soakServers, soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
-        try (Scratch scratch = Scratch.open(database.settings(null, env), keep)) {
+        boolean owned = chosen.contains(Bench.Scenario.ACCESS);
+        DatabaseSettings given = database.settings(null, env);
+        try (Scratch scratch = owned ? Scratch.openOwned(given, keep) : Scratch.open(given, keep)) {
             out.printf("bench: %s; %d cores, max heap %d MB, Java %s%n", scratch.description(),
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                     System.getProperty("java.version"));
             out.flush();
             new Bench(scratch.database(), settings, (sim, clock) -> OpenStackUsageSource.connect(
                     OpenStackSettingsLoader.load(Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()),
-                            ClientTuning.defaults()), clock), out).run(markdown);
+                            ClientTuning.defaults()), clock), out).withLogins(owned ? scratch : null).run(markdown);
         }
     }
 

@@ -131,7 +131,7 @@ final class ExportCommand implements Runnable {
         try (Progress progress = Progress.start("export " + definition.name(), "rows", -1, err, quiet.on())) {
             ReportExporter exporter = new ReportExporter(db.dataSource());
             if (out != null && !STANDARD_OUTPUT.equals(out.toString())) {
-                AtomicFile.write(out, writer -> exporter.export(request, writer, progress::advance));
+                AtomicFile.writeBytes(out, stream -> exporter.export(request, stream, progress::advance));
                 return;
             }
             PrintWriter stdout = spec.commandLine().getOut();

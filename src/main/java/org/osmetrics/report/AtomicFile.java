@@ -1,5 +1,6 @@
 package org.osmetrics.report;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,7 +34,21 @@ public final class AtomicFile {
         T writeTo(Writer writer) throws IOException;
     }
 
+    /** What writes the content as bytes (UTF-8 text: the caller encodes it). */
+    @FunctionalInterface
+    public interface ByteContent<T> {
+        T writeTo(OutputStream out) throws IOException;
+    }
+
     public static <T> T write(Path target, Content<T> content) {
+        return writeBytes(target, stream -> {
+            try (Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16)) {
+                return content.writeTo(writer);
+            }
+        });
+    }
+
+    public static <T> T writeBytes(Path target, ByteContent<T> content) {
         Path absolute = target.toAbsolutePath().normalize();
         Path directory = absolute.getParent();
         Path temporary = null;
@@ -51,8 +66,8 @@ public final class AtomicFile {
                 }
             }
             T result;
-            try (Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16)) {
-                result = content.writeTo(writer);
+            try (OutputStream out = new BufferedOutputStream(stream, 1 << 16)) {
+                result = content.writeTo(out);
             }
             move(temporary, absolute);
             return result;

@@ -1,14 +1,15 @@
 package org.osmetrics.report;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -18,14 +19,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.osmetrics.OsMetricsException;
 
 /**
- * Streams one report view to a writer in constant memory: the rows come through a server-side cursor
- * (autocommit off, a fetch size) and are written as they arrive. Filters are bound parameters.
+ * Streams one report view to an output in constant memory: the rows come through a server-side cursor
+ * (autocommit off, a fetch size) and are written as they arrive. Filters are named parameters bound by Jdbi.
+ * {@code server_usage} (the big one) is joined and sorted in chunks in Java ({@link ServerUsageExport}).
  * Thread-safe (no state between exports).
  */
 public final class ReportExporter {
@@ -36,85 +41,99 @@ public final class ReportExporter {
     /** Distinct timestamp texts remembered per export (bounded: memory stays constant). */
     static final int TIME_CACHE = 1 << 16;
     static final String SERVER_USAGE = "server_usage";
-    private static final Pattern PARAMETER = Pattern.compile(":(from|to|projects|cloud)\\b");
 
-    private final DataSource dataSource;
-    /** Rows per chunk of the fast server_usage export; 0: every report through its view (the generic path). */
+    private final Jdbi jdbi;
+    /** Rows a chunk of server_usage's CSV aims at; 0: through the view's rows, as the other reports. */
     private final int serverUsageChunkRows;
 
     public ReportExporter(DataSource dataSource) {
         this(dataSource, ServerUsageExport.CHUNK_ROWS);
     }
 
-    /** For tests: {@code serverUsageChunkRows} 0 exports server_usage through its view, as the other reports. */
+    /** For tests: {@code serverUsageChunkRows} 0 exports server_usage's CSV through its rows, as the other reports. */
     ReportExporter(DataSource dataSource, int serverUsageChunkRows) {
-        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
         this.serverUsageChunkRows = serverUsageChunkRows;
     }
 
     /**
-     * Writes the report's rows to {@code out} (not closed) and returns how many were written.
+     * Writes the report's rows to {@code out} (UTF-8; flushed, not closed) and returns how many were written.
      *
      * @param rowsDone told the number of rows written since its last call, every {@value #PROGRESS_EVERY} rows
      *                 and at the end
      */
-    public long export(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
-        query(request);   // refuses a filter the report does not have, before any connection
-        if (serverUsageChunkRows > 0 && request.report().name().equals(SERVER_USAGE)) {
-            return exportServerUsage(request, out, rowsDone);
-        }
-        return exportView(request, out, rowsDone);
+    public long export(ExportRequest request, OutputStream out, LongConsumer rowsDone) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        long written = export(request, writer, rowsDone);
+        writer.flush();
+        return written;
     }
 
-    /** The generic path: the view, filtered and sorted by PostgreSQL, through a cursor. */
-    private long exportView(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
-        Query query = query(request);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);   // pgjdbc uses a cursor (fetch size) only inside a transaction
-            connection.setReadOnly(true);
-            try (PreparedStatement statement = connection.prepareStatement(query.sql(),
-                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-                statement.setFetchSize(FETCH_SIZE);
-                bind(connection, statement, query.parameters(), request);
-                try (ResultSet rows = statement.executeQuery()) {
-                    long written = write(rows, writer(request, out), rowsDone);
-                    connection.commit();
-                    return written;
-                }
-            }
-        } catch (SQLException e) {
-            throw OsMetricsException.database("cannot export report " + request.report().name() + ": "
-                    + e.getMessage(), e);
+    /** As {@link #export(ExportRequest, OutputStream, LongConsumer)}, to a character stream. */
+    public long export(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
+        String sql = sql(request);   // refuses a filter the report does not have, before any connection
+        if (serverUsageChunkRows > 0 && request.report().name().equals(SERVER_USAGE)) {
+            return exportServerUsage(request, sql, out, rowsDone);
         }
+        return exportView(request, sql, out, rowsDone);
     }
 
     /**
      * server_usage without sorting the view in PostgreSQL (see {@link ServerUsageExport}): the same rows in the
-     * same order, in one REPEATABLE READ snapshot.
+     * same order, in one REPEATABLE READ snapshot. A role that reads only the report schema goes through the view.
      */
-    private long exportServerUsage(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
-        try (Connection connection = dataSource.getConnection()) {
-            if (!canReadTables(connection)) {
-                return exportView(request, out, rowsDone);   // a reader role: the report schema only
+    private long exportServerUsage(ExportRequest request, String sql, Writer out, LongConsumer rowsDone)
+            throws IOException {
+        try (Handle handle = jdbi.open()) {
+            if (!handle.createQuery(ServerUsageExport.CAN_READ_TABLES).mapTo(Boolean.class).one()) {
+                return exportView(request, sql, out, rowsDone);
             }
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
-            long written = new ServerUsageExport(serverUsageChunkRows)
-                    .export(connection, request, writer(request, out), rowsDone);
-            connection.commit();
-            return written;
+            handle.setTransactionIsolationLevel(TransactionIsolationLevel.REPEATABLE_READ);
+            handle.setReadOnly(true);
+            handle.begin();
+            try {
+                long written = new ServerUsageExport(serverUsageChunkRows)
+                        .export(handle.getConnection(), request, writer(request, out), rowsDone);
+                handle.commit();
+                return written;
+            } finally {
+                if (handle.isInTransaction()) {
+                    handle.rollback();
+                }
+            }
         } catch (SQLException e) {
-            throw OsMetricsException.database("cannot export report " + request.report().name() + ": "
-                    + e.getMessage(), e);
+            throw failed(request, e);
+        } catch (JdbiException e) {
+            throw failed(request, e);
         }
     }
 
-    private static boolean canReadTables(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(ServerUsageExport.CAN_READ_TABLES);
-             ResultSet rows = statement.executeQuery()) {
-            return rows.next() && rows.getBoolean(1);
+    /** The generic path: the view, filtered and sorted by PostgreSQL, through a cursor. */
+    private long exportView(ExportRequest request, String sql, Writer out, LongConsumer rowsDone) throws IOException {
+        try (Handle handle = jdbi.open()) {
+            handle.setReadOnly(true);
+            // pgjdbc uses a cursor (fetch size) only inside a transaction
+            return handle.inTransaction(transaction -> {
+                Query query = transaction.createQuery(sql).setFetchSize(FETCH_SIZE);
+                bind(query, request);
+                return query.scanResultSet((rows, context) -> {
+                    try {
+                        return write(rows.get(), writer(request, out), rowsDone);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (JdbiException e) {
+            throw failed(request, e);
         }
+    }
+
+    private static OsMetricsException failed(ExportRequest request, Exception e) {
+        return OsMetricsException.database("cannot export report " + request.report().name() + ": "
+                + (e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage()), e);
     }
 
     private static RowWriter writer(ExportRequest request, Writer out) throws IOException {
@@ -187,8 +206,14 @@ public final class ReportExporter {
         return rows.wasNull() ? null : value;
     }
 
-    /** The SELECT of a request, with its named parameters turned into JDBC's positional ones. */
-    static Query query(ExportRequest request) {
+    /** The SELECT of a request, with the named parameters {@code :from :to :projects :cloud} its filters use. */
+    static String sql(ExportRequest request) {
+        ReportDefinition report = request.report();
+        return "SELECT * FROM " + report.view() + where(request) + " ORDER BY " + report.orderBy();
+    }
+
+    /** The request's filters as a WHERE clause (empty without any), with named parameters. */
+    static String where(ExportRequest request) {
         ReportDefinition report = request.report();
         List<String> conditions = new ArrayList<>();
         if (request.from() != null) {
@@ -203,18 +228,7 @@ public final class ReportExporter {
         if (request.cloud() != null) {
             conditions.add(ReportCatalog.cloudFilter(report));
         }
-        String sql = "SELECT * FROM " + report.view()
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                + " ORDER BY " + report.orderBy();
-        List<String> parameters = new ArrayList<>();
-        Matcher matcher = PARAMETER.matcher(sql);
-        StringBuilder positional = new StringBuilder();
-        while (matcher.find()) {
-            parameters.add(matcher.group(1));
-            matcher.appendReplacement(positional, "?");
-        }
-        matcher.appendTail(positional);
-        return new Query(positional.toString(), List.copyOf(parameters));
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     private static String requireFilter(String filter, ReportDefinition report, String option) {
@@ -224,21 +238,19 @@ public final class ReportExporter {
         return filter;
     }
 
-    private static void bind(Connection connection, PreparedStatement statement, List<String> parameters,
-            ExportRequest request) throws SQLException {
-        Array projects = request.projects().isEmpty() ? null
-                : connection.createArrayOf("text", request.projects().toArray());
-        for (int i = 0; i < parameters.size(); i++) {
-            switch (parameters.get(i)) {
-                case "from" -> statement.setObject(i + 1, request.from().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-                case "to" -> statement.setObject(i + 1, request.to().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-                case "cloud" -> statement.setString(i + 1, request.cloud());
-                default -> statement.setArray(i + 1, projects);
-            }
+    /** Binds the request's values to the parameters its filters use (Jdbi ignores none: only those present). */
+    static void bind(org.jdbi.v3.core.statement.SqlStatement<?> statement, ExportRequest request) {
+        if (request.from() != null) {
+            statement.bind("from", request.from().atOffset(ZoneOffset.UTC));
         }
-    }
-
-    /** A SELECT with positional parameters, and the name of each in order. */
-    record Query(String sql, List<String> parameters) {
+        if (request.to() != null) {
+            statement.bind("to", request.to().atOffset(ZoneOffset.UTC));
+        }
+        if (!request.projects().isEmpty()) {
+            statement.bindArray("projects", String.class, request.projects());
+        }
+        if (request.cloud() != null) {
+            statement.bind("cloud", request.cloud());
+        }
     }
 }

@@ -2,9 +2,11 @@ package org.osmetrics.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +18,12 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The fast server_usage export (facts in chunks, dimensions joined and rows sorted in Java) writes exactly the
- * bytes of the export through the view, sorted by PostgreSQL: every format, filter and chunk size.
+ * bytes of the export through the view, sorted by PostgreSQL: every format, filter, chunk size, dialect and
+ * delimiter, into bytes and into characters, with values whose text is easy to get wrong.
  */
 class ServerUsageExportTest {
     private static final ReportDefinition SERVER_USAGE = ReportCatalog.require("server_usage");
+
     /** One row per chunk, a few, and everything in one chunk. */
     private static final int[] CHUNK_ROWS = {1, 7, ServerUsageExport.CHUNK_ROWS};
 
@@ -31,6 +35,44 @@ class ServerUsageExportTest {
         small = SmallCloudData.load();
         odd = SmallCloudData.load();
         SmallCloudData.execute(odd, SmallCloudData.script("odd-clouds.sql"));
+        SmallCloudData.execute(odd, TRICKY_VALUES);
+    }
+
+    /**
+     * Values whose text PostgreSQL and Java write differently unless the SQL takes care: doubles Java prints with
+     * an exponent (below 0.001, from 10^7), whole doubles (1.0), zero and minus zero, times with a fraction of
+     * milli- or microseconds, names starting with '#' or ending with a space, a lone formula character.
+     */
+    private static final String TRICKY_VALUES = """
+            WITH tricky AS (
+                SELECT f.cloud_id, f.window_start, f.instance_id,
+                       (ARRAY[0.0005, 0.00001, 0.000123456789, 22315008.0, 22315008.5, 1e15, 1.5e20, 0.0, -0.0,
+                              1.0/3, 2.0, 0.001, 9999999.999, 10000000.0, 0.0002777777777777778, 1e-300])[1 + (row_number()
+                           OVER (ORDER BY f.cloud_id, f.window_start, f.instance_id))::int % 16] AS hours
+                FROM metrics.usage_fact f)
+            UPDATE metrics.usage_fact f SET hours = t.hours::float8
+            FROM tricky t
+            WHERE f.cloud_id = t.cloud_id AND f.window_start = t.window_start AND f.instance_id = t.instance_id;
+            UPDATE metrics.usage_fact SET hours = CAST('-0' AS float8)
+            WHERE (cloud_id, window_start, instance_id) IN (SELECT cloud_id, window_start, instance_id
+                                                           FROM metrics.usage_fact ORDER BY 1, 2, 3 LIMIT 1);
+            UPDATE metrics.server SET started_at = started_at + interval '0.5 second' WHERE name LIKE 'r%';
+            UPDATE metrics.server SET started_at = started_at + interval '0.000123 second',
+                                      ended_at = timestamptz '2026-10-30 00:00:00.25Z'
+            WHERE instance_id = (SELECT instance_id FROM metrics.server WHERE cloud_id = 1 ORDER BY 1 LIMIT 1);
+            UPDATE metrics.server SET name = '#hash '
+            WHERE instance_id = (SELECT instance_id FROM metrics.server WHERE cloud_id = 1 ORDER BY 1 DESC LIMIT 1);
+            UPDATE metrics.project SET name = '=' WHERE project_id = 'Zeta';
+            """;
+
+    @Test
+    void trickyDoublesTimesAndNamesAreWrittenAsTheViewsExportWritesThem() {
+        String csv = export(odd, 7, new ExportRequest(SERVER_USAGE, null, null, List.of(), ExportFormat.CSV));
+        assertThat(csv).contains("\r\n0.0005,").contains("\r\n0.00001,").contains("\r\n22315008,")
+                .contains("\r\n22315008.5,").contains("\r\n1000000000000000,").contains("\r\n0.0,")
+                .contains("\r\n-0.0,").contains("\r\n2.0,").contains("\r\n9999999.999,")
+                .contains(".500Z,").contains(".000123Z,").contains("2026-10-30T00:00:00.250Z,")
+                .contains(",\"#hash \",").contains(",'=,");
     }
 
     @AfterAll
@@ -39,6 +81,7 @@ class ServerUsageExportTest {
         odd.close();
     }
 
+    /** Through a character stream (standard output's path). */
     private static String export(TestDatabase db, int chunkRows, ExportRequest request) {
         StringWriter out = new StringWriter();
         try {
@@ -47,6 +90,17 @@ class ServerUsageExportTest {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** Into bytes (a file's path). */
+    private static byte[] exportBytes(TestDatabase db, int chunkRows, ExportRequest request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new ReportExporter(db.database().dataSource(), chunkRows).export(request, out, rows -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static List<ExportRequest> requests() {
@@ -90,12 +144,13 @@ class ServerUsageExportTest {
 
     private static void assertSameBytesAsTheView(TestDatabase db) {
         for (ExportRequest request : requests()) {
-            String view = export(db, 0, request);
+            byte[] view = exportBytes(db, 0, request);
             for (int chunkRows : CHUNK_ROWS) {
-                assertThat(export(db, chunkRows, request))
-                        .as("%s, %d rows a chunk", request, chunkRows)
+                assertThat(exportBytes(db, chunkRows, request)).as("%s, %d rows a chunk, bytes", request, chunkRows)
                         .isEqualTo(view);
             }
+            assertThat(export(db, 7, request)).as("%s, characters", request)
+                    .isEqualTo(new String(view, StandardCharsets.UTF_8));
         }
     }
 
