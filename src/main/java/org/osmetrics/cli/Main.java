@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
             StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
-            RatesCommand.class, CloudsCommand.class, CustomersCommand.class, InvoiceCommand.class, ScopesCommand.class,
+            RatesCommand.class, PolicyCommand.class, CloudsCommand.class, CustomersCommand.class, InvoiceCommand.class, ScopesCommand.class,
             AccessCommand.class, SimCommand.class, BenchCommand.class},
         footer = {
             "",

@@ -1,0 +1,50 @@
+package org.osmetrics.report;
+
+import java.util.List;
+
+/**
+ * The rules a cloud's billing policy obeys, so that at most one version is in force at any instant (README,
+ * "Billing policy"). A version is the lines of the same validity; a state appears at most once in it; two versions
+ * in force at the same time are refused, in the file or against the versions already loaded.
+ */
+public final class BillingPolicy {
+    /** Nova's vm_state names, and {@code terminated}, the state usage reports for a deleted server. */
+    public static final List<String> STATES = List.of("active", "stopped", "paused", "suspended", "shelved",
+            "shelved_offloaded", "rescued", "resized", "soft-delete", "error", "building", "deleted", "terminated");
+
+    private BillingPolicy() {
+    }
+
+    /**
+     * Refuses the first conflict, naming both sources (file and line).
+     *
+     * @param kept  the cloud's lines already loaded
+     * @param added lines about to be added to it
+     */
+    public static void checkConsistent(List<PolicyLine> kept, List<PolicyLine> added) {
+        for (int i = 0; i < added.size(); i++) {
+            PolicyLine line = added.get(i);
+            for (PolicyLine other : kept) {
+                if (line.overlaps(other)) {
+                    throw BillingPolicyCsv.refused(line.source(), "the version " + line.validity() + " overlaps the"
+                            + " cloud's policy " + other.validity() + " (imported from " + other.source() + ")"
+                            + (line.sameVersion(other) && line.policyName().equals(other.policyName())
+                                    ? ": the file was probably imported already ('policy list' shows the policy;"
+                                            + " 'policy import --replace' replaces it)"
+                                    : "; end one before the other starts (valid_to is exclusive), or --replace"));
+                }
+            }
+            for (PolicyLine other : added.subList(0, i)) {
+                if (line.sameVersion(other) && line.vmState().equals(other.vmState())) {
+                    throw BillingPolicyCsv.refused(line.source(), "vm_state " + line.vmState() + " is listed twice in the"
+                            + " version " + line.validity() + " (also " + other.source() + ")");
+                }
+                if (!line.sameVersion(other) && line.overlaps(other)) {
+                    throw BillingPolicyCsv.refused(line.source(), "the version " + line.validity() + " overlaps the"
+                            + " version " + other.validity() + " of " + other.source()
+                            + "; one version at a time: end one before the other starts (valid_to is exclusive)");
+                }
+            }
+        }
+    }
+}
