@@ -56,8 +56,8 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Add the lines of a CSV file to a cloud's billing policy.",
-                "The file's header row (see README, \"Billing policy\"):",
-                "  vm_state,vcpu_hour,ram_gb_hour,disk_gb_hour,flavor_hour,recovered,valid_from,valid_to",
+                "The file's header row (see README, \"Billing policy\"), one column a resource of the rate card:",
+                "  vm_state, vcpu_hour, ram_gb_hour, disk_gb_hour, flavor_hour, recovered, valid_from, valid_to",
                 "Refused, with the line number, when a state or resource is unknown, a state is listed twice in a "
                     + "version, or two versions would be in force at once. A change to a month already invoiced is a "
                     + "restatement: refused unless --restate."})
