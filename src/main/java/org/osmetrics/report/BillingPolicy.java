@@ -22,18 +22,9 @@ public final class BillingPolicy {
      * @param added lines about to be added to it
      */
     public static void checkConsistent(List<PolicyLine> kept, List<PolicyLine> added) {
+        // the file against itself first: its own mistakes are named before any conflict with the policy loaded
         for (int i = 0; i < added.size(); i++) {
             PolicyLine line = added.get(i);
-            for (PolicyLine other : kept) {
-                if (line.overlaps(other)) {
-                    throw BillingPolicyCsv.refused(line.source(), "the version " + line.validity() + " overlaps the"
-                            + " cloud's policy " + other.validity() + " (imported from " + other.source() + ")"
-                            + (line.sameVersion(other) && line.policyName().equals(other.policyName())
-                                    ? ": the file was probably imported already ('policy list' shows the policy;"
-                                            + " 'policy import --replace' replaces it)"
-                                    : "; end one before the other starts (valid_to is exclusive), or --replace"));
-                }
-            }
             for (PolicyLine other : added.subList(0, i)) {
                 if (line.sameVersion(other) && line.vmState().equals(other.vmState())) {
                     throw BillingPolicyCsv.refused(line.source(), "vm_state " + line.vmState() + " is listed twice in the"
@@ -43,6 +34,18 @@ public final class BillingPolicy {
                     throw BillingPolicyCsv.refused(line.source(), "the version " + line.validity() + " overlaps the"
                             + " version " + other.validity() + " of " + other.source()
                             + "; one version at a time: end one before the other starts (valid_to is exclusive)");
+                }
+            }
+        }
+        for (PolicyLine line : added) {
+            for (PolicyLine other : kept) {
+                if (line.overlaps(other)) {
+                    throw BillingPolicyCsv.refused(line.source(), "the version " + line.validity() + " overlaps the"
+                            + " cloud's policy " + other.validity() + " (imported from " + other.source() + ")"
+                            + (line.sameVersion(other) && line.policyName().equals(other.policyName())
+                                    ? ": the file was probably imported already ('policy list' shows the policy;"
+                                            + " 'policy import --replace' replaces it)"
+                                    : "; end one before the other starts (valid_to is exclusive), or --replace"));
                 }
             }
         }
