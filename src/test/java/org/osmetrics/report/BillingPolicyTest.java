@@ -150,9 +150,9 @@ class BillingPolicyTest {
                 ORDER BY vm_state""").mapTo(String.class).list());
         // active: S1 240 h + S2 108 h; stopped: S1 504 h; shelved_offloaded: S2 240 h
         assertThat(monthly).containsExactly(
-                "active false 2 348 672 1344 13440 672 1344 13440 348",
-                "shelved_offloaded false 1 240 960 1920 19200 0 0 19200 0",
-                "stopped false 1 504 504 1008 10080 0 0 10080 0");
+                "active f 2 348 672 1344 13440 672 1344 13440 348",
+                "shelved_offloaded f 1 240 960 1920 19200 0 0 19200 0",
+                "stopped f 1 504 504 1008 10080 0 0 10080 0");
         // per server and window: S2's day of the shelve is split 12 h / 12 h
         List<String> shelveDay = db.jdbi().withHandle(h -> h.createQuery("""
                 SELECT concat_ws(' ', vm_state, hours, billable_vcpu_hours, billable_disk_gb_hours, billing_policy)
@@ -227,7 +227,9 @@ class BillingPolicyTest {
                         + " [2027-01-01T00:00:00Z, 2028-01-01T00:00:00Z) of versions.csv line 2"),
                 Map.entry("kept.csv", "kept.csv line 3: the version [2019-01-01T00:00:00Z, 2021-01-01T00:00:00Z) overlaps"
                         + " the cloud's policy [2020-01-01T00:00:00Z, open) (imported from billing-policy.csv line 9)"),
-                Map.entry("billing-policy.csv", "the file was probably imported already"));
+                Map.entry("billing-policy.csv", "billing-policy.csv line 2: the version [2020-01-01T00:00:00Z, open) overlaps the"
+                        + " cloud's policy [2020-01-01T00:00:00Z, open) (imported from billing-policy.csv line 9): the file"
+                        + " was probably imported already"));
         for (var entry : bad.entrySet()) {
             Path subdir = Files.createDirectories(dir.resolve(entry.getKey().replace(".csv", "")));
             Path file = subdir.resolve(entry.getKey());
