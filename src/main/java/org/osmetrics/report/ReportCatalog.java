@@ -47,7 +47,20 @@ public final class ReportCatalog {
             new ReportDefinition("invoice_monthly", "report.invoice_monthly",
                     "per project, month (billing time zone) and price in force: quantity x unit price = amount, the month's completeness",
                     "month_start >= :from", "month_start < :to",
-                    PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null));
+                    PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null),
+            new ReportDefinition("server_usage_billable", "report.server_usage_billable",
+                    "per server, window and state: quantities and what the billing policy bills of them",
+                    "window_start >= :from", "window_start < :to",
+                    PROJECT_COLUMNS, "window_start, cloud, project_id, instance_id, vm_state, recovered", null),
+            new ReportDefinition("project_billable_daily", "report.project_billable_daily",
+                    "per project, day (billing time zone) and state: quantities and what the billing policy bills",
+                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC') - interval '1 day'",
+                    "day_start < :to AND month_start < :to",
+                    PROJECT_COLUMNS, "day_start, cloud, project_id, vm_state, recovered", null),
+            new ReportDefinition("project_billable_monthly", "report.project_billable_monthly",
+                    "per project, month (billing time zone) and state: quantities and what the billing policy bills",
+                    "month_start >= :from", "month_start < :to",
+                    PROJECT_COLUMNS, "month_start, cloud, project_id, vm_state, recovered", null));
 
     private ReportCatalog() {
     }
