@@ -51,10 +51,43 @@ CREATE OR REPLACE FUNCTION report.billing_policy_adjustment(p_cloud_id integer, 
                    disk_gb_hours numeric)
     LANGUAGE plpgsql STABLE
 AS $$
+DECLARE
+    v_active boolean;
+    v_ids uuid[];
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM metrics.billing_policy b WHERE b.cloud_id = p_cloud_id AND b.valid_from <= p_from
-                   AND (b.valid_to IS NULL OR b.valid_to > p_from)) THEN
-        RETURN;
+    -- the version in force at p_from: does it leave anything of 'active' unbilled (time no timeline covers counts
+    -- as active, so then every fact matters)?
+    SELECT bool_or(l.vm_state = 'active' AND NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour))
+    INTO v_active
+    FROM metrics.billing_policy l
+    WHERE l.cloud_id = p_cloud_id AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from);
+    IF v_active IS NULL THEN
+        RETURN;                                         -- no version in force: Nova's view, nothing changes
+    END IF;
+    IF NOT v_active THEN
+        -- only servers that spent time in a state the version does not bill in full, or have recovered hours it
+        -- bills, can change anything: their ids, so that only their facts are split among states (a window may
+        -- end up to a day after p_to)
+        SELECT coalesce(array_agg(DISTINCT x.instance_id), '{}')
+        INTO v_ids
+        FROM (SELECT i.instance_id
+              FROM metrics.server_interval i
+              JOIN metrics.billing_policy l
+                ON l.cloud_id = i.cloud_id AND l.vm_state = i.vm_state
+               AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from)
+               AND NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour)
+              WHERE i.cloud_id = p_cloud_id AND i.valid_from < p_to + interval '1 day'
+                AND (i.valid_to IS NULL OR i.valid_to > p_from)
+              UNION
+              SELECT r.instance_id
+              FROM metrics.recovered_usage r
+              JOIN metrics.billing_policy l
+                ON l.cloud_id = r.cloud_id AND l.vm_state = r.vm_state AND l.recovered
+               AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from)
+              WHERE r.cloud_id = p_cloud_id AND r.window_start >= p_from AND r.window_start < p_to) x;
+        IF cardinality(v_ids) = 0 THEN
+            RETURN;
+        END IF;
     END IF;
     -- per row, a resource's hours count when the version's flag for it equals the row's recovered flag: a fact's
     -- hours (recovered false) are taken off where the resource is not billed, recovered hours added where it is
@@ -75,6 +108,8 @@ BEGIN
      AND s.window_start >= p_from AND s.window_start < p_to
     WHERE l.cloud_id = p_cloud_id
       AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from)
+      -- v_ids null: every server (the version bills 'active' in part)
+      AND (v_ids IS NULL OR s.instance_id = ANY (v_ids))
       -- a fact's hours in a state billed in full, and recovered hours the version does not bill, change nothing
       AND CASE WHEN s.recovered THEN l.recovered
                ELSE NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour) END

@@ -218,7 +218,7 @@ class BillingPolicyTest {
                 Map.entry("resource.csv", "resource.csv line 1: unknown column 'gpu_hour'"),
                 Map.entry("missing.csv", "missing.csv line 1: the header must be " + header),
                 Map.entry("flag.csv", "flag.csv line 2: disk_gb_hour 'true' is neither yes nor no"),
-                Map.entry("fields.csv", "fields.csv line 2: has 7 fields, expected 8"),
+                Map.entry("fields.csv", "fields.csv line 2: has 6 fields, expected 8"),
                 Map.entry("date.csv", "date.csv line 2: valid_from '2027-13-01' is not a date"),
                 Map.entry("order.csv", "order.csv line 2: valid_from 2027-02-01 is not before valid_to 2027-01-01"),
                 Map.entry("twice.csv", "twice.csv line 4: vm_state stopped is listed twice in the version"
