@@ -29,8 +29,9 @@
 --   hours, vcpu_hours, memory_mb_hours, local_gb_hours   numeric; per fact their sum over states equals
 --                                the fact (hours taken as numeric, times vcpus, memory_mb, local_gb)
 --   provisional                  the fact's window was still open when extracted
-DROP VIEW IF EXISTS report.server_usage_by_state;
-CREATE VIEW report.server_usage_by_state AS
+-- CREATE OR REPLACE, not DROP: views of other files are built on this one (report.usage_billable); a change
+-- here may only add columns at the end.
+CREATE OR REPLACE VIEW report.server_usage_by_state AS
 SELECT f.cloud_id,
        c.cloud_key,
        f.window_start,

@@ -166,6 +166,20 @@ final class StatusCommand implements Runnable {
                     r.firstMismatch() == null ? "" : " (first " + Text.time(r.firstMismatch()) + ")",
                     Phrases.count(r.anomalies(), "anomaly"), Phrases.count(r.pendingRestatements(), "restatement"));
         }
+        if (!s.timelines().isEmpty()) {
+            out.println();
+            out.println("Timelines (Nova's instance actions):");
+            for (Status.Timelines t : s.timelines()) {
+                String latest = t.lastError() != null ? "failed: " + t.lastError()
+                        : Phrases.count(t.servers(), "server") + ", " + Phrases.count(t.problems(), "problem")
+                                + (t.unknownToNova() == 0 ? "" : ", " + Phrases.count(t.unknownToNova(), "server")
+                                        + " unknown to Nova");
+                out.printf(Locale.ROOT, "  %s: last read %s%s; latest load %s: %s; %s recorded%n", t.cloud(),
+                        t.lastSuccess() == null ? "never" : Text.time(t.lastSuccess()),
+                        t.lastSuccess() == null ? "" : " (" + Text.duration(Duration.between(t.lastSuccess(), s.at())) + " ago)",
+                        Text.time(t.lastLoad()), latest, Phrases.count(t.anomalies(), "timeline anomaly"));
+            }
+        }
         out.println();
         if (s.lastSuccess().isEmpty()) {
             out.printf("Last successful '%s': never%n", s.command());

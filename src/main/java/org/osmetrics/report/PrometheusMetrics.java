@@ -71,6 +71,21 @@ public final class PrometheusMetrics {
         family(out, "os_metrics_anomalies",
                 "Anomalies recorded for the cloud (see metrics.anomaly).",
                 snapshot.reconciliation(), r -> r.anomalies(), r -> labels("cloud", r.cloud()));
+        // timelines (issue #15): only for the clouds whose timelines were ever loaded
+        List<Status.Timelines> timelines = snapshot.timelines();
+        family(out, "os_metrics_timeline_last_success_timestamp_seconds",
+                "Unix time the last timeline load of the cloud that read Nova's instance actions ended (0: never).",
+                timelines, t -> t.lastSuccess() == null ? 0 : t.lastSuccess().toEpochMilli() / 1000.0,
+                t -> labels("cloud", t.cloud()));
+        family(out, "os_metrics_timeline_last_load_failed",
+                "1 when the latest timeline load of the cloud could not read the actions, else 0.",
+                timelines, t -> t.lastError() == null ? 0 : 1, t -> labels("cloud", t.cloud()));
+        family(out, "os_metrics_timeline_last_load_problems",
+                "Problems the latest timeline load of the cloud met (unknown, out of order or absurd actions, 404s, dropped hours).",
+                timelines, t -> t.problems(), t -> labels("cloud", t.cloud()));
+        family(out, "os_metrics_timeline_anomalies",
+                "Timeline anomalies recorded for the cloud (metrics.anomaly, kinds timeline_* and dropped_hours).",
+                timelines, t -> t.anomalies(), t -> labels("cloud", t.cloud()));
         return out.toString();
     }
 

@@ -71,9 +71,25 @@ public final class Status {
             String latestStatus, Instant lastAttempt) {
     }
 
+    /**
+     * The timelines of one cloud (issue #15): its latest timeline load, the last one that read the actions
+     * (null: none did), the problems timelines recorded (metrics.anomaly).
+     *
+     * @param lastError the latest load's error (null: it read the actions)
+     */
+    public record Timelines(String cloud, Instant lastLoad, Instant lastSuccess, int servers, int problems,
+            int unknownToNova, String lastError, long anomalies) {
+    }
+
     /** Everything {@code status} shows, read at {@code at}. */
     public record Snapshot(Instant at, String command, List<Run> runs, List<Coverage> coverage,
-            List<Reconciliation> reconciliation, List<LastSuccess> lastSuccess) {
+            List<Reconciliation> reconciliation, List<LastSuccess> lastSuccess, List<Timelines> timelines) {
+
+        /** Without timelines (none loaded). */
+        public Snapshot(Instant at, String command, List<Run> runs, List<Coverage> coverage,
+                List<Reconciliation> reconciliation, List<LastSuccess> lastSuccess) {
+            this(at, command, runs, coverage, reconciliation, lastSuccess, List.of());
+        }
 
         /**
          * The clouds and scopes whose last successful run of the command ended longer than {@code maxAge}
@@ -136,7 +152,14 @@ public final class Status {
                                 rs.getString("latest_status"), instant(rs, "attempt_started_at"));
                     })
                     .list();
-            return new Snapshot(clock.instant(), command, runs, coverage(periods), reconciliation, lastSuccess);
+            List<Timelines> timelines = handle.createQuery(SQL.locate(Status.class, "timelines"))
+                    .bind("cloud", cloud)
+                    .map((rs, ctx) -> new Timelines(rs.getString("cloud_key"), instant(rs, "last_load"),
+                            instant(rs, "last_success"), rs.getInt("servers"), rs.getInt("problems"),
+                            rs.getInt("unknown_to_nova"), rs.getString("error"), rs.getLong("anomalies")))
+                    .list();
+            return new Snapshot(clock.instant(), command, runs, coverage(periods), reconciliation, lastSuccess,
+                    timelines);
         });
     }
 

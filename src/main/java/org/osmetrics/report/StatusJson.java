@@ -83,6 +83,21 @@ public final class StatusJson {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            json.writeArrayFieldStart("timelines");
+            for (Status.Timelines t : s.timelines()) {
+                json.writeStartObject();
+                json.writeStringField("cloud", t.cloud());
+                time(json, "last_load", t.lastLoad());
+                time(json, "last_success", t.lastSuccess());
+                seconds(json, "age_seconds", t.lastSuccess() == null ? null : Duration.between(t.lastSuccess(), s.at()));
+                json.writeNumberField("servers", t.servers());
+                json.writeNumberField("problems", t.problems());
+                json.writeNumberField("unknown_to_nova", t.unknownToNova());
+                json.writeStringField("last_error", t.lastError());
+                json.writeNumberField("anomalies", t.anomalies());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
             json.writeArrayFieldStart("last_success");
             for (Status.LastSuccess last : s.lastSuccess()) {
                 json.writeStartObject();

@@ -5,6 +5,16 @@ record Microversion(int major, int minor) implements Comparable<Microversion> {
     static final Microversion V2_1 = new Microversion(2, 1);
     static final Microversion PAGING = new Microversion(2, 40);
     static final Microversion STRICT_QUERY = new Microversion(2, 75);
+    /** Instance actions of deleted servers. */
+    static final Microversion DELETED_ACTIONS = new Microversion(2, 21);
+    /** Events of instance actions for every user (admins always). */
+    static final Microversion EVENTS_FOR_ALL = new Microversion(2, 51);
+    /** Instance actions: {@code limit}, {@code marker}, {@code changes-since}, {@code updated_at}, links. */
+    static final Microversion ACTION_PAGING = new Microversion(2, 58);
+    /** Events: {@code host} (admins) and {@code hostId}. */
+    static final Microversion EVENT_HOST = new Microversion(2, 62);
+    /** Events: {@code details}. */
+    static final Microversion EVENT_DETAILS = new Microversion(2, 84);
 
     /** Parses {@code X.Y}; throws IllegalArgumentException naming the text otherwise. */
     static Microversion parse(String text) {

@@ -21,14 +21,17 @@ import java.util.UUID;
  */
 final class NovaApi {
     private static final String USAGE = "os-simple-tenant-usage";
+    private static final String SERVERS = "servers";
     private static final Set<String> LIST_PARAMETERS = Set.of("start", "end", "detailed", "limit", "marker");
     private static final Set<String> SHOW_PARAMETERS = Set.of("start", "end", "limit", "marker");
     private static final String DOCS = "http://docs.openstack.org/";
 
     private final SimServer sim;
+    private final ServersApi servers;
 
     NovaApi(SimServer sim) {
         this.sim = sim;
+        this.servers = new ServersApi(sim);
     }
 
     /** What the request addressed, after the compute prefix and version. */
@@ -92,8 +95,24 @@ final class NovaApi {
         reply.header("X-OpenStack-Nova-API-Version", version.toString());
         reply.header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
         String urlProjectId = null;
-        if (!segments.get(0).equals(USAGE)) {
+        if (!segments.get(0).equals(USAGE) && !segments.get(0).equals(SERVERS)) {
             urlProjectId = segments.remove(0);
+        }
+        if (!segments.isEmpty() && segments.get(0).equals(SERVERS)) {
+            if (urlProjectId != null && !urlProjectId.equals(token.get().projectId())) {
+                error(reply, 400, "Malformed request URL: URL's project_id '" + urlProjectId
+                        + "' doesn't match Context's project_id '" + token.get().projectId() + "'", null);
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("GET")) {
+                error(reply, 405, "The method is not allowed for this resource.", null);
+                return;
+            }
+            String applicationPath = root.substring(host.length()) + "/v2.1"
+                    + (urlProjectId == null ? "" : "/" + urlProjectId);
+            servers.handle(reply, token.get(), version, segments.subList(1, segments.size()),
+                    Query.parse(exchange.getRequestURI().getRawQuery()), host, applicationPath);
+            return;
         }
         if (segments.isEmpty() || !segments.get(0).equals(USAGE) || segments.size() > 2) {
             error(reply, 404, "The resource could not be found.", null);

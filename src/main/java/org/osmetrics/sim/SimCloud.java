@@ -34,8 +34,15 @@ public final class SimCloud {
     private final Map<String, Integer> positionByUuid;
     private final List<SimResize> resizes;
     private final Map<String, List<SimResize>> resizesByUuid;
+    private final List<SimAction> actions;
+    private final Map<String, List<SimAction>> actionsByUuid;
 
     private SimCloud(Map<String, SimProject> projects, List<SimInstance> instances, List<SimResize> resizes) {
+        this(projects, instances, resizes, List.of());
+    }
+
+    private SimCloud(Map<String, SimProject> projects, List<SimInstance> instances, List<SimResize> resizes,
+            List<SimAction> actions) {
         this.projectsById = Collections.unmodifiableMap(new LinkedHashMap<>(projects));
         List<SimProject> sortedProjects = new ArrayList<>(projects.values());
         sortedProjects.sort(Comparator.comparing(SimProject::id));
@@ -59,6 +66,17 @@ public final class SimCloud {
             resizesByUuid.computeIfAbsent(resize.instanceUuid(), uuid -> new ArrayList<>()).add(resize);
         }
         resizesByUuid.values().forEach(list -> list.sort(Comparator.comparing(SimResize::at)));
+        this.actions = List.copyOf(actions);
+        this.actionsByUuid = new HashMap<>();
+        for (SimAction action : this.actions) {
+            if (!positionByUuid.containsKey(action.instanceUuid())) {
+                throw new IllegalArgumentException("action " + action.requestId() + " of instance "
+                        + action.instanceUuid() + ", which the cloud does not have: add the instance first");
+            }
+            actionsByUuid.computeIfAbsent(action.instanceUuid(), uuid -> new ArrayList<>()).add(action);
+        }
+        actionsByUuid.values().forEach(list -> list.sort(Comparator.comparing(SimAction::start)
+                .thenComparing(SimAction::requestId)));
     }
 
     /** A builder for a hand-made cloud (exact tests). */
@@ -88,7 +106,15 @@ public final class SimCloud {
         projects.forEach(builder::project);
         builder.instances.addAll(Arrays.asList(instances));
         builder.resizes.addAll(resizes);
+        builder.actions.addAll(actions);
         return builder;
+    }
+
+    /** This cloud with more instance actions (e.g. what happened to some servers since a run). */
+    public SimCloud withActions(List<SimAction> more) {
+        Builder builder = toBuilder();
+        more.forEach(builder::action);
+        return builder.build();
     }
 
     /**
@@ -107,6 +133,7 @@ public final class SimCloud {
                     : instance);
         }
         builder.resizes.addAll(resizes);
+        builder.actions.addAll(actions);
         builder.resize(new SimResize(uuid, at, old.launchedAt() == null ? at : old.launchedAt(),
                 old.flavor(), flavor));
         return builder.build();
@@ -134,6 +161,64 @@ public final class SimCloud {
     /** The resizes that happened, in the order they were recorded. */
     public List<SimResize> resizes() {
         return resizes;
+    }
+
+    /** Every instance action of the cloud (its whole history, also what lies after any "now"). */
+    public List<SimAction> actions() {
+        return actions;
+    }
+
+    /** The instance's actions, oldest first (its whole history). */
+    public List<SimAction> actions(String uuid) {
+        return actionsByUuid.getOrDefault(uuid, List.of());
+    }
+
+    /** The instance's actions that exist at {@code now}, oldest first. */
+    List<SimAction> actionsAsOf(String uuid, Instant now) {
+        List<SimAction> all = actions(uuid);
+        int visible = 0;
+        while (visible < all.size() && all.get(visible).visibleAt(now)) {
+            visible++;
+        }
+        return all.subList(0, visible);
+    }
+
+    /**
+     * When the server was created: its first action, else its launch; null for a hand-made server with neither
+     * (it then exists at every "now").
+     */
+    Instant createdAt(SimInstance instance) {
+        List<SimAction> all = actions(instance.uuid());
+        return all.isEmpty() ? instance.launchedAt() : all.get(0).start();
+    }
+
+    /** Whether the server exists (or existed) at {@code now}. */
+    boolean existsAt(SimInstance instance, Instant now) {
+        Instant created = createdAt(instance);
+        return created == null || !created.isAfter(now);
+    }
+
+    /**
+     * Nova's {@code updated_at} of the server at {@code now}: the latest of its launch, its deletion and its
+     * actions' updates up to now (every state change touches it).
+     */
+    Instant updatedAt(SimInstance asOfNow, Instant now) {
+        Instant updated = createdAt(asOfNow);
+        if (asOfNow.launchedAt() != null && !asOfNow.launchedAt().isAfter(now)
+                && (updated == null || asOfNow.launchedAt().isAfter(updated))) {
+            updated = asOfNow.launchedAt();
+        }
+        if (asOfNow.terminatedAt() != null && !asOfNow.terminatedAt().isAfter(now)
+                && (updated == null || asOfNow.terminatedAt().isAfter(updated))) {
+            updated = asOfNow.terminatedAt();
+        }
+        for (SimAction action : actionsAsOf(asOfNow.uuid(), now)) {
+            Instant at = action.updatedAsOf(now);
+            if (updated == null || at.isAfter(updated)) {
+                updated = at;
+            }
+        }
+        return updated;
     }
 
     int size() {
@@ -210,6 +295,7 @@ public final class SimCloud {
         private final Map<String, SimProject> projects = new LinkedHashMap<>();
         private final List<SimInstance> instances = new ArrayList<>();
         private final List<SimResize> resizes = new ArrayList<>();
+        private final List<SimAction> actions = new ArrayList<>();
 
         private Builder() {
         }
@@ -237,8 +323,14 @@ public final class SimCloud {
             return this;
         }
 
+        /** Records an instance action (history: the instance shows its result already). */
+        public Builder action(SimAction action) {
+            actions.add(Objects.requireNonNull(action, "action"));
+            return this;
+        }
+
         public SimCloud build() {
-            return new SimCloud(projects, instances, resizes);
+            return new SimCloud(projects, instances, resizes, actions);
         }
     }
 }

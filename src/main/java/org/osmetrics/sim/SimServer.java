@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public final class SimServer implements AutoCloseable {
     private final Tokens tokens = new Tokens();
     private final SimFaults faults = new SimFaults();
     private final Deque<SimRequest> requests = new ArrayDeque<>();
+    private final Map<Endpoint, AtomicLong> calls = new EnumMap<>(Endpoint.class);
     private final KeystoneApi keystone;
     private final NovaApi nova;
     private volatile SimCloud cloud;
@@ -75,7 +78,28 @@ public final class SimServer implements AutoCloseable {
     private volatile Microversion maxMicroversion;
     private volatile Duration tokenLifetime;
 
+    /** The endpoints whose calls the simulator counts ({@link #calls(Endpoint)}). */
+    public enum Endpoint {
+        /** Keystone, any path under {@code /identity}. */
+        IDENTITY,
+        /** Nova's version documents. */
+        VERSIONS,
+        /** {@code os-simple-tenant-usage}, list and show. */
+        USAGE,
+        /** The plain server list {@code GET /servers}. */
+        SERVERS,
+        /** A server's action list {@code GET /servers/{id}/os-instance-actions}. */
+        ACTIONS,
+        /** One action with its events {@code GET /servers/{id}/os-instance-actions/{request_id}}. */
+        ACTION,
+        /** Anything else. */
+        OTHER
+    }
+
     private SimServer(SimCloud cloud, Clock clock, SimOptions options) throws IOException {
+        for (Endpoint endpoint : Endpoint.values()) {
+            calls.put(endpoint, new AtomicLong());
+        }
         this.cloud = Objects.requireNonNull(cloud, "cloud");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.options = Objects.requireNonNull(options, "options");
@@ -229,6 +253,46 @@ public final class SimServer implements AutoCloseable {
         return requests().stream().filter(SimRequest::isUsageCall).toList();
     }
 
+    /** How many calls of an endpoint the simulator answered since it started (or {@link #resetCalls()}). */
+    public long calls(Endpoint endpoint) {
+        return calls.get(endpoint).get();
+    }
+
+    /** Every endpoint's count of calls answered. */
+    public Map<Endpoint, Long> calls() {
+        Map<Endpoint, Long> counts = new EnumMap<>(Endpoint.class);
+        calls.forEach((endpoint, count) -> counts.put(endpoint, count.get()));
+        return counts;
+    }
+
+    /** Sets every endpoint's count back to zero. */
+    public void resetCalls() {
+        calls.values().forEach(count -> count.set(0));
+    }
+
+    static Endpoint endpointOf(String path) {
+        if (path.equals("/identity") || path.startsWith("/identity/")) {
+            return Endpoint.IDENTITY;
+        }
+        if (!path.equals("/compute") && !path.startsWith("/compute/")) {
+            return Endpoint.OTHER;
+        }
+        if (path.contains("/os-simple-tenant-usage")) {
+            return Endpoint.USAGE;
+        }
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (trimmed.endsWith("/os-instance-actions")) {
+            return Endpoint.ACTIONS;
+        }
+        if (trimmed.matches(".*/servers/[^/]+/os-instance-actions/[^/]+")) {
+            return Endpoint.ACTION;
+        }
+        if (trimmed.endsWith("/servers")) {
+            return Endpoint.SERVERS;
+        }
+        return trimmed.matches(".*/compute(/[^/]+/[^/]+)?(/v2\\.1)?") ? Endpoint.VERSIONS : Endpoint.OTHER;
+    }
+
     public void clearRequests() {
         synchronized (requests) {
             requests.clear();
@@ -283,6 +347,7 @@ public final class SimServer implements AutoCloseable {
         Reply reply = new Reply(exchange, status -> record(exchange, status));
         try {
             String path = exchange.getRequestURI().getRawPath();
+            calls.get(endpointOf(path)).incrementAndGet();
             if (path.equals("/identity") || path.startsWith("/identity/")) {
                 keystone.handle(exchange, reply);
             } else if (path.equals("/compute") || path.startsWith("/compute/")) {

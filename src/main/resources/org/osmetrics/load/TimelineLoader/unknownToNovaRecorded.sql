@@ -1,0 +1,2 @@
+SELECT count(*) > 0 FROM metrics.anomaly
+WHERE cloud_id = :cloud AND instance_id = :instance AND kind = 'timeline_unknown_to_nova'
