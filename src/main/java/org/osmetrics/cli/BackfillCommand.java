@@ -69,6 +69,10 @@ final class BackfillCommand implements Runnable {
             + " loaded and flagged either way).")
     boolean strict;
 
+    @Option(names = "--no-timelines", description = "Load usage only: do not read the instance actions of the"
+            + " servers the range lists (each server's whole list, once per backfill).")
+    boolean noTimelines;
+
     @Option(names = "--allow-long-range", description = "Backfill a range of more than 10 years (refused without it:"
             + " a typo in a year would plan thousands of calls). No --from may be before 2010-10-21, OpenStack's first"
             + " release.")
@@ -94,7 +98,8 @@ final class BackfillCommand implements Runnable {
         Backfill.checkRange(from, to, allowLongRange, clock.instant()); // the command line first, then credentials
         OpenStackSettings settings = openstack.settings();
         Backfill.Request request = new Backfill.Request(arguments(), RunCommand.ScopeOptions.choice(scopeOptions),
-                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict, allowLongRange);
+                from, to, window, settings.tuning().callSpan(), parallel, force, restate, strict, allowLongRange,
+                !noTimelines);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener listener = new ProgressListener(err, quiet.on());
         Backfill.Summary summary;
@@ -122,6 +127,7 @@ final class BackfillCommand implements Runnable {
         if (!quiet) {
             printSummary(out, s);
         }
+        RunCommand.printTimelines(quiet ? err : out, "backfill", s.timelines(), quiet);
         for (Backfill.VanishedServers v : s.vanishedServers()) {
             err.printf(Locale.ROOT, "backfill: warning: %s..%s: Nova no longer lists %s this database recorded"
                             + " alive then (%s%s): it has archived or purged them (or moved their launch time: resize, rebuild...),"
@@ -165,7 +171,7 @@ final class BackfillCommand implements Runnable {
             args.add("--window " + window.label());
         }
         for (String flag : new String[] {force ? "--force" : null, restate ? "--restate" : null, strict ? "--strict" : null,
-                allowLongRange ? "--allow-long-range" : null}) {
+                allowLongRange ? "--allow-long-range" : null, noTimelines ? "--no-timelines" : null}) {
             if (flag != null) {
                 args.add(flag);
             }

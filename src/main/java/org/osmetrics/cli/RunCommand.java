@@ -15,6 +15,7 @@ import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.CatchUp;
+import org.osmetrics.load.TimelineExtraction;
 import org.osmetrics.load.Database;
 import org.osmetrics.transform.WindowGrid;
 import picocli.CommandLine.ArgGroup;
@@ -95,6 +96,10 @@ final class RunCommand implements Runnable {
             + " recorded (otherwise they are only logged in metrics.restatement).")
     boolean restate;
 
+    @Option(names = "--no-timelines", description = "Load usage only: do not read the instance actions of the"
+            + " servers that changed since the last run (server timelines, 'Usage as it ran').")
+    boolean noTimelines;
+
     @Option(names = "--print-cloud-key", description = "First print the key of the cloud the credentials reach, alone on"
             + " a line (also with --quiet), once logged in: for scripts that then export it ('export --cloud KEY').")
     boolean printCloudKey;
@@ -134,7 +139,7 @@ final class RunCommand implements Runnable {
             throw OsMetricsException.usage("--initial-lookback must be positive, e.g. 24h");
         }
         return new CatchUp.Request(command, arguments(), ScopeOptions.choice(scopeOptions), window,
-                callSpan, initialLookback, strict, restate);
+                callSpan, initialLookback, strict, restate, !noTimelines);
     }
 
     /** The options that shape the data, for the ledger: never credentials. */
@@ -155,6 +160,9 @@ final class RunCommand implements Runnable {
         if (restate) {
             args.add("--restate");
         }
+        if (noTimelines) {
+            args.add("--no-timelines");
+        }
         return String.join(" ", args);
     }
 
@@ -171,6 +179,7 @@ final class RunCommand implements Runnable {
             out.println(command + ": warning: " + s.advice());
             out.flush();
         }
+        printTimelines(out, command, s.timelines(), quiet);
         if (!s.reconciled()) {
             String message = String.format(Locale.ROOT, "%s: the data does not reconcile with Nova's figures"
                     + " (loaded and flagged; see metrics.anomaly and metrics.nova_totals for run %d)",
@@ -190,6 +199,22 @@ final class RunCommand implements Runnable {
         if (s.restatements() > 0) {
             out.printf(Locale.ROOT, "%s: %s of closed windows %s (see metrics.restatement)%n", command,
                     Phrases.count(s.restatements(), "restatement"), restate ? "applied" : "logged, not applied: run with --restate to apply them");
+        }
+        out.flush();
+    }
+
+    /** The timeline extraction's line (unless quiet or skipped), and its warning, if any. */
+    static void printTimelines(PrintWriter out, String command, TimelineExtraction.Summary t, boolean quiet) {
+        if (t == null) {
+            return;
+        }
+        if (!quiet && !t.skipped()) {
+            out.printf(Locale.ROOT, "%s: timelines: %s read, %s%s%n", command, Phrases.count(t.read(), "server"),
+                    Phrases.count(t.actions(), "action"),
+                    t.unknown() > 0 ? ", " + Phrases.count(t.unknown(), "server") + " unknown to Nova (archived)" : "");
+        }
+        if (t.warning() != null) {
+            out.println(command + ": warning: " + t.warning());
         }
         out.flush();
     }

@@ -51,6 +51,9 @@ public final class OpenStackUsageSource implements UsageSource {
     private final URI computeUrl;
     private final String region;
     private final String microversion;
+    /** The minor part of the highest microversion the compute endpoint offers. */
+    private int maxMinor;
+    private OpenStackActionSource actions;
 
     private OpenStackUsageSource(OpenStackSettings settings, Clock clock, Set<String> answered) {
         this.settings = settings;
@@ -175,6 +178,39 @@ public final class OpenStackUsageSource implements UsageSource {
         return tenants.stream().flatMap(tenant -> tenant.pageStops().stream()).min(Comparator.naturalOrder());
     }
 
+    /** Nova's instance actions over this source's connection (token, endpoint, retries). */
+    @Override
+    public Optional<ActionSource> actions() {
+        if (actions == null) {
+            actions = new OpenStackActionSource(this);
+        }
+        return Optional.of(actions);
+    }
+
+    /** The forced microversion (OS_COMPUTE_API_VERSION), or null. */
+    String forcedMicroversion() {
+        return settings.computeApiVersion();
+    }
+
+    int maxMinor() {
+        return maxMinor;
+    }
+
+    int pageSize() {
+        return settings.tuning().pageSize();
+    }
+
+    String principal() {
+        return settings.principal();
+    }
+
+    /** GET at a microversion with the current token (renewed on a 401 once). */
+    HttpTransport.Response novaGet(URI url, String atMicroversion) {
+        return authorizedGet(url, Map.of(
+                "OpenStack-API-Version", "compute " + atMicroversion,
+                "X-OpenStack-Nova-API-Version", atMicroversion));
+    }
+
     @Override
     public Map<String, String> projectNames() {
         renewIfExpiring();
@@ -262,6 +298,7 @@ public final class OpenStackUsageSource implements UsageSource {
      */
     private String negotiateMicroversion() {
         int max = maxMicroversion();
+        this.maxMinor = max;
         String forced = settings.computeApiVersion();
         if (forced != null) {
             if (minor(forced) > max) {

@@ -2,6 +2,7 @@ package org.osmetrics.extract;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,11 @@ public record RenamedSource(UsageSource delegate, String cloudKey) implements Us
     @Override
     public UsageExtraction extract(Instant start, Instant end, Scope scope) {
         return delegate.extract(start, end, scope);
+    }
+
+    @Override
+    public Optional<ActionSource> actions() {
+        return delegate.actions();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.osmetrics.extract;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where usage comes from: an authenticated connection to one cloud's Keystone and Nova. The only type
@@ -22,6 +23,14 @@ public interface UsageSource extends AutoCloseable {
      * @throws org.osmetrics.OsMetricsException with exit code 3 (auth) or 4 (API) when it cannot
      */
     UsageExtraction extract(Instant start, Instant end, Scope scope);
+
+    /**
+     * Nova's instance actions over the same connection, when the source can read them (a live cloud); empty for a
+     * source without them (an archive). One per source; not thread-safe, like the source.
+     */
+    default Optional<ActionSource> actions() {
+        return Optional.empty();
+    }
 
     /** Project names by id, as far as the credentials may list them; empty when they may not. */
     Map<String, String> projectNames();

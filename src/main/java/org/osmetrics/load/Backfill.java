@@ -10,6 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,7 +31,9 @@ import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
 import org.osmetrics.ExitCode;
+import org.osmetrics.extract.ActionSource;
 import org.osmetrics.extract.Scope;
+import org.osmetrics.extract.ServerActions;
 import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
@@ -97,7 +101,7 @@ public final class Backfill {
      * @param force     re-extract chunks already loaded (closed windows change only with {@code restate})
      */
     public record Request(String arguments, ScopeChoice scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
-            int parallel, boolean force, boolean restate, boolean strict, boolean allowLongRange) {
+            int parallel, boolean force, boolean restate, boolean strict, boolean allowLongRange, boolean timelines) {
         public Request {
             Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(from, "from");
@@ -111,7 +115,13 @@ public final class Backfill {
         /** A request with ranges of at most {@link #LONG_RANGE}. */
         public Request(String arguments, ScopeChoice scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
                 int parallel, boolean force, boolean restate, boolean strict) {
-            this(arguments, scope, from, to, grid, callSpan, parallel, force, restate, strict, false);
+            this(arguments, scope, from, to, grid, callSpan, parallel, force, restate, strict, false, false);
+        }
+
+        /** A backfill of usage only (no timelines): bench, soak, tests of usage. */
+        public Request(String arguments, ScopeChoice scope, Instant from, Instant to, WindowGrid grid, Duration callSpan,
+                int parallel, boolean force, boolean restate, boolean strict, boolean allowLongRange) {
+            this(arguments, scope, from, to, grid, callSpan, parallel, force, restate, strict, allowLongRange, false);
         }
     }
 
@@ -171,7 +181,8 @@ public final class Backfill {
      */
     public record Summary(long runId, Scope scope, Instant from, Instant to, int chunks, int skipped, int windows,
             int servers, long rows, long restatements, int anomalies, boolean reconciled, boolean provisional,
-            List<VanishedServers> vanishedServers, List<SuspectedTruncation> suspectedTruncations, Duration elapsed) {
+            List<VanishedServers> vanishedServers, List<SuspectedTruncation> suspectedTruncations, Duration elapsed,
+            TimelineExtraction.Summary timelines) {
     }
 
     /** Hears how the backfill goes (progress). Called on the thread that runs the backfill. */
@@ -188,6 +199,7 @@ public final class Backfill {
     private final Jdbi jdbi;
     private final Clock clock;
     private final Cancellation cancellation;
+    private final TimelineSink timelineSink;
 
     /** A backfill that always runs to its end (tests). */
     public Backfill(Database database, Clock clock) {
@@ -196,10 +208,16 @@ public final class Backfill {
 
     /** A backfill that stops between two chunks when {@code cancellation} is requested (SIGTERM, Ctrl-C). */
     public Backfill(Database database, Clock clock, Cancellation cancellation) {
+        this(database, clock, cancellation, TimelineSinks.model(database));
+    }
+
+    /** A backfill whose timeline extraction hands the servers' histories to {@code timelineSink}. */
+    public Backfill(Database database, Clock clock, Cancellation cancellation, TimelineSink timelineSink) {
         this.database = database;
         this.jdbi = database.jdbi();
         this.clock = clock;
         this.cancellation = cancellation;
+        this.timelineSink = timelineSink;
     }
 
     /**
@@ -251,6 +269,7 @@ public final class Backfill {
         }
         LoadTotals totals = new LoadTotals();
         List<VanishedServers> vanished = new ArrayList<>();
+        Set<String> listed = new LinkedHashSet<>();
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
         Deque<Future<UsageExtraction>> inFlight = new ArrayDeque<>();
         try {
@@ -269,6 +288,9 @@ public final class Backfill {
                 vanishedServers(cloud, scope, extraction).ifPresent(vanished::add);
                 LoadResult result = loader.load(cloud, extraction, options, runId);
                 totals.add(extraction, result);
+                if (request.timelines()) {
+                    extraction.tenants().forEach(tenant -> tenant.servers().forEach(s -> listed.add(s.instanceId())));
+                }
                 loaded++;
                 listener.loaded(result);
             }
@@ -277,6 +299,13 @@ public final class Backfill {
             workers.shutdownNow();
         }
         CatchUp.recordProjectNames(pool.any(), new UsageLoader(jdbi), cloud);
+        TimelineExtraction.Summary timelines = null;
+        if (request.timelines() && pool.readsActions()) {
+            // each listed server's whole action list, once for the whole backfill, --parallel at a time
+            cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
+            timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
+                    .whole(pool::actions, cloud, scope, listed, request.parallel(), runId);
+        }
         // the ranges already loaded next to this backfill's count as neighbours too
         Duration around = request.callSpan().multipliedBy(NEIGHBOURS);
         Instant end = to;
@@ -287,7 +316,8 @@ public final class Backfill {
                 .toList();
         return new Summary(runId, scope, from, to, all.size(), all.size() - todo.size(), totals.windows,
                 totals.servers(), totals.rows, totals.restatements, totals.anomalies, totals.reconciled,
-                totals.provisional, List.copyOf(vanished), truncations, Duration.between(started, clock.instant()));
+                totals.provisional, List.copyOf(vanished), truncations, Duration.between(started, clock.instant()),
+                timelines);
     }
 
     private static UsageExtraction await(Future<UsageExtraction> future) {
@@ -449,9 +479,31 @@ public final class Backfill {
             }
         }
 
+        /** Whether the cloud's connections can read instance actions. */
+        boolean readsActions() {
+            UsageSource source = take();
+            try {
+                return source.actions().isPresent();
+            } finally {
+                give(source);
+            }
+        }
+
+        /** One server's whole action list, on a connection of its own while it is read. */
+        ServerActions actions(String instanceId, ActionSource.KnownActions known) {
+            UsageSource source = take();
+            try {
+                return source.actions().orElseThrow().serverActions(instanceId, null, known);
+            } finally {
+                give(source);
+            }
+        }
+
         /** A source for the calls made after the chunks (all workers are done by then). */
         UsageSource any() {
-            return take();
+            UsageSource source = take();
+            give(source); // used on the backfill's thread only, between the workers' calls
+            return source;
         }
 
         @Override

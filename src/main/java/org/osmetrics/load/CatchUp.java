@@ -43,11 +43,17 @@ public final class CatchUp {
      * @param arguments       the command line without secrets, for the ledger
      */
     public record Request(String command, String arguments, ScopeChoice scope, WindowGrid grid, Duration callSpan,
-            Duration initialLookback, boolean strict, boolean restate) {
+            Duration initialLookback, boolean strict, boolean restate, boolean timelines) {
         public Request {
             Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(callSpan, "callSpan");
             Objects.requireNonNull(initialLookback, "initialLookback");
+        }
+
+        /** A run of usage only (no timelines): demo, bench, soak. */
+        public Request(String command, String arguments, ScopeChoice scope, WindowGrid grid, Duration callSpan,
+                Duration initialLookback, boolean strict, boolean restate) {
+            this(command, arguments, scope, grid, callSpan, initialLookback, strict, restate, false);
         }
     }
 
@@ -58,13 +64,15 @@ public final class CatchUp {
      *               while the credentials see other projects (--all-projects was probably meant)
      */
     public record Summary(long runId, Scope scope, Instant from, Instant to, int windows, int servers, long rows,
-            long restatements, int anomalies, boolean reconciled, boolean provisional, Duration elapsed, String advice) {
+            long restatements, int anomalies, boolean reconciled, boolean provisional, Duration elapsed, String advice,
+            TimelineExtraction.Summary timelines) {
     }
 
     private final Jdbi jdbi;
     private final javax.sql.DataSource dataSource;
     private final Clock clock;
     private final Cancellation cancellation;
+    private final TimelineSink timelineSink;
 
     /** A catch-up that always runs to its end (demo, tests). */
     public CatchUp(Database database, Clock clock) {
@@ -73,10 +81,16 @@ public final class CatchUp {
 
     /** A catch-up that stops between two ranges when {@code cancellation} is requested (exit 1, ledger failed). */
     public CatchUp(Database database, Clock clock, Cancellation cancellation) {
+        this(database, clock, cancellation, TimelineSinks.model(database));
+    }
+
+    /** A catch-up whose timeline extraction hands the servers' histories to {@code timelineSink}. */
+    public CatchUp(Database database, Clock clock, Cancellation cancellation, TimelineSink timelineSink) {
         this.jdbi = database.jdbi();
         this.dataSource = database.dataSource();
         this.clock = clock;
         this.cancellation = cancellation;
+        this.timelineSink = timelineSink;
     }
 
     /**
@@ -132,6 +146,7 @@ public final class CatchUp {
         UsageLoader loader = new UsageLoader(jdbi);
         LoadOptions options = new LoadOptions(request.restate());
         LoadTotals totals = new LoadTotals();
+        Instant novaNow = null;
         for (int done = 0; done < chunks.size(); done++) {
             TimeRange chunk = chunks.get(done);
             cancellation.checkpoint("after " + done + " of " + Phrases.count(chunks.size(), "range") + " of " + from + ".." + to
@@ -140,8 +155,17 @@ public final class CatchUp {
             LoadResult result = loader.load(cloud, extraction, options, runId);
             totals.add(extraction, result);
             onRange.accept(result);
+            if (extraction.provisional()) {
+                novaNow = extraction.stop(); // Nova's clock: the open range is clamped to its "now"
+            }
         }
         Map<String, String> names = recordProjectNames(source, loader, cloud);
+        TimelineExtraction.Summary timelines = null;
+        if (request.timelines() && source.actions().isPresent()) {
+            cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
+            timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
+                    .catchUp(source.actions().get(), cloud, scope, novaNow, runId);
+        }
         String advice = null;
         if (firstOfScope && request.scope() instanceof ScopeChoice.CredentialsProject && totals.servers() == 0
                 && names.size() > 1) {
@@ -152,7 +176,7 @@ public final class CatchUp {
         }
         return new Summary(runId, scope, from, chunks.isEmpty() ? from : to, totals.windows, totals.servers(),
                 totals.rows, totals.restatements, totals.anomalies, totals.reconciled, totals.provisional,
-                Duration.between(started, clock.instant()), advice);
+                Duration.between(started, clock.instant()), advice, timelines);
     }
 
     static void requireWholeWindows(Duration callSpan, WindowGrid grid) {

@@ -29,12 +29,20 @@ final class ServersApi {
     }
 
     /** One request under {@code /servers}: {@code rest} are the path segments after {@code servers}. */
-    void handle(Reply reply, Tokens.Token token, Microversion version, List<String> rest, List<Query.Pair> pairs,
+    void handle(Reply reply, Tokens.Token token, Microversion version, List<String> rawRest, List<Query.Pair> pairs,
             String host, String applicationPath) throws IOException {
+        List<String> rest = rawRest.stream()
+                .map(segment -> java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8))
+                .toList();
         Instant now = NovaTime.truncate(sim.clock().instant());
         if (rest.isEmpty()) {
             list(reply, token, pairs, host, applicationPath, now);
         } else if (rest.size() >= 2 && rest.get(1).equals("os-instance-actions") && rest.size() <= 3) {
+            if (sim.instanceActionsForbidden()) {
+                NovaApi.error(reply, 403, "Policy doesn't allow os_compute_api:os-instance-actions:"
+                        + (rest.size() == 2 ? "list" : "show") + " to be performed.", null);
+                return;
+            }
             SimCloud cloud = sim.cloud();
             Optional<SimInstance> server = visibleServer(cloud, token, version, rest.get(0), now);
             if (server.isEmpty()) {
@@ -56,7 +64,7 @@ final class ServersApi {
         boolean admin = token.hasRole("admin");
         String allTenants = Query.last(pairs, "all_tenants");
         boolean all = allTenants != null && !allTenants.equalsIgnoreCase("0") && !allTenants.equalsIgnoreCase("false");
-        if (all && !admin) {
+        if (all && (!admin || sim.instanceActionsForbidden())) {
             NovaApi.error(reply, 403, "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be "
                     + "performed.", null);
             return;
@@ -82,8 +90,12 @@ final class ServersApi {
                 limitText.length() > 9 ? "999999999" : limitText));
         String marker = Query.last(pairs, "marker");
         SimCloud cloud = sim.cloud();
-        int from = all ? 0 : cloud.firstPositionOf(token.projectId());
-        int to = all ? cloud.size() : cloud.endPositionOf(token.projectId());
+        String projectFilter = all ? Query.first(pairs, "project_id") : token.projectId();
+        if (projectFilter == null && all) {
+            projectFilter = Query.first(pairs, "tenant_id");
+        }
+        int from = projectFilter == null ? 0 : cloud.firstPositionOf(projectFilter);
+        int to = projectFilter == null ? cloud.size() : cloud.endPositionOf(projectFilter);
         if (marker != null) {
             int position = cloud.positionOf(marker);
             if (position < 0) {

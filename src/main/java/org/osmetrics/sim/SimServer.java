@@ -77,6 +77,7 @@ public final class SimServer implements AutoCloseable {
     private volatile int maxLimit;
     private volatile Microversion maxMicroversion;
     private volatile Duration tokenLifetime;
+    private volatile boolean instanceActionsForbidden;
 
     /** The endpoints whose calls the simulator counts ({@link #calls(Endpoint)}). */
     public enum Endpoint {
@@ -222,6 +223,18 @@ public final class SimServer implements AutoCloseable {
                     + options.minMicroversion());
         }
         this.maxMicroversion = parsed;
+    }
+
+    /**
+     * A cloud whose policy refuses instance actions ({@code os_compute_api:os-instance-actions:list}) and the
+     * all-projects server list: those calls answer 403 from now on.
+     */
+    public void setInstanceActionsForbidden(boolean forbidden) {
+        this.instanceActionsForbidden = forbidden;
+    }
+
+    boolean instanceActionsForbidden() {
+        return instanceActionsForbidden;
     }
 
     /** Lifetime of tokens issued from now on. */
