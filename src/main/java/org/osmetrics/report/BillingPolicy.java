@@ -12,7 +12,29 @@ public final class BillingPolicy {
     public static final List<String> STATES = List.of("active", "stopped", "paused", "suspended", "shelved",
             "shelved_offloaded", "rescued", "resized", "soft-delete", "error", "building", "deleted", "terminated");
 
+    /** The name the example policy goes by (examples/billing-policy.csv, which reads to {@link #example()}). */
+    public static final String EXAMPLE_NAME = "billing-policy.csv";
+
     private BillingPolicy() {
+    }
+
+    /**
+     * The example policy of README "Billing policy" and examples/billing-policy.csv, in force from 2020-01-01:
+     * stopped, shelved and shelved_offloaded bill the disk only; paused and suspended bill everything. For demo's
+     * simulated cloud, which must not depend on the file being at hand.
+     */
+    public static List<PolicyLine> example(String source) {
+        java.time.Instant from = java.time.Instant.parse("2020-01-01T00:00:00Z");
+        java.util.Set<RateResource> diskOnly = java.util.EnumSet.of(RateResource.DISK_GB_HOUR);
+        java.util.Set<RateResource> everything = java.util.EnumSet.allOf(RateResource.class);
+        List<PolicyLine> lines = new java.util.ArrayList<>();
+        for (String state : List.of("stopped", "shelved", "shelved_offloaded")) {
+            lines.add(new PolicyLine(state, diskOnly, false, from, null, EXAMPLE_NAME, source));
+        }
+        for (String state : List.of("paused", "suspended")) {
+            lines.add(new PolicyLine(state, everything, false, from, null, EXAMPLE_NAME, source));
+        }
+        return List.copyOf(lines);
     }
 
     /**
