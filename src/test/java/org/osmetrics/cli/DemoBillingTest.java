@@ -27,9 +27,10 @@ class DemoBillingTest {
                     .toList();
             assertThat(printed).hasSize(2);
             String cloud = db.jdbi().withHandle(h -> h.createQuery("SELECT cloud_key FROM metrics.cloud").mapTo(String.class).one());
-            assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM metrics.billing_policy p JOIN metrics.cloud c"
-                    + " USING (cloud_id) WHERE c.cloud_key = :c AND p.policy_name = 'billing-policy.csv'").bind("c", cloud)
-                    .mapTo(Integer.class).one())).as("the example policy, for the simulated cloud").isEqualTo(5);
+            int policyLines = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM metrics.billing_policy p"
+                    + " JOIN metrics.cloud c USING (cloud_id) WHERE c.cloud_key = :c AND p.policy_name = 'billing-policy.csv'")
+                    .bind("c", cloud).mapTo(Integer.class).one());
+            assertThat(policyLines).as("the example policy, for the simulated cloud").isEqualTo(5);
             for (String line : printed) {
                 String instance = line.trim().split("\\s+")[1];
                 Map<String, Object> sums = db.jdbi().withHandle(h -> h.createQuery("""
