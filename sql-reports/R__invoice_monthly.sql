@@ -42,52 +42,24 @@
 -- version in force nothing is taken off or added: the quantities are Nova's, to the last digit.
 
 -- The quantities a version of the billing policy changes in [p_from, p_to) of a cloud, per project and flavor:
--- minus the hours in states whose resources it does not bill, plus the recovered hours it bills. The version is the
--- one in force at p_from (the caller cuts at versions' bounds). PL/pgSQL so that the view it reads
--- (report.server_usage_by_state, applied after this file) is looked up when called; invoker's rights, so the
--- per-project access rule of that view's tables holds for whoever reads report.invoice_monthly.
-CREATE OR REPLACE FUNCTION report.billing_policy_adjustment(p_cloud_id integer, p_from timestamptz, p_to timestamptz)
+-- minus the hours in states whose resources it does not bill, plus the recovered hours it bills. p_lines: the
+-- version's lines (vm_state and its flags, as jsonb), read by report.invoice_monthly (the caller cuts at versions'
+-- bounds); p_ids: the only servers that can change anything (those that spent time in a state the version does not
+-- bill in full, or have recovered hours it bills), or null for every server (the version bills 'active' in part).
+-- PL/pgSQL so that the view it reads (report.server_usage_by_state, applied after this file) is looked up when
+-- called. It reads nothing but that report view, with the rights and the per-project access rule of whoever reads
+-- report.invoice_monthly (a function called from a view runs as the querier): a tenant gets only its projects.
+DROP VIEW IF EXISTS report.invoice_monthly;
+DROP FUNCTION IF EXISTS report.billing_policy_adjustment(integer, timestamptz, timestamptz);
+CREATE OR REPLACE FUNCTION report.billing_policy_adjustment(p_cloud_id integer, p_from timestamptz, p_to timestamptz,
+                                                            p_lines jsonb, p_ids uuid[])
     RETURNS TABLE (project_id text, flavor text, hours numeric, vcpu_hours numeric, ram_gb_hours numeric,
                    disk_gb_hours numeric)
     LANGUAGE plpgsql STABLE
 AS $$
-DECLARE
-    v_active boolean;
-    v_ids uuid[];
 BEGIN
-    -- the version in force at p_from: does it leave anything of 'active' unbilled (time no timeline covers counts
-    -- as active, so then every fact matters)?
-    SELECT bool_or(l.vm_state = 'active' AND NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour))
-    INTO v_active
-    FROM metrics.billing_policy l
-    WHERE l.cloud_id = p_cloud_id AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from);
-    IF v_active IS NULL THEN
-        RETURN;                                         -- no version in force: Nova's view, nothing changes
-    END IF;
-    IF NOT v_active THEN
-        -- only servers that spent time in a state the version does not bill in full, or have recovered hours it
-        -- bills, can change anything: their ids, so that only their facts are split among states (a window may
-        -- end up to a day after p_to)
-        SELECT coalesce(array_agg(DISTINCT x.instance_id), '{}')
-        INTO v_ids
-        FROM (SELECT i.instance_id
-              FROM metrics.server_interval i
-              JOIN metrics.billing_policy l
-                ON l.cloud_id = i.cloud_id AND l.vm_state = i.vm_state
-               AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from)
-               AND NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour)
-              WHERE i.cloud_id = p_cloud_id AND i.valid_from < p_to + interval '1 day'
-                AND (i.valid_to IS NULL OR i.valid_to > p_from)
-              UNION
-              SELECT r.instance_id
-              FROM metrics.recovered_usage r
-              JOIN metrics.billing_policy l
-                ON l.cloud_id = r.cloud_id AND l.vm_state = r.vm_state AND l.recovered
-               AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from)
-              WHERE r.cloud_id = p_cloud_id AND r.window_start >= p_from AND r.window_start < p_to) x;
-        IF cardinality(v_ids) = 0 THEN
-            RETURN;
-        END IF;
+    IF p_lines IS NULL OR cardinality(p_ids) = 0 THEN
+        RETURN;                                         -- no version in force, or no server it changes
     END IF;
     -- per row, a resource's hours count when the version's flag for it equals the row's recovered flag: a fact's
     -- hours (recovered false) are taken off where the resource is not billed, recovered hours added where it is
@@ -102,14 +74,12 @@ BEGIN
                * CASE WHEN l.ram_gb_hour = s.recovered THEN 1 ELSE 0 END) * 0.0009765625,
            sum(CASE WHEN s.recovered THEN s.local_gb_hours ELSE -s.local_gb_hours END
                * CASE WHEN l.disk_gb_hour = s.recovered THEN 1 ELSE 0 END)
-    FROM metrics.billing_policy l
+    FROM jsonb_to_recordset(p_lines) AS l(vm_state text, vcpu_hour boolean, ram_gb_hour boolean, disk_gb_hour boolean,
+                                          flavor_hour boolean, recovered boolean)
     JOIN report.server_usage_by_state s
-      ON s.cloud_id = l.cloud_id AND s.vm_state = l.vm_state
+      ON s.vm_state = l.vm_state AND s.cloud_id = p_cloud_id
      AND s.window_start >= p_from AND s.window_start < p_to
-    WHERE l.cloud_id = p_cloud_id
-      AND l.valid_from <= p_from AND (l.valid_to IS NULL OR l.valid_to > p_from)
-      -- v_ids null: every server (the version bills 'active' in part)
-      AND (v_ids IS NULL OR s.instance_id = ANY (v_ids))
+    WHERE (p_ids IS NULL OR s.instance_id = ANY (p_ids))
       -- a fact's hours in a state billed in full, and recovered hours the version does not bill, change nothing
       AND CASE WHEN s.recovered THEN l.recovered
                ELSE NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour) END
@@ -117,7 +87,6 @@ BEGIN
 END
 $$;
 
-DROP VIEW IF EXISTS report.invoice_monthly;
 CREATE VIEW report.invoice_monthly AS
 SELECT c.cloud_key                                          AS cloud,
        l.project_id,
@@ -169,15 +138,46 @@ CROSS JOIN LATERAL (
               FROM metrics.billing_policy bp
               CROSS JOIN LATERAL (VALUES (bp.valid_from), (bp.valid_to)) AS t(boundary)
               WHERE bp.cloud_id = m.cloud_id AND t.boundary > m.month_start AND t.boundary < m.month_end) b) seg
-    -- the version of the billing policy in force in the segment, if any
+    -- the version of the billing policy in force in the segment, if any: its name, its lines, and the servers it
+    -- can change (read here, with the view's rights and the querier's per-project access rule)
     LEFT JOIN LATERAL (
-        SELECT bp.policy_name || ' [' || to_char(bp.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ', '
-               || coalesce(to_char(bp.valid_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'open') || ')'
-                   AS billing_policy
-        FROM metrics.billing_policy bp
-        WHERE bp.cloud_id = m.cloud_id AND bp.valid_from <= seg.segment_start
-          AND (bp.valid_to IS NULL OR bp.valid_to > seg.segment_start)
-        LIMIT 1) pv ON true
+        SELECT v.billing_policy, v.lines,
+               CASE WHEN v.active_in_part THEN NULL ELSE (
+                   SELECT coalesce(array_agg(DISTINCT x.instance_id), '{}')
+                   FROM (SELECT i.instance_id
+                         FROM metrics.server_interval i
+                         JOIN metrics.billing_policy l
+                           ON l.cloud_id = i.cloud_id AND l.vm_state = i.vm_state
+                          AND l.valid_from <= seg.segment_start
+                          AND (l.valid_to IS NULL OR l.valid_to > seg.segment_start)
+                          AND NOT (l.vcpu_hour AND l.ram_gb_hour AND l.disk_gb_hour AND l.flavor_hour)
+                         -- a window that starts in the segment may end up to a day after it
+                         WHERE i.cloud_id = m.cloud_id AND i.valid_from < seg.segment_end + interval '1 day'
+                           AND (i.valid_to IS NULL OR i.valid_to > seg.segment_start)
+                         UNION
+                         SELECT r.instance_id
+                         FROM metrics.recovered_usage r
+                         JOIN metrics.billing_policy l
+                           ON l.cloud_id = r.cloud_id AND l.vm_state = r.vm_state AND l.recovered
+                          AND l.valid_from <= seg.segment_start
+                          AND (l.valid_to IS NULL OR l.valid_to > seg.segment_start)
+                         WHERE r.cloud_id = m.cloud_id AND r.window_start >= seg.segment_start
+                           AND r.window_start < seg.segment_end) x)
+               END AS ids
+        FROM (SELECT min(bp.policy_name || ' ['
+                         || to_char(bp.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ', '
+                         || coalesce(to_char(bp.valid_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'open')
+                         || ')') AS billing_policy,
+                     jsonb_agg(jsonb_build_object('vm_state', bp.vm_state, 'vcpu_hour', bp.vcpu_hour,
+                                                  'ram_gb_hour', bp.ram_gb_hour, 'disk_gb_hour', bp.disk_gb_hour,
+                                                  'flavor_hour', bp.flavor_hour, 'recovered', bp.recovered)) AS lines,
+                     bool_or(bp.vm_state = 'active'
+                             AND NOT (bp.vcpu_hour AND bp.ram_gb_hour AND bp.disk_gb_hour AND bp.flavor_hour))
+                         AS active_in_part
+              FROM metrics.billing_policy bp
+              WHERE bp.cloud_id = m.cloud_id AND bp.valid_from <= seg.segment_start
+                AND (bp.valid_to IS NULL OR bp.valid_to > seg.segment_start)
+              HAVING count(*) > 0) v) pv ON true
     CROSS JOIN LATERAL (
         -- one segment at a time, read through the key of metrics.usage_rollup (window first)
         -- the facts counted per flavor, sizes and hours value (the rollup the loads keep: most windows hold the
@@ -202,7 +202,7 @@ CROSS JOIN LATERAL (
         UNION ALL
         -- what the billing policy in force takes off or adds (nothing without one)
         SELECT m.cloud_id, a.project_id, a.flavor, a.hours, a.vcpu_hours, a.ram_gb_hours, a.disk_gb_hours, false
-        FROM report.billing_policy_adjustment(m.cloud_id, seg.segment_start, seg.segment_end) a
+        FROM report.billing_policy_adjustment(m.cloud_id, seg.segment_start, seg.segment_end, pv.lines, pv.ids) a
         WHERE pv.billing_policy IS NOT NULL) u
     LEFT JOIN metrics.rate_card fr
            ON fr.resource = 'flavor_hour' AND fr.flavor = u.flavor_name

@@ -313,4 +313,41 @@ class BillingPolicyTest {
         assertThat(list.out()).contains("demo-sim/seed=1", "shelved_offloaded").doesNotContain(CLOUD);
         assertThat(october()).as("the real cloud's invoice is untouched").noneMatch(l -> l.contains("billing-policy.csv"));
     }
+
+    @Test
+    void underAPolicyATenantSeesItsOwnBilledLinesAndFinanceEveryLineAsTheOwnerDoes() throws Exception {
+        db.close();
+        db = SmallCloudData.loadOwnedByOwner();
+        insertTimelines();
+        assertThat(policy("import", "examples/billing-policy.csv").exitCode()).isZero();
+        String lines = "SELECT concat_ws(' ', project_id, resource, flavor, quantity, unit_price, amount, billing_policy)"
+                + " FROM report.invoice_monthly WHERE month = '2026-10' ORDER BY 1";
+        String billable = "SELECT concat_ws(' ', project_id, vm_state, hours, billable_vcpu_hours)"
+                + " FROM report.project_billable_monthly WHERE month = '2026-10' ORDER BY 1";
+        List<String> all = db.jdbi().withHandle(h -> h.createQuery(lines).mapTo(String.class).list());
+        List<String> allBillable = db.jdbi().withHandle(h -> h.createQuery(billable).mapTo(String.class).list());
+        assertThat(all).contains("p-alpha vcpu_hour 672 0.010 6.72 " + EXAMPLE_VERSION);
+        try (org.osmetrics.testing.Logins.Login alpha = org.osmetrics.testing.Logins.create(db, "alpha");
+             org.osmetrics.testing.Logins.Login finance = org.osmetrics.testing.Logins.create(db, "finance")) {
+            ProjectAccess access = new ProjectAccess(db.jdbi());
+            access.grant(alpha.name(), List.of("p-alpha"), CLOUD, false, ProjectAccess.LoginSettings.DEFAULT, "access grant (test)");
+            access.grant(finance.name(), List.of(), null, true, ProjectAccess.LoginSettings.DEFAULT, "access grant (test)");
+            try (java.sql.Connection tenant = alpha.connect(); java.sql.Connection reader = finance.connect()) {
+                assertThat(query(tenant, lines)).isEqualTo(all.stream().filter(l -> l.startsWith("p-alpha ")).toList());
+                assertThat(query(tenant, billable)).isEqualTo(allBillable.stream().filter(l -> l.startsWith("p-alpha ")).toList());
+                assertThat(query(reader, lines)).isEqualTo(all);
+                assertThat(query(reader, billable)).isEqualTo(allBillable);
+            }
+        }
+    }
+
+    private static List<String> query(java.sql.Connection connection, String sql) throws java.sql.SQLException {
+        List<String> rows = new ArrayList<>();
+        try (var statement = connection.createStatement(); var result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+        }
+        return rows;
+    }
 }
