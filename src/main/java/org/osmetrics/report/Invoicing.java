@@ -35,7 +35,7 @@ public final class Invoicing {
                    currency, amount, completeness, billing_policy
             FROM report.invoice_monthly
             WHERE month = :month AND (CAST(:cloud AS text) IS NULL OR cloud = :cloud)
-            ORDER BY cloud, project_id, resource, flavor NULLS FIRST, price_valid_from""";
+            ORDER BY cloud, project_id, resource, flavor NULLS FIRST, price_valid_from, billing_policy NULLS FIRST""";
 
     /** A document as issued (or found issued): its number, kind, customer and bytes. */
     public record Document(String numberText, String kind, String cloud, String customer, BigDecimal total,

@@ -169,6 +169,34 @@ class BillingPolicyTest {
     }
 
     @Test
+    void recoveredHoursAreApartAndBilledOnlyWhereThePolicyLineSaysSo() throws IOException {
+        // 10 hours Nova dropped, recovered for S2 (m1.large: 4 vCPU, 8 GiB, 80 GB) while stopped, in a window with no fact
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO metrics.recovered_usage (cloud_id, instance_id, window_start, window_end, vm_state, flavor_id,
+                                                     project_id, vcpus, memory_mb, local_gb, hours)
+                VALUES (1, '00000000-0000-0000-0000-000000000002', '2026-10-20 00:00Z', '2026-10-21 00:00Z', 'stopped', 2,
+                        'p-alpha', 4, 8192, 80, 10)"""));
+        List<String> today = october();
+        assertThat(today).contains("p-alpha disk_gb_hour 42720 0.0001 4.27");
+
+        Path recovered = file("recovered.csv", "vm_state,vcpu_hour,ram_gb_hour,disk_gb_hour,flavor_hour,recovered,valid_from,valid_to",
+                "stopped,no,no,yes,no,yes,2026-10-01,", "shelved_offloaded,no,no,yes,no,no,2026-10-01,");
+        assertThat(policy("import", recovered.toString()).exitCode()).isZero();
+
+        String version = " recovered.csv [2026-10-01T00:00:00Z, open)";
+        // as under the example policy, plus the recovered stopped hours' disk: 42720 + 10 x 80 = 43520 GB-h
+        assertThat(octoberOf("p-alpha")).containsExactly(
+                "p-alpha disk_gb_hour 43520 0.0001 4.35" + version,
+                "p-alpha ram_gb_hour 1344 0.002 2.69" + version,
+                "p-alpha vcpu_hour 672 0.010 6.72" + version);
+        List<String> rows = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT concat_ws(' ', vm_state, recovered, hours, disk_gb_hours, billable_vcpu_hours, billable_disk_gb_hours)
+                FROM report.project_billable_monthly WHERE month = '2026-10' AND project_id = 'p-alpha' AND recovered""")
+                .mapTo(String.class).list());
+        assertThat(rows).containsExactly("stopped t 10 800 0 800");
+    }
+
+    @Test
     void withoutAPolicyOrWithOneThatBillsEverythingTheInvoiceIsTodaysToTheLastDigit() throws IOException {
         // today's invoice: the lines of ReportViewsTest, computed from the facts alone
         db.jdbi().useHandle(h -> h.execute("DELETE FROM metrics.server_interval"));
