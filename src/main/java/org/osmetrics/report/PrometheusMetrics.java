@@ -69,7 +69,7 @@ public final class PrometheusMetrics {
                 "Extracted project ranges of the cloud whose totals did not match Nova's when loaded.",
                 snapshot.reconciliation(), r -> r.mismatches(), r -> labels("cloud", r.cloud()));
         family(out, "os_metrics_anomalies",
-                "Anomalies recorded for the cloud (see metrics.anomaly).",
+                "Usage anomalies recorded for the cloud (see metrics.anomaly; those of timelines: os_metrics_timeline_anomalies).",
                 snapshot.reconciliation(), r -> r.anomalies(), r -> labels("cloud", r.cloud()));
         // timelines (issue #15): only for the clouds whose timelines were ever loaded
         List<Status.Timelines> timelines = snapshot.timelines();

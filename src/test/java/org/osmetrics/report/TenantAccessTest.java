@@ -44,6 +44,16 @@ class TenantAccessTest {
         db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.extracted_range (cloud_id, scope, range_start, range_end, stop,"
                 + " provisional, microversion, server_count, extracted_at, run_id) VALUES (1, 'p-gamma', '2026-10-25 00:00Z',"
                 + " '2026-10-26 00:00Z', '2026-10-26 00:00Z', false, '2.40', 1, '2026-10-26 01:00Z', 1)"));
+        // timelines: intervals of an alpha and a beta server, and hours Nova dropped recovered for the beta one, so
+        // that report.server_usage_by_state has divided and recovered rows of both projects
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.server_interval (cloud_id, instance_id, valid_from, valid_to,"
+                + " vm_state, flavor_id) VALUES (1, '00000000-0000-0000-0000-000000000001', '2026-10-05 08:00Z',"
+                + " '2026-10-05 16:00Z', 'stopped', 1), (1, '00000000-0000-0000-0000-000000000001', '2026-10-05 16:00Z', NULL,"
+                + " 'active', 1), (1, '00000000-0000-0000-0000-000000000004', '2026-10-21 12:00Z', NULL, 'shelved_offloaded', 3)"));
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.recovered_usage (cloud_id, instance_id, window_start, window_end,"
+                + " vm_state, flavor_id, project_id, vcpus, memory_mb, local_gb, hours) VALUES (1,"
+                + " '00000000-0000-0000-0000-000000000004', '2026-10-19 00:00Z', '2026-10-20 00:00Z', 'active', 3, 'p-beta', 8,"
+                + " 32768, 0, 24)"));
         alpha = Logins.create(db, "alpha");
         betaGroup = Logins.create(db, "betateam", "ALTER ROLE %s NOLOGIN");
         beta = Logins.create(db, "beta", "GRANT " + betaGroup.name() + " TO %s");
@@ -106,7 +116,8 @@ class TenantAccessTest {
     @Test
     void eachTenantSeesExactlyItsProjectsRowsInEveryReportViewAndTheReaderSeesAll() throws SQLException {
         List<String> views = views();
-        assertThat(views).contains("server_usage", "invoice_monthly", "tenant_usage_document", "coverage", "audit_log");
+        assertThat(views).contains("server_usage", "invoice_monthly", "tenant_usage_document", "coverage", "audit_log",
+                "server_usage_by_state");
         try (Connection admin = db.database().dataSource().getConnection();
              Connection finance = reader.connect();
              Connection tenantAlpha = alpha.connect();
@@ -132,6 +143,10 @@ class TenantAccessTest {
             assertThat(rows(tenantAlpha, "SELECT count(*) FROM report.invoice_monthly WHERE project_id <> 'p-alpha'"))
                     .containsExactly("0");
             assertThat(rows(tenantAlpha, "SELECT count(*) FROM report.coverage WHERE scope = 'p-gamma'")).containsExactly("0");
+            assertThat(rows(tenantBeta, "SELECT count(*) FROM report.server_usage_by_state WHERE recovered")).containsExactly("1");
+            assertThat(rows(tenantAlpha, "SELECT count(*) FROM report.server_usage_by_state WHERE recovered")).containsExactly("0");
+            assertThat(rows(tenantAlpha, "SELECT count(*) FROM report.server_usage_by_state WHERE vm_state = 'stopped'"))
+                    .containsExactly("1");
         }
     }
 
