@@ -135,10 +135,10 @@ final class PolicyCommand implements Runnable {
             out.printf("%-8s %-34s %-24s %22s %22s %14s %14s %-8s%n", "month", "project", "resource", "quantity before",
                     "quantity after", "amount before", "amount after", "currency");
             for (BillingPolicyRepository.Change c : changes) {
-                out.printf(Locale.ROOT, "%-8s %-34s %-24s %22s %22s %14s %14s %-8s%s%n", c.month(), c.projectId(),
+                out.println(String.format(Locale.ROOT, "%-8s %-34s %-24s %22s %22s %14s %14s %-8s%s", c.month(), c.projectId(),
                         c.resource() + (c.flavor() == null ? "" : " " + c.flavor()), plain(c.quantityBefore()),
                         plain(c.quantityAfter()), plain(c.amountBefore()), plain(c.amountAfter()),
-                        c.currency() == null ? "" : c.currency(), c.invoiced() ? " invoiced" : "");
+                        c.currency() == null ? "" : c.currency(), c.invoiced() ? " invoiced" : "").stripTrailing());
             }
         }
 
