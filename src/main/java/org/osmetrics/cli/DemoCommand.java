@@ -17,6 +17,10 @@ import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.load.CatchUp;
 import org.osmetrics.load.Database;
+import org.osmetrics.load.RunLedger;
+import org.osmetrics.report.BilledServers;
+import org.osmetrics.report.BillingPolicy;
+import org.osmetrics.report.BillingPolicyRepository;
 import org.osmetrics.report.CloudTotals;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
@@ -79,12 +83,54 @@ final class DemoCommand implements Runnable {
                     Map.<OpenStackSetting, String>of(), SimCredentials.adminOpenrc(sim.authUrl()), ClientTuning.defaults()), clock), cloudKey)) {
                 CatchUp.Request request = new CatchUp.Request("demo", "--days " + days + " --projects " + projects
                         + " --servers " + servers + " --seed " + seed, ScopeChoice.allProjects(), null, Duration.ofDays(1),
-                        Duration.ofDays(days), false, false);
+                        Duration.ofDays(days), false, false, true);
                 CatchUp.Summary summary = new CatchUp(db, clock).run(source, request, range -> { });
                 RunCommand.report(out, "demo", summary, false, false, false);
+                printBilled(out, db, cloudKey);
                 printLoaded(out, db, cloudKey);
             }
         }
+    }
+
+    /**
+     * A stopped and a shelved server of the simulated cloud, Nova's view beside what the example billing policy bills
+     * (imported for the simulated cloud the first time: it never touches a real cloud's policy).
+     */
+    private static void printBilled(PrintWriter out, Database db, String cloudKey) {
+        BillingPolicyRepository policies = new BillingPolicyRepository(db.jdbi());
+        if (policies.lines(cloudKey).isEmpty()) {
+            RunLedger ledger = new RunLedger(db.jdbi(), Clock.systemUTC());
+            String commandLine = "demo: policy import (the example billing policy) --cloud " + cloudKey;
+            long runId = ledger.start("policy import", commandLine, null, null);
+            try {
+                policies.importPolicy(cloudKey, BillingPolicy.example("the example billing policy (demo)"), false, true,
+                        false, runId, BillingPolicy.EXAMPLE_NAME, commandLine);
+            } catch (RuntimeException e) {
+                ledger.finish(runId, RunLedger.Status.FAILED, e.getMessage());
+                throw e;
+            }
+            ledger.finish(runId, RunLedger.Status.SUCCEEDED, null);
+        }
+        List<BilledServers.Server> billed = new BilledServers(db.jdbi()).stoppedAndShelved(cloudKey);
+        out.println();
+        out.println("Billed as it ran (the simulated cloud's billing policy: examples/billing-policy.csv; a stopped or");
+        out.println("shelved server pays for its disk only), next to Nova's view (every hour counted as running):");
+        if (billed.isEmpty()) {
+            out.println("  no server of the loaded days was stopped or shelved according to its timeline");
+            return;
+        }
+        out.printf("  %-8s %-36s %-10s %-22s %10s %10s %10s%n", "", "server", "flavor", "", "vCPU-h", "RAM GiB-h",
+                "disk GB-h");
+        for (BilledServers.Server server : billed) {
+            out.printf(Locale.ROOT, "  %-8s %-36s %-10s %-22s %10s %10s %10s%n", server.kind(), server.instanceId(),
+                    server.flavor(), "Nova's view", server.vcpuHours().toPlainString(), server.ramGbHours().toPlainString(),
+                    server.diskGbHours().toPlainString());
+            out.printf(Locale.ROOT, "  %-8s %-36s %-10s %-22s %10s %10s %10s%n", "", server.name() == null ? "" : server.name(),
+                    "", "billed", server.billableVcpuHours().toPlainString(), server.billableRamGbHours().toPlainString(),
+                    server.billableDiskGbHours().toPlainString());
+            out.printf(Locale.ROOT, "  %-8s hours by state: %s%n", "", server.states());
+        }
+        out.println("  (export --report server_usage_billable or project_billable_daily; README 'Billing policy')");
     }
 
     private static void printLoaded(PrintWriter out, Database db, String cloudKey) {

@@ -31,8 +31,9 @@ import picocli.CommandLine.ScopeType;
         description = "Turns OpenStack Nova tenant usage into billing data in PostgreSQL.",
         subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BackfillCommand.class, ImportJsonCommand.class,
             StatusCommand.class, DemoCommand.class, DbCommand.class, ExtractCommand.class, ExportCommand.class,
-            RatesCommand.class, CloudsCommand.class, CustomersCommand.class, InvoiceCommand.class, ScopesCommand.class,
-            AccessCommand.class, ReportCommand.class, TimelineCommand.class, SimCommand.class, BenchCommand.class},
+            RatesCommand.class, PolicyCommand.class, CloudsCommand.class, CustomersCommand.class, InvoiceCommand.class,
+            ScopesCommand.class, AccessCommand.class, ReportCommand.class, TimelineCommand.class, SimCommand.class,
+            BenchCommand.class},
         footer = {
             "",
             "Exit codes: 0 ok; 1 internal error; 2 bad usage; 3 authentication or",

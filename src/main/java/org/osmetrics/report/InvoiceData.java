@@ -18,11 +18,21 @@ public record InvoiceData(Issuer issuer, String kind, int number, String numberT
                           Instant periodStart, Instant periodEnd, String completeness, Customer customer, String currency,
                           int minorUnits, List<Line> lines, String credits, Instant issuedAt) {
 
-    /** One line: quantity x unit price = amount, of one project, resource (and flavor) and price. */
+    /**
+     * One line: quantity x unit price = amount, of one project, resource (and flavor) and price; {@code billingPolicy}
+     * names the version of the cloud's billing policy whose billable quantity it is (null: none, Nova's view).
+     */
     public record Line(String projectId, String projectName, String resource, String flavor, String unit,
-                       BigDecimal quantity, BigDecimal unitPrice, BigDecimal amount) {
+                       BigDecimal quantity, BigDecimal unitPrice, BigDecimal amount, String billingPolicy) {
+        /** A line billed with no billing policy (Nova's view). */
+        public Line(String projectId, String projectName, String resource, String flavor, String unit,
+                    BigDecimal quantity, BigDecimal unitPrice, BigDecimal amount) {
+            this(projectId, projectName, resource, flavor, unit, quantity, unitPrice, amount, null);
+        }
+
         Line negated() {
-            return new Line(projectId, projectName, resource, flavor, unit, quantity.negate(), unitPrice, amount.negate());
+            return new Line(projectId, projectName, resource, flavor, unit, quantity.negate(), unitPrice, amount.negate(),
+                    billingPolicy);
         }
     }
 

@@ -131,7 +131,10 @@ public final class InvoiceRenderer {
             InvoiceData.Line line = lines.get(i);
             String project = line.projectName() == null ? line.projectId() : line.projectName() + " (" + line.projectId() + ")";
             h.append("<tr><td>").append(line.projectId().equals(previous) ? "" : block(project)).append("</td><td>")
-                    .append(esc(line.resource())).append("</td><td>").append(esc(line.flavor() == null ? "" : line.flavor()))
+                    .append(esc(line.resource()))
+                    .append(line.billingPolicy() == null ? ""
+                            : "<br/><span style=\"font-size: 80%; color: #555\">billing policy " + esc(line.billingPolicy()) + "</span>")
+                    .append("</td><td>").append(esc(line.flavor() == null ? "" : line.flavor()))
                     .append("</td><td class=\"num\">").append(line.quantity().toPlainString()).append("</td><td class=\"unit\">")
                     .append(esc(line.unit())).append("</td><td class=\"num\">").append(line.unitPrice().toPlainString())
                     .append("</td><td class=\"num\">").append(money(line.amount(), invoice)).append("</td></tr>\n");

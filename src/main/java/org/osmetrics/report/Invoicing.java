@@ -32,10 +32,10 @@ public final class Invoicing {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LINES = """
             SELECT cloud, project_id, project_name, month_start, month_end, resource, flavor, unit, quantity, unit_price,
-                   currency, amount, completeness
+                   currency, amount, completeness, billing_policy
             FROM report.invoice_monthly
             WHERE month = :month AND (CAST(:cloud AS text) IS NULL OR cloud = :cloud)
-            ORDER BY cloud, project_id, resource, flavor NULLS FIRST, price_valid_from""";
+            ORDER BY cloud, project_id, resource, flavor NULLS FIRST, price_valid_from, billing_policy NULLS FIRST""";
 
     /** A document as issued (or found issued): its number, kind, customer and bytes. */
     public record Document(String numberText, String kind, String cloud, String customer, BigDecimal total,
@@ -44,7 +44,7 @@ public final class Invoicing {
 
     private record Row(String cloud, String projectId, String projectName, Instant start, Instant end, String resource,
                        String flavor, String unit, BigDecimal quantity, BigDecimal unitPrice, String currency,
-                       BigDecimal amount, String completeness) {
+                       BigDecimal amount, String completeness, String billingPolicy) {
     }
 
     private final Jdbi jdbi;
@@ -117,7 +117,7 @@ public final class Invoicing {
                 InvoiceData draft = new InvoiceData(issuer, "invoice", 0, "", first.cloud(), label, first.start(), first.end(),
                         worst(lines), customer, first.currency(), minorUnits(first.currency()),
                         lines.stream().map(r -> new InvoiceData.Line(r.projectId(), r.projectName(), r.resource(), r.flavor(),
-                                r.unit(), r.quantity(), r.unitPrice(), r.amount())).toList(), null, now);
+                                r.unit(), r.quantity(), r.unitPrice(), r.amount(), r.billingPolicy())).toList(), null, now);
                 String billed = billed(draft);
                 var inForce = inForce(handle, issuer, first.cloud(), label, customer.name());
                 if (inForce != null && inForce.billed().equals(billed)) {
@@ -238,7 +238,7 @@ public final class Invoicing {
                         rs.getObject("month_end", OffsetDateTime.class).toInstant(), rs.getString("resource"),
                         rs.getString("flavor"), rs.getString("unit"), rs.getBigDecimal("quantity"),
                         rs.getBigDecimal("unit_price"), rs.getString("currency"), rs.getBigDecimal("amount"),
-                        rs.getString("completeness")))
+                        rs.getString("completeness"), rs.getString("billing_policy")))
                 .list());
     }
 
@@ -259,6 +259,11 @@ public final class Invoicing {
     private static String billed(InvoiceData data) {
         ObjectNode node = toJson(data);
         node.remove(List.of("number", "number_text", "issued_at", "kind", "credits"));
+        // the name of the billing policy version a line was billed under is said, not billed: naming it changes no
+        // amount, so a document issued before a policy that leaves its lines as they were is not restated for it
+        for (JsonNode line : node.get("lines")) {
+            ((ObjectNode) line).remove("billing_policy");
+        }
         return node.toString();
     }
 
@@ -278,9 +283,13 @@ public final class Invoicing {
                 .put("issued_at", data.issuedAt().toString());
         ArrayNode lines = node.putArray("lines");
         for (InvoiceData.Line line : data.lines()) {
-            lines.addObject().put("project_id", line.projectId()).put("project_name", line.projectName())
+            ObjectNode l = lines.addObject().put("project_id", line.projectId()).put("project_name", line.projectName())
                     .put("resource", line.resource()).put("flavor", line.flavor()).put("unit", line.unit())
                     .put("quantity", line.quantity()).put("unit_price", line.unitPrice()).put("amount", line.amount());
+            // only when a billing policy applied: a document billed as Nova counts stays byte for byte what it was
+            if (line.billingPolicy() != null) {
+                l.put("billing_policy", line.billingPolicy());
+            }
         }
         ObjectNode subtotals = node.putObject("project_subtotals");
         data.projectSubtotals().forEach(subtotals::put);
@@ -299,7 +308,7 @@ public final class Invoicing {
             for (JsonNode l : n.get("lines")) {
                 lines.add(new InvoiceData.Line(l.get("project_id").asText(), text(l, "project_name"), l.get("resource").asText(),
                         text(l, "flavor"), l.get("unit").asText(), l.get("quantity").decimalValue(),
-                        l.get("unit_price").decimalValue(), l.get("amount").decimalValue()));
+                        l.get("unit_price").decimalValue(), l.get("amount").decimalValue(), text(l, "billing_policy")));
             }
             return new InvoiceData(issuer, n.get("kind").asText(), n.get("number").asInt(), n.get("number_text").asText(),
                     n.get("cloud").asText(), n.get("month").asText(), Instant.parse(n.get("period_start").asText()),

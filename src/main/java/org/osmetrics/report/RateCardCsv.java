@@ -58,7 +58,7 @@ public final class RateCardCsv {
      * Skips a UTF-8 byte-order mark (U+FEFF), which spreadsheets write at the start of a "CSV UTF-8" file:
      * otherwise it would be part of the first column's name.
      */
-    private static Reader withoutByteOrderMark(Reader reader) throws IOException {
+    static Reader withoutByteOrderMark(Reader reader) throws IOException {
         PushbackReader pushback = new PushbackReader(reader, 1);
         int first = pushback.read();
         if (first >= 0 && first != '\uFEFF') {
@@ -151,13 +151,20 @@ public final class RateCardCsv {
             return null;
         }
         try {
-            return text.length() == 10
-                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : OffsetDateTime.parse(text).toInstant();
+            return instant(text);
         } catch (DateTimeException e) {
-            throw refused(where, column + " '" + text + "' is not a date (2026-10-16) or a date-time with zone "
-                    + "(2026-10-16T06:00Z)");
+            throw refused(where, column + " '" + text + "' is not " + TIME_FORMS);
         }
+    }
+
+    /** The forms {@link #instant} reads, for messages. */
+    static final String TIME_FORMS = "a date (2026-10-16) or a date-time with zone (2026-10-16T06:00Z)";
+
+    /** A date (midnight UTC) or a date-time with its zone; the billing policy's files use the same forms. */
+    static Instant instant(String text) {
+        return text.length() == 10
+                ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : OffsetDateTime.parse(text).toInstant();
     }
 
     private static String emptyToNull(String text) {

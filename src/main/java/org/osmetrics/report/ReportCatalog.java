@@ -68,7 +68,20 @@ public final class ReportCatalog {
                     "month_start >= :from", "month_start < :to", null, "month_start, cloud, cost_centre, currency", null),
             new ReportDefinition("domain_monthly", "report.domain_monthly",
                     "per Keystone domain and month (billing time zone): usage and invoiced amount, per currency",
-                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, domain_id, currency", null));
+                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, domain_id, currency", null),
+            new ReportDefinition("server_usage_billable", "report.server_usage_billable",
+                    "per server, window and state: quantities and what the billing policy bills of them",
+                    "window_start >= :from", "window_start < :to",
+                    PROJECT_COLUMNS, "window_start, cloud, project_id, instance_id, vm_state, recovered", null),
+            new ReportDefinition("project_billable_daily", "report.project_billable_daily",
+                    "per project, day (billing time zone) and state: quantities and what the billing policy bills",
+                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC') - interval '1 day'",
+                    "day_start < :to AND month_start < :to",
+                    PROJECT_COLUMNS, "day_start, cloud, project_id, vm_state, recovered", null),
+            new ReportDefinition("project_billable_monthly", "report.project_billable_monthly",
+                    "per project, month (billing time zone) and state: quantities and what the billing policy bills",
+                    "month_start >= :from", "month_start < :to",
+                    PROJECT_COLUMNS, "month_start, cloud, project_id, vm_state, recovered", null));
 
     private ReportCatalog() {
     }
