@@ -32,7 +32,7 @@ import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
-import org.osmetrics.load.Backfill;
+import org.osmetrics.pipeline.Backfill;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.Database;

@@ -13,7 +13,7 @@ import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
 import org.osmetrics.config.OpenStackSettings;
 import org.osmetrics.extract.OpenStackUsageSource;
-import org.osmetrics.load.Backfill;
+import org.osmetrics.pipeline.Backfill;
 import org.osmetrics.load.Database;
 import org.osmetrics.load.LoadResult;
 import org.osmetrics.transform.WindowGrid;

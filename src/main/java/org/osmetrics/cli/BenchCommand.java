@@ -9,7 +9,7 @@ import java.util.Map;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.bench.Bench;
 import org.osmetrics.bench.Scratch;
-import org.osmetrics.load.Backfill;
+import org.osmetrics.pipeline.Backfill;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.DatabaseSettings;
 import org.osmetrics.config.OpenStackSetting;

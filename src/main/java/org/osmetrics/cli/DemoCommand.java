@@ -15,7 +15,7 @@ import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.RenamedSource;
 import org.osmetrics.extract.ScopeChoice;
 import org.osmetrics.extract.UsageSource;
-import org.osmetrics.load.CatchUp;
+import org.osmetrics.pipeline.CatchUp;
 import org.osmetrics.load.Database;
 import org.osmetrics.load.RunLedger;
 import org.osmetrics.report.BilledServers;

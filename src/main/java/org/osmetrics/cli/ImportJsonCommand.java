@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
-import org.osmetrics.load.ArchiveImport;
+import org.osmetrics.pipeline.ArchiveImport;
 import org.osmetrics.load.Database;
 import org.osmetrics.transform.WindowGrid;
 import picocli.CommandLine.Command;

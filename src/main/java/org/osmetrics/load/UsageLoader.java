@@ -139,7 +139,7 @@ public final class UsageLoader {
      * (SQLSTATE class 22 data exception or 23 integrity violation, e.g. a NUL character in a text), not the
      * database failing: loading other data may still work.
      */
-    static boolean refusedData(Throwable e) {
+    public static boolean refusedData(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {

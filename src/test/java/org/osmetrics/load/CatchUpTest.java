@@ -27,6 +27,7 @@ import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.pipeline.CatchUp;
 
 /** The run pipeline end to end: the simulated OpenStack over HTTP, the real extract stage, PostgreSQL. */
 class CatchUpTest {

@@ -17,6 +17,7 @@ import org.osmetrics.Cancellation;
 import org.osmetrics.testing.ArchiveDocuments;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.pipeline.ArchiveImport;
 
 /**
  * The import-json figures of the README: a generated archive of {@code -Dosm.importBench=N} documents (20

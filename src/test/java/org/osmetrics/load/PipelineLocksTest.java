@@ -24,6 +24,7 @@ import org.osmetrics.testing.Logins;
 import org.osmetrics.testing.Logins.Login;
 import org.osmetrics.testing.SimEnvironment;
 import org.osmetrics.testing.TestDatabaseExtension;
+import org.osmetrics.pipeline.Backfill;
 
 /**
  * The pipeline's two locks (the per-cloud run lock and the lock that serialises partition creation) against a

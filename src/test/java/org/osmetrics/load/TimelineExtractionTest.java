@@ -34,6 +34,8 @@ import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.pipeline.Backfill;
+import org.osmetrics.pipeline.CatchUp;
 
 /**
  * Timelines read by {@code run} and {@code backfill} over real HTTP from the simulated Nova, counted by the

@@ -30,6 +30,7 @@ import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.pipeline.CatchUp;
 
 /**
  * October 2026 of the five servers of issue #15, over real HTTP: the simulated Nova holds their histories (Nova's

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.osmetrics.extract.OpenStackUsageSource;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ScopeChoice;
-import org.osmetrics.load.Backfill;
+import org.osmetrics.pipeline.Backfill;
 import org.osmetrics.load.RunLedger;
 import org.osmetrics.load.RunLock;
 import org.osmetrics.sim.SimClock;

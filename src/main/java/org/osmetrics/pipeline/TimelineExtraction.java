@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +22,9 @@ import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.ServerActions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.osmetrics.load.ActionStore;
+import org.osmetrics.load.Cloud;
+import org.osmetrics.load.TimelineSink;
 
 /**
  * Reads Nova's instance actions after the usage load of a run or backfill, stores them ({@link ActionStore}) and

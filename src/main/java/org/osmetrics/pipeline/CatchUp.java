@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import org.osmetrics.Phrases;
 import java.time.Clock;
@@ -21,6 +21,17 @@ import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.osmetrics.load.ActionStore;
+import org.osmetrics.load.Cloud;
+import org.osmetrics.load.CloudRepository;
+import org.osmetrics.load.Database;
+import org.osmetrics.load.LoadOptions;
+import org.osmetrics.load.LoadResult;
+import org.osmetrics.load.RunLedger;
+import org.osmetrics.load.RunLock;
+import org.osmetrics.load.TimelineSink;
+import org.osmetrics.load.TimelineSinks;
+import org.osmetrics.load.UsageLoader;
 
 /**
  * The cron run: under the cloud's lock, extracts everything from the end of the last complete load of the

@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.Phrases;
@@ -35,6 +35,14 @@ import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.transform.TransformedRange;
 import org.osmetrics.transform.UsageTransform;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.load.Cloud;
+import org.osmetrics.load.CloudRepository;
+import org.osmetrics.load.Database;
+import org.osmetrics.load.LoadOptions;
+import org.osmetrics.load.LoadResult;
+import org.osmetrics.load.RunLedger;
+import org.osmetrics.load.RunLock;
+import org.osmetrics.load.UsageLoader;
 
 /**
  * The import of archived usage documents (the old script's {@code output/*.json}) as history: under the

@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +39,17 @@ import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.load.ActionStore;
+import org.osmetrics.load.Cloud;
+import org.osmetrics.load.CloudRepository;
+import org.osmetrics.load.Database;
+import org.osmetrics.load.LoadOptions;
+import org.osmetrics.load.LoadResult;
+import org.osmetrics.load.RunLedger;
+import org.osmetrics.load.RunLock;
+import org.osmetrics.load.TimelineSink;
+import org.osmetrics.load.TimelineSinks;
+import org.osmetrics.load.UsageLoader;
 
 /**
  * The backfill of a historical range: under the cloud's lock for the whole run, plans the call-span chunks

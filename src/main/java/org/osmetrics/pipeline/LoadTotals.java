@@ -1,10 +1,11 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import java.util.HashSet;
 import java.util.Set;
 import org.osmetrics.extract.ServerUsage;
 import org.osmetrics.extract.TenantUsage;
 import org.osmetrics.extract.UsageExtraction;
+import org.osmetrics.load.LoadResult;
 
 /** What the ranges of one run or backfill added up to, for its summary and ledger. Not thread-safe. */
 final class LoadTotals {

@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,6 +30,8 @@ import org.osmetrics.testing.SimEnvironment;
 import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.load.CloudRepository;
+import org.osmetrics.load.RunLock;
 
 /** Backfill end to end: the simulated OpenStack over HTTP, the real extract stage, PostgreSQL. */
 class BackfillTest {

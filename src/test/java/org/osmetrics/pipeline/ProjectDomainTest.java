@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +23,9 @@ import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.load.Cloud;
+import org.osmetrics.load.CloudRepository;
+import org.osmetrics.load.UsageLoader;
 
 /**
  * Each project's Keystone domain is recorded with its name (issue #18, rollups by domain), against the simulated

@@ -1,4 +1,4 @@
-package org.osmetrics.load;
+package org.osmetrics.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.osmetrics.testing.ArchiveDocuments.tenantUsage;
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.Cancellation;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.load.UsageLoader;
 
 /**
  * import-json loads up to 200 ranges per transaction ({@link UsageLoader#loadBatch}): the rows are those of
