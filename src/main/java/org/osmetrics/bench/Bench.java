@@ -33,6 +33,7 @@ import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.pipeline.Backfill;
+import org.osmetrics.pipeline.Transforms;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.Database;
@@ -334,7 +335,7 @@ public final class Bench {
             long started = System.nanoTime();
             UsageExtraction extraction = source.extract(from, from.plus(Duration.ofDays(1)), Scope.allProjects());
             long extracted = System.nanoTime();
-            LoadResult result = loader.load(cloud, extraction, new LoadOptions(false), runId);
+            LoadResult result = loader.load(cloud, Transforms.onGrid(cloud, extraction), new LoadOptions(false), runId);
             loadNanos += System.nanoTime() - extracted;
             extractNanos += extracted - started;
             rows += (long) result.servers() * result.windows();

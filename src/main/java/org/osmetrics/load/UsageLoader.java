@@ -19,7 +19,6 @@ import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.transform.ServerSpan;
 import org.osmetrics.transform.TransformedRange;
-import org.osmetrics.transform.UsageTransform;
 
 /**
  * The load stage: commits everything of one extracted range in one transaction (after a crash a range
@@ -41,18 +40,6 @@ public final class UsageLoader {
     UsageLoader(Jdbi jdbi, int rollupFlushGroups) {
         this.jdbi = jdbi;
         this.rollupFlushGroups = rollupFlushGroups;
-    }
-
-    /** Transforms one extraction on the cloud's grid and loads it. */
-    public LoadResult load(Cloud cloud, UsageExtraction extraction, LoadOptions options, long runId) {
-        TransformedRange range;
-        try {
-            range = UsageTransform.transform(extraction, cloud.grid());
-        } catch (IllegalArgumentException e) {
-            throw OsMetricsException.usage("cannot load " + extraction.start() + ".." + extraction.requestedEnd()
-                    + " for cloud " + cloud.key() + ": " + e.getMessage());
-        }
-        return load(cloud, range, options, runId);
     }
 
     /** Loads one transformed range in one transaction: a batch of one. */

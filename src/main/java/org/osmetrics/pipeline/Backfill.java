@@ -306,7 +306,7 @@ public final class Backfill {
                 }
                 UsageExtraction extraction = await(inFlight.removeFirst());
                 vanishedServers(cloud, scope, extraction).ifPresent(vanished::add);
-                LoadResult result = loader.load(cloud, extraction, options, runId);
+                LoadResult result = loader.load(cloud, Transforms.onGrid(cloud, extraction), options, runId);
                 totals.add(extraction, result);
                 if (request.timelines()) {
                     extraction.tenants().forEach(tenant -> tenant.servers().forEach(s -> listed.add(s.instanceId())));

@@ -165,7 +165,7 @@ public final class CatchUp {
             cancellation.checkpoint("after " + done + " of " + Phrases.count(chunks.size(), "range") + " of " + from + ".." + to
                     + " (loaded up to " + chunk.start() + ")");
             UsageExtraction extraction = source.extract(chunk.start(), chunk.end(), scope);
-            LoadResult result = loader.load(cloud, extraction, options, runId);
+            LoadResult result = loader.load(cloud, Transforms.onGrid(cloud, extraction), options, runId);
             totals.add(extraction, result);
             onRange.accept(result);
             if (extraction.provisional()) {

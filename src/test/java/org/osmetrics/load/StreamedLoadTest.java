@@ -18,6 +18,7 @@ import org.osmetrics.load.NovaModel.Instance;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.transform.UsageTransform;
 
 /**
  * The loader writes a range's facts as it reads them from the servers' spans, a day of windows at a time into
@@ -73,7 +74,7 @@ class StreamedLoadTest {
 
     private static LoadResult load(UsageLoader loader, Cloud cloud, Instant start, Instant end) {
         long run = ledger.start("test", "", cloud.cloudId(), "*");
-        return loader.load(cloud, NovaModel.extract(Scope.allProjects(), start, end, LATER, fleet()), LoadOptions.DEFAULT, run);
+        return loader.load(cloud, UsageTransform.transform(NovaModel.extract(Scope.allProjects(), start, end, LATER, fleet()), cloud.grid()), LoadOptions.DEFAULT, run);
     }
 
     private static Cloud cloud(String key, WindowGrid grid) {

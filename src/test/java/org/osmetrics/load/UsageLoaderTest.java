@@ -22,6 +22,7 @@ import org.osmetrics.load.NovaModel.Instance;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.transform.UsageTransform;
 
 /** The load stage against a real PostgreSQL; each test works on a cloud of its own. */
 class UsageLoaderTest {
@@ -54,7 +55,7 @@ class UsageLoaderTest {
 
     private static LoadResult load(Cloud cloud, UsageExtraction extraction, boolean restate) {
         long run = ledger.start("test", "", cloud.cloudId(), extraction.scope().key());
-        return loader.load(cloud, extraction, new LoadOptions(restate), run);
+        return loader.load(cloud, UsageTransform.transform(extraction, cloud.grid()), new LoadOptions(restate), run);
     }
 
     private static List<Map<String, Object>> facts(Cloud cloud) {

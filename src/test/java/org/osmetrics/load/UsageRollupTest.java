@@ -19,6 +19,7 @@ import org.osmetrics.load.NovaModel.Instance;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.transform.UsageTransform;
 
 /**
  * metrics.usage_rollup (what report.invoice_monthly reads) always holds the facts counted per window, project,
@@ -62,7 +63,7 @@ class UsageRollupTest {
     private static void load(Cloud cloud, Scope scope, Instant start, Instant end, Instant stop, List<Instance> fleet,
             boolean restate) {
         long run = ledger.start("test", "", cloud.cloudId(), scope.key());
-        loader.load(cloud, NovaModel.extract(scope, start, end, stop, fleet), new LoadOptions(restate), run);
+        loader.load(cloud, UsageTransform.transform(NovaModel.extract(scope, start, end, stop, fleet), cloud.grid()), new LoadOptions(restate), run);
     }
 
     private static List<Map<String, Object>> rows(Jdbi on, String sql, int cloudId) {
