@@ -27,7 +27,7 @@ import org.osmetrics.transform.WindowGrid;
 /**
  * October 2026 of five servers, on daily windows, from actions built here and usage facts as Nova reports them,
  * through {@link TimelineLoader} and report.server_usage_by_state on a real PostgreSQL. Every expected figure is
- * computed by hand in the comments. (tl-extract proves the same over real HTTP against the simulator.)
+ * computed by hand in the comments. (TimelineMonthOverHttpTest proves the same over real HTTP against the simulator.)
  */
 class TimelineMonthTest {
     private static TestDatabase db;
