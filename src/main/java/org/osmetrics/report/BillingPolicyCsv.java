@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.osmetrics.OsMetricsException;
@@ -40,14 +39,7 @@ public final class BillingPolicyCsv {
 
     /** The lines of the file, in file order, each checked alone. */
     public static List<PolicyLine> read(Reader reader, String fileName) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .setCommentMarker('#')
-                .setIgnoreSurroundingSpaces(true)
-                .setIgnoreEmptyLines(true)
-                .get();
-        try (CSVParser parser = format.parse(RateCardCsv.withoutByteOrderMark(reader))) {
+        try (CSVParser parser = RateCardCsv.parse(reader)) {
             checkHeader(parser.getHeaderNames(), fileName);
             List<PolicyLine> lines = new ArrayList<>();
             for (CSVRecord record : parser) {

@@ -1,7 +1,6 @@
 package org.osmetrics.report;
 
 import java.io.IOException;
-import java.io.PushbackReader;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.osmetrics.OsMetricsException;
@@ -42,14 +40,7 @@ public record CustomerMapping(Map<String, Line> projects) {
     }
 
     public static CustomerMapping read(Reader reader, String fileName) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .setCommentMarker('#')
-                .setIgnoreSurroundingSpaces(true)
-                .setIgnoreEmptyLines(true)
-                .get();
-        try (CSVParser parser = format.parse(withoutByteOrderMark(reader))) {
+        try (CSVParser parser = RateCardCsv.parse(reader)) {
             List<String> header = parser.getHeaderNames();
             if (!Set.copyOf(header).equals(Set.copyOf(COLUMNS)) || header.size() != COLUMNS.size()) {
                 throw refused(fileName + " line 1", "the header must be " + String.join(",", COLUMNS) + ", not "
@@ -118,15 +109,6 @@ public record CustomerMapping(Map<String, Line> projects) {
 
     private static String empty(String text) {
         return text == null || text.isEmpty() ? null : text;
-    }
-
-    private static Reader withoutByteOrderMark(Reader reader) throws IOException {
-        PushbackReader pushback = new PushbackReader(reader, 1);
-        int first = pushback.read();
-        if (first >= 0 && first != '\uFEFF') {
-            pushback.unread(first);
-        }
-        return pushback;
     }
 
     static OsMetricsException refused(String where, String problem) {

@@ -31,14 +31,7 @@ public final class RateCardCsv {
 
     /** The prices of the file, in file order, each checked alone (see {@link RateCard} for the whole). */
     public static List<Rate> read(Reader reader, String fileName) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .setCommentMarker('#')
-                .setIgnoreSurroundingSpaces(true)
-                .setIgnoreEmptyLines(true)
-                .get();
-        try (CSVParser parser = format.parse(withoutByteOrderMark(reader))) {
+        try (CSVParser parser = parse(reader)) {
             checkHeader(parser.getHeaderNames(), fileName);
             List<Rate> rates = new ArrayList<>();
             for (CSVRecord record : parser) {
@@ -55,10 +48,25 @@ public final class RateCardCsv {
     }
 
     /**
+     * The input files' CSV (rate card, billing policy, customers): RFC 4180 with a header, {@code #} comments,
+     * spaces around values and empty lines ignored, and a leading byte-order mark skipped.
+     */
+    static CSVParser parse(Reader reader) throws IOException {
+        return CSVFormat.RFC4180.builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .setCommentMarker('#')
+                .setIgnoreSurroundingSpaces(true)
+                .setIgnoreEmptyLines(true)
+                .get()
+                .parse(withoutByteOrderMark(reader));
+    }
+
+    /**
      * Skips a UTF-8 byte-order mark (U+FEFF), which spreadsheets write at the start of a "CSV UTF-8" file:
      * otherwise it would be part of the first column's name.
      */
-    static Reader withoutByteOrderMark(Reader reader) throws IOException {
+    private static Reader withoutByteOrderMark(Reader reader) throws IOException {
         PushbackReader pushback = new PushbackReader(reader, 1);
         int first = pushback.read();
         if (first >= 0 && first != '\uFEFF') {
