@@ -494,7 +494,7 @@ public final class Bench {
         return new Rate(resource, flavor, new BigDecimal(price), "EUR", 2, from, to, "bench");
     }
 
-    private void export() throws IOException {
+    private void export() throws SQLException, IOException {
         ExportSlice slice = exportSlice();
         Path file = Files.createTempFile("os-metrics-bench-", ".csv");
         try {
@@ -506,8 +506,12 @@ public final class Bench {
             try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                 rows = new ReportExporter(database.dataSource()).export(request, stream, done -> { });
             }
-            add(new Figure("export server_usage CSV", rows, seconds(started), meter.sample(), -1, 0, null,
-                    String.format(Locale.ROOT, "%.0f MB of CSV; %s", Files.size(file) / 1048576.0, slice.label())));
+            Figure export = new Figure("export server_usage CSV", rows, seconds(started), meter.sample(), -1, 0, null,
+                    String.format(Locale.ROOT, "%.0f MB of CSV; %s", Files.size(file) / 1048576.0, slice.label()));
+            Figure reference = CopyReference.exportReference(database.dataSource(), meter, slice.from(), slice.to(),
+                    "COPY server_usage -> CSV");
+            add(reference);
+            add(export.withReference(reference.stage()));
         } finally {
             Files.deleteIfExists(file);
         }

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
@@ -19,6 +21,8 @@ import org.postgresql.copy.CopyManager;
  * The physical reference: the very fact rows os-metrics loaded, dumped once to a file and then sent with a
  * plain {@code COPY ... FROM STDIN} into an unindexed table and into a table with the fact table's primary
  * key, on the same database, each in one committed transaction. Nothing but PostgreSQL's own work is timed.
+ * For the export, the reference is {@code psql}'s {@code \copy (select * from report.server_usage) to 'f.csv' csv
+ * header}: PostgreSQL formats the view's rows as CSV, unsorted, and the client only writes the bytes.
  */
 final class CopyReference {
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
@@ -83,5 +87,33 @@ final class CopyReference {
             return size;
         });
         return new Figure(stage, rows, seconds, memory, bytes, rows, null, null);
+    }
+
+    /**
+     * Times {@code COPY (SELECT * FROM report.server_usage ...) TO STDOUT (FORMAT csv, HEADER)} into a file, as
+     * {@code psql}'s {@code \copy} does it, over {@code [from, to)} (null: the whole view).
+     */
+    static Figure exportReference(DataSource dataSource, Meter meter, Instant from, Instant to, String stage)
+            throws SQLException, IOException {
+        // the bounds are instants from the database, not input text; COPY takes no bind parameters
+        String where = from == null ? ""
+                : "WHERE window_start >= '" + from + "' AND window_start < '" + to + "'";
+        String statement = SQL.locate(CopyReference.class, "exportServerUsage").replace("<where>", where);
+        Path file = Files.createTempFile("os-metrics-bench-", ".csv");
+        try (Connection connection = dataSource.getConnection()) {
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            meter.begin();
+            long started = System.nanoTime();
+            long rows;
+            try (OutputStream out = Files.newOutputStream(file)) {
+                rows = copy.copyOut(statement, out);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Figure(stage, rows, seconds, meter.sample(), -1, 0, null,
+                    String.format(Locale.ROOT, "%.0f MB of CSV, unsorted (psql's \\copy)",
+                            Files.size(file) / 1048576.0));
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -86,28 +89,48 @@ class LibreOfficeCsvImportTest {
 
     /**
      * Calc's conversion with no import options at all, as {@code soffice --headless --convert-to xlsx FILE.csv}: every
-     * cell a spreadsheet could take for a formula stays text. (LibreOffice 7.4, Debian 12's, reads a CSV converted
-     * without options as Windows-1252 whatever its byte-order mark, so the names' non-ASCII letters are not checked
-     * here but below, with the encoding Calc's import dialog picks from the byte-order mark.)
+     * cell a spreadsheet could take for a formula stays text, the byte-order mark is not read as text and the
+     * non-ASCII name survives exactly. The last two need LibreOffice 25.2 or later: Debian 12's own 7.4 reads a CSV
+     * converted without options as Windows-1252 whatever its byte-order mark (CI installs 25.2 from Debian's
+     * bookworm-backports; elsewhere that part is skipped, saying why).
      */
     @Test
-    void calcWithDefaultImportOptionsTurnsNoCellIntoAFormula() throws Exception {
+    void calcWithDefaultImportOptionsKeepsTheNonAsciiNameAndTurnsNoCellIntoAFormula() throws Exception {
         List<List<Cell>> rows = converted(null);
 
         assertThat(rows.stream().flatMap(List::stream).filter(Cell::formula).toList()).as("cells that became formulas").isEmpty();
         List<String> names = column(rows, "name");
-        for (String formula : FORMULA_LIKE) {
-            // shown as text after the formula guard's apostrophe, never computed
-            assertThat(names).anySatisfy(shown -> assertThat(shown).endsWith(formula));
-        }
+        assertThat(names).contains("'=1+1", "'+cmd", "'-x", "'@y");   // the formula guard's apostrophe, never computed
         assertThat(names).noneMatch(shown -> shown.equals("2") || shown.contains("#NAME") || shown.contains("Err:"));
         assertThat(textCells(rows, "name")).as("every name is a text cell").isTrue();
+
+        requireUtf8ByDefault();
+        assertThat(rows.get(0).get(0).text()).as("the byte-order mark is read as such, not as text").isEqualTo("hours");
+        assertThat(column(rows, "project_name")).contains(NAME);
+    }
+
+    /** LibreOffice 25.2 or later (which reads a CSV given no import options as UTF-8), or a skip saying why. */
+    private static void requireUtf8ByDefault() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(soffice(), "--version").redirectErrorStream(true).start();
+        String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(1, TimeUnit.MINUTES);
+        Matcher matcher = Pattern.compile("LibreOffice (\\d+)\\.(\\d+)").matcher(version);
+        if (matcher.find() && Integer.parseInt(matcher.group(1)) * 100 + Integer.parseInt(matcher.group(2)) >= 2502) {
+            return;
+        }
+        String reason = "soffice is " + version.strip() + ": before 25.2, LibreOffice reads a CSV converted without import"
+                + " options as Windows-1252 whatever its byte-order mark, so the non-ASCII name is not checked with the"
+                + " default options (Debian 12: libreoffice-calc-nogui from bookworm-backports)";
+        if ("1".equals(System.getenv("CI_REQUIRE_TOOLS"))) {
+            fail(reason + ", and CI_REQUIRE_TOOLS=1 requires it");
+        }
+        assumeTrue(false, reason);
     }
 
     /**
-     * The same file imported as UTF-8, the character set it is written in ({@code --infilter=CSV:44,34,76}: comma,
-     * double quote, UTF-8; in Calc's import dialog, "Character set: Unicode (UTF-8)"): the non-ASCII name survives
-     * exactly, the byte-order mark is not read as text, and still no cell is a formula.
+     * The same file imported as UTF-8 by name ({@code --infilter=CSV:44,34,76}: comma, double quote, UTF-8; in Calc's
+     * import dialog, "Character set: Unicode (UTF-8)"), what a user of an older LibreOffice does: the non-ASCII name
+     * survives exactly, the byte-order mark is not read as text, and still no cell is a formula.
      */
     @Test
     void calcReadingTheByteOrderMarkedFileAsUtf8KeepsTheNonAsciiNameAndMakesNoFormula() throws Exception {
