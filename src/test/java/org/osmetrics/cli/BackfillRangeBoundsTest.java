@@ -15,14 +15,14 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimFlavor;
 import org.osmetrics.sim.SimInstance;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * backfill's range as an operator types it, against the simulated OpenStack over HTTP: implausible ranges are
@@ -32,14 +32,14 @@ class BackfillRangeBoundsTest {
     /** The only servers of the cloud run in September 2026. */
     private static final Instant SEPTEMBER = Instant.parse("2026-09-01T00:00:00Z");
 
-    private TestDatabase test;
+    @RegisterExtension
+    final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private Jdbi jdbi;
     private SimServer sim;
     private Map<String, String> env;
 
     @BeforeEach
     void start() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
         SimCloud.Builder cloud = SimCloud.builder().project("p1", "one");
         SimFlavor flavor = new SimFlavor("m1.small", 1, 2048, 20, 0);
@@ -56,7 +56,6 @@ class BackfillRangeBoundsTest {
     @AfterEach
     void stop() {
         sim.close();
-        test.close();
     }
 
     private CommandRun backfill(String... args) {

@@ -21,33 +21,23 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.ExitCode;
 import org.osmetrics.report.SmallCloudData;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /** {@code os-metrics export} on the small cloud of the report tests (a real PostgreSQL). */
 class ExportCommandTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @TempDir
     Path dir;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void loadSmallCloud() {
-        db = SmallCloudData.load();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
 
     private int export(String... arguments) {
         List<String> args = new ArrayList<>(List.of("export"));

@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.report.SmallCloudData;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * {@code export --report focus} checked against the rules of the FOCUS specification at tag {@code v1.1}
@@ -91,7 +91,8 @@ class FocusExportTest {
     private static final Pattern PASCAL_CASE = Pattern.compile("[A-Z][A-Za-z0-9]*");
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @TempDir
     Path dir;
@@ -101,7 +102,6 @@ class FocusExportTest {
 
     @BeforeAll
     static void loadSmallCloud() {
-        db = SmallCloudData.load();
         // one project has a customer: its rows carry the customer as billing account
         db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO metrics.customer (name, cost_centre, tax_rate, currency, source, run_id)"
@@ -109,11 +109,6 @@ class FocusExportTest {
             h.execute("INSERT INTO metrics.project_customer (project_id, customer_id, source)"
                     + " SELECT 'p-alpha', customer_id, 'test' FROM metrics.customer");
         });
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     private int export(String... arguments) {

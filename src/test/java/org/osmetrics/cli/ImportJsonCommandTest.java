@@ -16,12 +16,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /** import-json end to end: documents written by the test (both shapes, empty, broken) and the old archive. */
 class ImportJsonCommandTest {
@@ -30,18 +29,13 @@ class ImportJsonCommandTest {
 
     @TempDir
     Path folder;
-    private TestDatabase test;
+    @RegisterExtension
+    final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private Jdbi jdbi;
 
     @BeforeEach
     void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
-    }
-
-    @AfterEach
-    void dropDatabase() {
-        test.close();
     }
 
     private record Result(int exitCode, String out, String err) {

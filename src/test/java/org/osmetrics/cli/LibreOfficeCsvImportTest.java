@@ -23,12 +23,12 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.report.SmallCloudData;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -46,7 +46,8 @@ class LibreOfficeCsvImportTest {
     private static final List<Integer> SERVERS = List.of(1, 2, 3, 5);
     private static final String MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @TempDir
     Path dir;
@@ -56,7 +57,6 @@ class LibreOfficeCsvImportTest {
 
     @BeforeAll
     static void loadSmallCloud() {
-        db = SmallCloudData.load();
         db.jdbi().useHandle(h -> {
             h.execute("UPDATE metrics.project SET name = ? WHERE project_id = 'p-alpha'", NAME);
             for (int i = 0; i < FORMULA_LIKE.size(); i++) {
@@ -64,11 +64,6 @@ class LibreOfficeCsvImportTest {
                         "00000000-0000-0000-0000-00000000000" + SERVERS.get(i));
             }
         });
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     /** The soffice on the PATH, or a skip (a failure under CI_REQUIRE_TOOLS=1). */

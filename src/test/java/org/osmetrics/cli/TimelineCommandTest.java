@@ -10,36 +10,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.TimelineLoader;
 import org.osmetrics.load.TimelineMonth;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.transform.WindowGrid;
 
 /** {@code timeline --server ID} as table and JSON lines, and the timelines in status, its JSON and metrics file. */
 class TimelineCommandTest {
     private static final String CLOUD = "keystone.test:5000/RegionOne";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.migrated();
 
     @BeforeAll
     static void setUp() {
-        db = TestDatabases.fresh();
         db.jdbi().useHandle(h -> h.createScript(TimelineMonth.SETUP).execute());
         Cloud cloud = new Cloud(1, CLOUD, WindowGrid.ofSeconds(86400));
         TimelineLoader loader = new TimelineLoader(db.jdbi());
         loader.load(cloud, 1, TimelineMonth.month(), TimelineMonth.AS_OF);
         loader.recordFailure(cloud, 1L, "Nova refused the instance actions (403)");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
     }
 
     private static CommandRun run(String... args) {

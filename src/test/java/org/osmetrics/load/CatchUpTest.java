@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 import org.osmetrics.config.ClientTuning;
@@ -25,8 +25,7 @@ import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.pipeline.CatchUp;
 
 /** The run pipeline end to end: the simulated OpenStack over HTTP, the real extract stage, PostgreSQL. */
@@ -34,20 +33,15 @@ class CatchUpTest {
     private static final Instant GENERATED_FROM = Instant.parse("2026-11-15T00:00:00Z");
     private static final Instant FIRST_RUN = Instant.parse("2026-11-24T14:23:45.678901Z");
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
     private SimServer sim;
     private SimClock clock;
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     @AfterEach

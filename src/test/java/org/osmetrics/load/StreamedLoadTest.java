@@ -9,14 +9,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.TimeRange;
 import org.osmetrics.load.NovaModel.Instance;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.transform.WindowGrid;
 import org.osmetrics.transform.UsageTransform;
 
@@ -46,20 +45,15 @@ class StreamedLoadTest {
             + " GROUP BY f.window_start, f.project_id, fl.name, f.vcpus, f.memory_mb, f.local_gb, f.hours, f.provisional"
             + " ORDER BY f.window_start, f.project_id, fl.name, f.hours, f.provisional";
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
     private static RunLedger ledger;
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
         ledger = new RunLedger(jdbi, Clock.fixed(LATER, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     /** Servers of two projects living across the month's end: always on, gone mid-range, launched at odd moments. */

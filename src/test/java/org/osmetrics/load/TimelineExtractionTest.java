@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
@@ -31,8 +31,7 @@ import org.osmetrics.sim.SimEvent;
 import org.osmetrics.sim.SimInstance;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.transform.WindowGrid;
 import org.osmetrics.pipeline.Backfill;
 import org.osmetrics.pipeline.CatchUp;
@@ -49,7 +48,8 @@ class TimelineExtractionTest {
     private static final WindowGrid DAILY = new WindowGrid(Duration.ofDays(1));
     private static final int PAGE = 1000;
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
     private SimServer sim;
     private SimClock clock;
@@ -58,13 +58,7 @@ class TimelineExtractionTest {
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     @AfterEach

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.Cancellation;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
@@ -27,8 +27,7 @@ import org.osmetrics.sim.SimInstance;
 import org.osmetrics.sim.SimResize;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.transform.WindowGrid;
 import org.osmetrics.pipeline.CatchUp;
 
@@ -51,7 +50,8 @@ class TimelineMonthOverHttpTest {
     private static final SimFlavor LARGE = new SimFlavor("m1.large", 4, 8192, 80, 0);
     private static final Instant SEP_1 = Instant.parse("2026-09-01T00:00:00Z");
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
 
     private static SimAction action(String server, String project, String name, String finish, String result) {
@@ -107,7 +107,6 @@ class TimelineMonthOverHttpTest {
 
     @BeforeAll
     static void monthOfRuns() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
         SimClock clock = new SimClock(Instant.parse("2026-10-02T06:00:00Z"));
         try (SimServer sim = SimServer.start(october(), clock);
@@ -134,11 +133,6 @@ class TimelineMonthOverHttpTest {
     private static CatchUp.Request request(String project) {
         return new CatchUp.Request("run", "--project " + project, ScopeChoice.project(project),
                 new WindowGrid(Duration.ofDays(1)), Duration.ofDays(1), Duration.ofHours(30), false, false, true);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     /** Per "state flavor recovered": hours of the server in October, from the view. */

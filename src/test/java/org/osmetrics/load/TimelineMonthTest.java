@@ -15,13 +15,12 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.extract.ServerActions;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.transform.WindowGrid;
 
 /**
@@ -30,13 +29,13 @@ import org.osmetrics.transform.WindowGrid;
  * computed by hand in the comments. (TimelineMonthOverHttpTest proves the same over real HTTP against the simulator.)
  */
 class TimelineMonthTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.migrated();
     private static Cloud cloud;
     private static TimelineLoader loader;
 
     @BeforeAll
     static void setUp() {
-        db = TestDatabases.fresh();
         db.jdbi().useHandle(h -> h.createScript(SETUP).execute());
         cloud = new Cloud(1, "keystone.test:5000/RegionOne", WindowGrid.ofSeconds(86400));
         loader = new TimelineLoader(db.jdbi());
@@ -50,11 +49,6 @@ class TimelineMonthTest {
                 DELETE FROM metrics.timeline_load;
                 DELETE FROM metrics.usage_fact WHERE instance_id = '%s' AND window_start = '2026-10-10 00:00Z';"""
                 .formatted(UNSHELVED)).execute());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
     }
 
     /** Per "state flavor_as_run recovered": hours of the server in October, from the view. */

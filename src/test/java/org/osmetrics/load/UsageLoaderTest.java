@@ -10,17 +10,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 import org.osmetrics.extract.RawPage;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.load.NovaModel.Instance;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.transform.WindowGrid;
 import org.osmetrics.transform.UsageTransform;
 
@@ -31,22 +30,17 @@ class UsageLoaderTest {
     private static final Instant LATER = Instant.parse("2026-12-05T00:00:00Z");
     private static final WindowGrid HOURLY = WindowGrid.ofSeconds(3600);
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
     private static UsageLoader loader;
     private static RunLedger ledger;
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
         loader = new UsageLoader(jdbi);
         ledger = new RunLedger(jdbi, Clock.fixed(LATER, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     private static Cloud cloud(String key) {

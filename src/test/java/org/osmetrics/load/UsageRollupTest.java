@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.extract.Scope;
 import org.osmetrics.load.NovaModel.Instance;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.osmetrics.transform.WindowGrid;
@@ -38,22 +39,17 @@ class UsageRollupTest {
             + " hours, provisional, facts FROM metrics.usage_rollup WHERE cloud_id = :cloud"
             + " ORDER BY window_start, project_id, flavor_id, hours, provisional";
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
     private static UsageLoader loader;
     private static RunLedger ledger;
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
         loader = new UsageLoader(jdbi);
         ledger = new RunLedger(jdbi, Clock.fixed(LATER, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     private static Cloud cloud(String key) {

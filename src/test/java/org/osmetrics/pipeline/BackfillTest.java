@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 import org.osmetrics.extract.Scope;
@@ -28,8 +28,7 @@ import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimEnvironment;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.RunLock;
 
@@ -39,20 +38,15 @@ class BackfillTest {
     private static final Instant TO = Instant.parse("2026-09-11T00:00:00Z");
     private static final Instant NOW = Instant.parse("2026-10-01T12:34:56Z");
 
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
     private final List<SimServer> sims = new ArrayList<>();
     private final SimClock clock = new SimClock(NOW);
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     @AfterEach

@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.config.ClientTuning;
 import org.osmetrics.config.OpenStackSetting;
 import org.osmetrics.config.OpenStackSettingsLoader;
@@ -21,8 +21,7 @@ import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimCredentials;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.SimulatorLogins;
-import org.osmetrics.testing.TestDatabases;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.UsageLoader;
@@ -34,18 +33,13 @@ import org.osmetrics.load.UsageLoader;
  */
 class ProjectDomainTest {
     private static final Instant NOW = Instant.parse("2026-11-24T14:23:45Z");
-    private static TestDatabase test;
+    @RegisterExtension
+    static final TestDatabaseExtension test = TestDatabaseExtension.migrated();
     private static Jdbi jdbi;
 
     @BeforeAll
     static void database() {
-        test = TestDatabases.fresh();
         jdbi = test.jdbi();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        test.close();
     }
 
     private static OpenStackUsageSource source(Map<String, String> env, SimClock clock) {

@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
 /**
@@ -34,16 +36,16 @@ class BillingPolicyTest {
 
     @TempDir
     Path dir;
-    private TestDatabase db;
+    @RegisterExtension
+    final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @BeforeEach
     void smallCloudWithTimelines() {
-        db = SmallCloudData.load();
-        insertTimelines();
+        insertTimelines(db.jdbi());
     }
 
-    private void insertTimelines() {
-        db.jdbi().useHandle(h -> h.execute("""
+    private static void insertTimelines(Jdbi jdbi) {
+        jdbi.useHandle(h -> h.execute("""
                 INSERT INTO metrics.server_interval (cloud_id, instance_id, valid_from, valid_to, vm_state, flavor_id) VALUES
                     (1, '00000000-0000-0000-0000-000000000001', '2026-09-20 00:00Z', '2026-10-11 00:00Z', 'active', 1),
                     (1, '00000000-0000-0000-0000-000000000001', '2026-10-11 00:00Z', NULL, 'stopped', 1),
@@ -53,15 +55,14 @@ class BillingPolicyTest {
                     (1, '00000000-0000-0000-0000-000000000002', '2026-10-15 12:00Z', NULL, 'deleted', 2)"""));
     }
 
-    @AfterEach
-    void dropDatabase() {
-        db.close();
+    private CommandRun policy(String... args) {
+        return policyOn(db.jdbcUrl(), args);
     }
 
-    private CommandRun policy(String... args) {
+    private static CommandRun policyOn(String dbUrl, String... args) {
         List<String> all = new ArrayList<>(List.of("policy"));
         all.addAll(List.of(args));
-        all.addAll(List.of("--db-url", db.jdbcUrl()));
+        all.addAll(List.of("--db-url", dbUrl));
         return CommandRun.of(Map.of(), all.toArray(String[]::new));
     }
 
@@ -204,7 +205,7 @@ class BillingPolicyTest {
         assertThat(today).contains("p-alpha vcpu_hour 1752 0.010 17.52", "p-alpha vcpu_hour 384 0.012 4.61");
         BigDecimal independent = IndependentInvoice.compute(db.jdbi(), "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
 
-        insertTimelines();
+        insertTimelines(db.jdbi());
         assertThat(october()).as("timelines without a policy change nothing").containsExactlyElementsOf(today);
 
         Path everything = file("everything.csv", "vm_state,vcpu_hour,ram_gb_hour,disk_gb_hour,flavor_hour,recovered,valid_from,valid_to",
@@ -344,27 +345,27 @@ class BillingPolicyTest {
 
     @Test
     void underAPolicyATenantSeesItsOwnBilledLinesAndFinanceEveryLineAsTheOwnerDoes() throws Exception {
-        db.close();
-        db = SmallCloudData.loadOwnedByOwner();
-        insertTimelines();
-        assertThat(policy("import", "examples/billing-policy.csv").exitCode()).isZero();
-        String lines = "SELECT concat_ws(' ', project_id, resource, flavor, quantity, unit_price, amount, billing_policy)"
-                + " FROM report.invoice_monthly WHERE month = '2026-10' ORDER BY 1";
-        String billable = "SELECT concat_ws(' ', project_id, vm_state, hours, billable_vcpu_hours)"
-                + " FROM report.project_billable_monthly WHERE month = '2026-10' ORDER BY 1";
-        List<String> all = db.jdbi().withHandle(h -> h.createQuery(lines).mapTo(String.class).list());
-        List<String> allBillable = db.jdbi().withHandle(h -> h.createQuery(billable).mapTo(String.class).list());
-        assertThat(all).contains("p-alpha vcpu_hour 672 0.010 6.72 " + EXAMPLE_VERSION);
-        try (org.osmetrics.testing.Logins.Login alpha = org.osmetrics.testing.Logins.create(db, "alpha");
-             org.osmetrics.testing.Logins.Login finance = org.osmetrics.testing.Logins.create(db, "finance")) {
-            ProjectAccess access = new ProjectAccess(db.jdbi());
-            access.grant(alpha.name(), List.of("p-alpha"), CLOUD, false, ProjectAccess.LoginSettings.DEFAULT, "access grant (test)");
-            access.grant(finance.name(), List.of(), null, true, ProjectAccess.LoginSettings.DEFAULT, "access grant (test)");
-            try (java.sql.Connection tenant = alpha.connect(); java.sql.Connection reader = finance.connect()) {
-                assertThat(query(tenant, lines)).isEqualTo(all.stream().filter(l -> l.startsWith("p-alpha ")).toList());
-                assertThat(query(tenant, billable)).isEqualTo(allBillable.stream().filter(l -> l.startsWith("p-alpha ")).toList());
-                assertThat(query(reader, lines)).isEqualTo(all);
-                assertThat(query(reader, billable)).isEqualTo(allBillable);
+        try (TestDatabase owned = SmallCloudData.loadOwnedByOwner()) {
+            insertTimelines(owned.jdbi());
+            assertThat(policyOn(owned.jdbcUrl(), "import", "examples/billing-policy.csv").exitCode()).isZero();
+            String lines = "SELECT concat_ws(' ', project_id, resource, flavor, quantity, unit_price, amount, billing_policy)"
+                    + " FROM report.invoice_monthly WHERE month = '2026-10' ORDER BY 1";
+            String billable = "SELECT concat_ws(' ', project_id, vm_state, hours, billable_vcpu_hours)"
+                    + " FROM report.project_billable_monthly WHERE month = '2026-10' ORDER BY 1";
+            List<String> all = owned.jdbi().withHandle(h -> h.createQuery(lines).mapTo(String.class).list());
+            List<String> allBillable = owned.jdbi().withHandle(h -> h.createQuery(billable).mapTo(String.class).list());
+            assertThat(all).contains("p-alpha vcpu_hour 672 0.010 6.72 " + EXAMPLE_VERSION);
+            try (org.osmetrics.testing.Logins.Login alpha = org.osmetrics.testing.Logins.create(owned, "alpha");
+                 org.osmetrics.testing.Logins.Login finance = org.osmetrics.testing.Logins.create(owned, "finance")) {
+                ProjectAccess access = new ProjectAccess(owned.jdbi());
+                access.grant(alpha.name(), List.of("p-alpha"), CLOUD, false, ProjectAccess.LoginSettings.DEFAULT, "access grant (test)");
+                access.grant(finance.name(), List.of(), null, true, ProjectAccess.LoginSettings.DEFAULT, "access grant (test)");
+                try (java.sql.Connection tenant = alpha.connect(); java.sql.Connection reader = finance.connect()) {
+                    assertThat(query(tenant, lines)).isEqualTo(all.stream().filter(l -> l.startsWith("p-alpha ")).toList());
+                    assertThat(query(tenant, billable)).isEqualTo(allBillable.stream().filter(l -> l.startsWith("p-alpha ")).toList());
+                    assertThat(query(reader, lines)).isEqualTo(all);
+                    assertThat(query(reader, billable)).isEqualTo(allBillable);
+                }
             }
         }
     }

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * {@code invoice} on the small cloud (daily windows, October 2026; EUR rate card) with the customers of
@@ -28,7 +28,8 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  */
 class InvoiceDocumentsTest {
     private static final String CUSTOMER = "Zürich café – 日本 AG";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @TempDir
     Path dir;
@@ -36,14 +37,8 @@ class InvoiceDocumentsTest {
 
     @BeforeAll
     static void loadSmallCloud() {
-        db = SmallCloudData.load();
         CommandRun run = CommandRun.of(Map.of(), "customers", "import", "examples/customers.csv", "--db-url", db.jdbcUrl());
         assertThat(run.exitCode()).as(run.err()).isZero();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     @BeforeEach

@@ -3,10 +3,10 @@ package org.osmetrics.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * report.project_usage_monthly and project_usage_daily read the rollup (metrics.usage_rollup) for their quantities
@@ -93,23 +93,18 @@ class ProjectUsageFromRollupTest {
             JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
             LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id""";
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @BeforeAll
     static void load() {
-        db = SmallCloudData.load();
-        SmallCloudData.execute(db, SmallCloudData.script("odd-clouds.sql"));
-        SmallCloudData.execute(db, """
+        SmallCloudData.execute(db.test(), SmallCloudData.script("odd-clouds.sql"));
+        SmallCloudData.execute(db.test(), """
                 UPDATE metrics.cloud SET time_zone = 'Europe/Madrid' WHERE cloud_id = 2;
                 UPDATE metrics.cloud SET time_zone = 'Asia/Kolkata' WHERE cloud_id = 3;
                 UPDATE metrics.usage_fact SET hours = hours / 3 WHERE instance_id::text LIKE '%1';
                 UPDATE metrics.usage_fact SET provisional = true WHERE window_start >= '2026-10-25';
                 """);
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
     }
 
     private static List<String> rows(String sql) {

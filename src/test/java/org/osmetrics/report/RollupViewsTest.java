@@ -7,10 +7,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * The monthly rollups by customer, cost centre and Keystone domain (issue #18) on the small cloud: their usage is
@@ -20,11 +20,11 @@ import org.osmetrics.testing.TestDatabases.TestDatabase;
  * Domains: p-alpha and p-beta in d-research (named), p-gamma in d-ops (no name listed).
  */
 class RollupViewsTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     @BeforeAll
     static void load() {
-        db = SmallCloudData.load();
         db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO metrics.customer (name, cost_centre, tax_rate, currency, source, run_id) VALUES"
                     + " ('Zürich café – 日本 AG', 'CC-100', 21, 'EUR', 'test', 1), ('Beta', 'CC-100', 21, 'EUR', 'test', 1)");
@@ -35,11 +35,6 @@ class RollupViewsTest {
                     + " WHERE project_id IN ('p-alpha', 'p-beta')");
             h.execute("UPDATE metrics.project SET domain_id = 'd-ops' WHERE project_id = 'p-gamma'");
         });
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
     }
 
     private static List<Map<String, Object>> rows(String sql) {

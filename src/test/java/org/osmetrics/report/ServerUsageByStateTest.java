@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * report.server_usage_by_state over the hand-computed small cloud: without timelines every fact is one row counted
@@ -18,17 +17,8 @@ class ServerUsageByStateTest {
     private static final String GPU_BOX = "00000000-0000-0000-0000-000000000004";
     private static final String WEB_1 = "00000000-0000-0000-0000-000000000001";
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void setUp() {
-        db = SmallCloudData.load();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.close();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::load);
 
     private static void withIntervals(String sql, Runnable check) {
         db.jdbi().useHandle(h -> h.execute(sql));

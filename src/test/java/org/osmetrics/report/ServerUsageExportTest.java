@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -27,15 +27,15 @@ class ServerUsageExportTest {
     /** One row per chunk, a few, and everything in one chunk. */
     private static final int[] CHUNK_ROWS = {1, 7, ServerUsageExport.CHUNK_ROWS};
 
-    private static TestDatabase small;
-    private static TestDatabase odd;
+    @RegisterExtension
+    static final TestDatabaseExtension small = TestDatabaseExtension.of(SmallCloudData::load);
+    @RegisterExtension
+    static final TestDatabaseExtension odd = TestDatabaseExtension.of(SmallCloudData::load);
 
     @BeforeAll
-    static void loadClouds() {
-        small = SmallCloudData.load();
-        odd = SmallCloudData.load();
-        SmallCloudData.execute(odd, SmallCloudData.script("odd-clouds.sql"));
-        SmallCloudData.execute(odd, TRICKY_VALUES);
+    static void loadOddClouds() {
+        SmallCloudData.execute(odd.test(), SmallCloudData.script("odd-clouds.sql"));
+        SmallCloudData.execute(odd.test(), TRICKY_VALUES);
     }
 
     /**
@@ -75,14 +75,8 @@ class ServerUsageExportTest {
                 .contains(",\"#hash \",").contains(",'=,");
     }
 
-    @AfterAll
-    static void dropDatabases() {
-        small.close();
-        odd.close();
-    }
-
     /** Through a character stream (standard output's path). */
-    private static String export(TestDatabase db, int chunkRows, ExportRequest request) {
+    private static String export(TestDatabaseExtension db, int chunkRows, ExportRequest request) {
         StringWriter out = new StringWriter();
         try {
             new ReportExporter(db.database().dataSource(), chunkRows).export(request, out, rows -> { });
@@ -93,7 +87,7 @@ class ServerUsageExportTest {
     }
 
     /** Into bytes (a file's path). */
-    private static byte[] exportBytes(TestDatabase db, int chunkRows, ExportRequest request) {
+    private static byte[] exportBytes(TestDatabaseExtension db, int chunkRows, ExportRequest request) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             new ReportExporter(db.database().dataSource(), chunkRows).export(request, out, rows -> { });
@@ -142,7 +136,7 @@ class ServerUsageExportTest {
         return requests;
     }
 
-    private static void assertSameBytesAsTheView(TestDatabase db) {
+    private static void assertSameBytesAsTheView(TestDatabaseExtension db) {
         for (ExportRequest request : requests()) {
             byte[] view = exportBytes(db, 0, request);
             for (int chunkRows : CHUNK_ROWS) {

@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 
 /**
  * The showback as people see it: headless Chromium (Debian's {@code chromium}) opens the small cloud's page on a
@@ -33,7 +33,8 @@ class ShowbackBrowserTest {
     /** The first colour of the charts' palette (the project with the most vCPU-hours). */
     private static final int FIRST_COLOUR = 0x4e79a7;
     private static final Path KEEP = Path.of("target", "showback");
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(ShowbackReportTest::loadNamedSmallCloud);
     /** The small cloud's showback of October 2026. */
     private static Path html;
 
@@ -42,15 +43,9 @@ class ShowbackBrowserTest {
 
     @BeforeAll
     static void render(@TempDir Path shared) {
-        db = ShowbackReportTest.loadNamedSmallCloud();
         html = shared.resolve("showback.html");
-        CommandRun run = ShowbackReportTest.report(db, html);
+        CommandRun run = ShowbackReportTest.report(db.test(), html);
         assertThat(run.exitCode()).as(run.err()).isZero();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
     }
 
     /** The tool's path; when it is missing, a skip saying why, or under CI_REQUIRE_TOOLS=1 a failure. */

@@ -13,11 +13,12 @@ import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -32,7 +33,8 @@ import org.w3c.dom.NodeList;
 class ShowbackReportTest {
     static final String NASTY = "<script>alert(1)</script> Zürich café – 日本";
     static final String NASTY_SERVER = "<img src=x onerror=alert(1)> & \"db\"";
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(ShowbackReportTest::loadNamedSmallCloud);
     /** The page of the small cloud as loaded, rendered once for the tests that only read it. */
     private static String october;
 
@@ -41,9 +43,8 @@ class ShowbackReportTest {
 
     @BeforeAll
     static void loadSmallCloud(@TempDir Path shared) throws Exception {
-        db = loadNamedSmallCloud();
         Path out = shared.resolve("showback.html");
-        CommandRun run = report(db, out);
+        CommandRun run = report(db.test(), out);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("report html: 2026-10 of keystone.example:5000/RegionOne, 3 projects with usage");
         october = Files.readString(out);
@@ -60,11 +61,6 @@ class ShowbackReportTest {
         return test;
     }
 
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
     static CommandRun report(TestDatabase test, Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("report", "html", "--month", "2026-10", "--out", out.toString(),
                 "--db-url", test.jdbcUrl()));
@@ -75,7 +71,7 @@ class ShowbackReportTest {
     /** Renders the page again (after a change to the database). */
     private Document render() throws Exception {
         Path out = dir.resolve("showback.html");
-        CommandRun run = report(db, out);
+        CommandRun run = report(db.test(), out);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("report html: 2026-10 of keystone.example:5000/RegionOne, 3 projects with usage");
         return parse(Files.readString(out));
@@ -317,17 +313,17 @@ class ShowbackReportTest {
         assertThat(noMonth.err()).contains("--month YYYY-MM is required");
         assertThat(CommandRun.of(Map.of(), "report", "html", "--month", "2026-13", "--out", out.toString(),
                 "--db-url", db.jdbcUrl()).exitCode()).isEqualTo(2);
-        CommandRun unknown = report(db, out, "--cloud", "nowhere:5000/RegionOne");
+        CommandRun unknown = report(db.test(), out, "--cloud", "nowhere:5000/RegionOne");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown cloud 'nowhere:5000/RegionOne'").contains("keystone.example:5000/RegionOne");
 
         db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.cloud (cloud_key, window_seconds)"
                 + " VALUES ('other.example:5000/RegionTwo', 3600)"));
         try {
-            CommandRun unchosen = report(db, out);
+            CommandRun unchosen = report(db.test(), out);
             assertThat(unchosen.exitCode()).isEqualTo(2);
             assertThat(unchosen.err()).contains("2 clouds in the database").contains("--cloud KEY");
-            CommandRun chosen = report(db, out, "--cloud", "keystone.example:5000/RegionOne");
+            CommandRun chosen = report(db.test(), out, "--cloud", "keystone.example:5000/RegionOne");
             assertThat(chosen.exitCode()).as(chosen.err()).isZero();
         } finally {
             db.jdbi().useHandle(h -> h.execute("DELETE FROM metrics.cloud WHERE cloud_key = 'other.example:5000/RegionTwo'"));

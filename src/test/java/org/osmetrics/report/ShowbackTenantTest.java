@@ -9,11 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.Logins;
 import org.osmetrics.testing.Logins.Login;
-import org.osmetrics.testing.TestDatabases.TestDatabase;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.w3c.dom.Document;
 
 /**
@@ -21,7 +22,8 @@ import org.w3c.dom.Document;
  * sees them, so it shows its own projects only, and its totals are theirs.
  */
 class ShowbackTenantTest {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::loadOwnedByOwner);
     private static Login alpha;
 
     @TempDir
@@ -29,8 +31,7 @@ class ShowbackTenantTest {
 
     @BeforeAll
     static void setUp() {
-        db = SmallCloudData.loadOwnedByOwner();
-        alpha = Logins.create(db, "alpha");
+        alpha = Logins.create(db.test(), "alpha");
         CommandRun grant = CommandRun.of(Map.of("OS_METRICS_DB_URL", db.jdbcUrl()), "access", "grant", alpha.name(),
                 "--project", "p-alpha");
         assertThat(grant.exitCode()).as(grant.err()).isZero();
@@ -39,7 +40,6 @@ class ShowbackTenantTest {
     @AfterAll
     static void tearDown() {
         alpha.close();
-        db.close();
     }
 
     @Test

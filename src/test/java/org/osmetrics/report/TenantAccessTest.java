@@ -15,9 +15,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.Logins;
 import org.osmetrics.testing.Logins.Login;
+import org.osmetrics.testing.TestDatabaseExtension;
 import org.osmetrics.testing.TestDatabases.TestDatabase;
 
 /**
@@ -31,7 +33,8 @@ class TenantAccessTest {
     /** The columns that say whose a row is, in the order they are looked for in a view (FOCUS: SubAccountId). */
     private static final List<String> PROJECT_COLUMNS = List.of("project_id", "tenant_id", "scope", "SubAccountId");
 
-    private static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.of(SmallCloudData::loadOwnedByOwner);
     private static Login alpha;
     private static Login betaGroup;
     private static Login beta;
@@ -39,7 +42,6 @@ class TenantAccessTest {
 
     @BeforeAll
     static void setUp() {
-        db = SmallCloudData.loadOwnedByOwner();
         // a range extracted for one project alone, so that report.coverage has a project's row too
         db.jdbi().useHandle(h -> h.execute("INSERT INTO metrics.extracted_range (cloud_id, scope, range_start, range_end, stop,"
                 + " provisional, microversion, server_count, extracted_at, run_id) VALUES (1, 'p-gamma', '2026-10-25 00:00Z',"
@@ -54,10 +56,10 @@ class TenantAccessTest {
                 + " vm_state, flavor_id, project_id, vcpus, memory_mb, local_gb, hours) VALUES (1,"
                 + " '00000000-0000-0000-0000-000000000004', '2026-10-19 00:00Z', '2026-10-20 00:00Z', 'active', 3, 'p-beta', 8,"
                 + " 32768, 0, 24)"));
-        alpha = Logins.create(db, "alpha");
-        betaGroup = Logins.create(db, "betateam", "ALTER ROLE %s NOLOGIN");
-        beta = Logins.create(db, "beta", "GRANT " + betaGroup.name() + " TO %s");
-        reader = Logins.create(db, "finance");
+        alpha = Logins.create(db.test(), "alpha");
+        betaGroup = Logins.create(db.test(), "betateam", "ALTER ROLE %s NOLOGIN");
+        beta = Logins.create(db.test(), "beta", "GRANT " + betaGroup.name() + " TO %s");
+        reader = Logins.create(db.test(), "finance");
         CommandRun grantAlpha = access("grant", alpha.name(), "--project", "p-alpha");
         assertThat(grantAlpha.exitCode()).as(grantAlpha.err()).isZero();
         assertThat(grantAlpha.out()).contains("sees project p-alpha");
@@ -73,7 +75,6 @@ class TenantAccessTest {
         for (Login login : List.of(alpha, beta, betaGroup, reader)) {
             login.close();
         }
-        db.close();
     }
 
     private static CommandRun access(String... args) {
@@ -227,7 +228,7 @@ class TenantAccessTest {
 
     @Test
     void badGrantsAreOneLineWithExitTwo() {
-        CommandRun noRole = access("grant", "nobody_" + db.name(), "--project", "p-alpha");
+        CommandRun noRole = access("grant", "nobody_" + db.test().name(), "--project", "p-alpha");
         assertThat(noRole.exitCode()).isEqualTo(2);
         assertThat(noRole.errLines()).singleElement().asString().contains("does not exist");
         CommandRun noProject = access("grant", alpha.name(), "--project", "p-nowhere");
@@ -257,7 +258,7 @@ class TenantAccessTest {
 
     @Test
     void aRevokedTenantSeesNothingMore() throws SQLException {
-        try (Login gamma = Logins.create(db, "gamma")) {
+        try (Login gamma = Logins.create(db.test(), "gamma")) {
             assertThat(access("grant", gamma.name(), "--project", "p-gamma").exitCode()).isZero();
             try (Connection connection = gamma.connect()) {
                 assertThat(rows(connection, "SELECT count(*) FROM report.server_usage")).doesNotContain("0");
