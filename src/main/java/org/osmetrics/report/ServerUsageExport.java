@@ -198,11 +198,20 @@ final class ServerUsageExport {
     private record Row(long windowStartMicros, int cloudRank, int projectRank, long idHigh, long idLow, Object[] values) {
     }
 
-    private static final Comparator<Row> ORDER = Comparator.comparingLong(Row::windowStartMicros)
-            .thenComparingInt(Row::cloudRank)
-            .thenComparingInt(Row::projectRank)
-            .thenComparing((a, b) -> Long.compareUnsigned(a.idHigh(), b.idHigh()))
-            .thenComparing((a, b) -> Long.compareUnsigned(a.idLow(), b.idLow()));
+    /** The view's order; one method rather than a chain of comparators (the sort is a tenth of the export's work). */
+    private static final Comparator<Row> ORDER = (a, b) -> {
+        int c = Long.compare(a.windowStartMicros(), b.windowStartMicros());
+        if (c == 0) {
+            c = Integer.compare(a.cloudRank(), b.cloudRank());
+        }
+        if (c == 0) {
+            c = Integer.compare(a.projectRank(), b.projectRank());
+        }
+        if (c == 0) {
+            c = Long.compareUnsigned(a.idHigh(), b.idHigh());
+        }
+        return c != 0 ? c : Long.compareUnsigned(a.idLow(), b.idLow());
+    };
 
     /** Reads the dimensions, then the facts chunk by chunk (on its own thread). Not thread-safe. */
     private final class Reader {
@@ -377,6 +386,8 @@ final class ServerUsageExport {
             List<Row> rows = new ArrayList<>();
             boolean unranked = false;
             Map<Instant, Instant> chunkInstants = new HashMap<>();
+            WindowTimes windowStarts = new WindowTimes(chunkInstants);
+            WindowTimes windowEnds = new WindowTimes(chunkInstants);
             try (ResultSet result = facts.executeQuery()) {
                 while (result.next()) {
                     if (mayRetry && rows.size() >= 4L * chunkRows) {
@@ -398,8 +409,8 @@ final class ServerUsageExport {
                             && (projectName == null || !projectFilter.contains(projectName))) {
                         continue;
                     }
-                    Instant windowStart = shared(chunkInstants, result.getObject(2, OffsetDateTime.class).toInstant());
-                    Instant windowEnd = shared(chunkInstants, result.getObject(3, OffsetDateTime.class).toInstant());
+                    Instant windowStart = windowStarts.read(result, 2);
+                    Instant windowEnd = windowEnds.read(result, 3);
                     Object[] values = {
                         result.getDouble(10), flavor, server.instanceId(), server.name(), projectId,
                         (long) result.getInt(8), (long) result.getInt(9), (long) result.getInt(7),
@@ -439,6 +450,51 @@ final class ServerUsageExport {
                 }
             }
             projectRanks = ranks;
+        }
+    }
+
+    /**
+     * A window column of consecutive fact rows: they repeat the same few instants, so the raw value (PostgreSQL's
+     * binary timestamptz, microseconds since 2000-01-01 UTC) is compared with the last row's before any object is
+     * made. Text or an infinity (never a window) goes through the driver as usual.
+     */
+    private static final class WindowTimes {
+        /** Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch. */
+        private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
+
+        private final Map<Instant, Instant> instants;
+        private long lastRaw;
+        private Instant last;
+
+        WindowTimes(Map<Instant, Instant> instants) {
+            this.instants = instants;
+        }
+
+        Instant read(ResultSet result, int column) throws SQLException {
+            byte[] raw = result.getBytes(column);   // a binary column's bytes as they came
+            if (raw == null || raw.length != Long.BYTES) {
+                return driverRead(result, column);
+            }
+            long value = 0;
+            for (byte b : raw) {
+                value = value << 8 | (b & 0xFF);
+            }
+            if (value == Long.MAX_VALUE || value == Long.MIN_VALUE) {
+                return driverRead(result, column);
+            }
+            if (last == null || value != lastRaw) {
+                long micros = value + POSTGRES_EPOCH_MICROS;
+                last = shared(instants, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L));
+                lastRaw = value;
+            }
+            return last;
+        }
+
+        private Instant driverRead(ResultSet result, int column) throws SQLException {
+            last = null;
+            OffsetDateTime time = result.getObject(column, OffsetDateTime.class);
+            return time == null ? null : shared(instants, time.toInstant());
         }
     }
 
