@@ -22,8 +22,6 @@ import org.postgresql.copy.CopyManager;
  */
 final class CopyReference {
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
-    private static final String COLUMNS = "cloud_id, window_start, window_end, instance_id, project_id, flavor_id, vcpus,"
-            + " memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state, provisional, run_id";
 
     private CopyReference() {
     }
@@ -36,9 +34,7 @@ final class CopyReference {
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
             long rows;
             try (OutputStream out = Files.newOutputStream(dump)) {
-                // cloudId is an integer from the database, not input text
-                rows = copy.copyOut("COPY (SELECT " + COLUMNS + " FROM metrics.usage_fact WHERE cloud_id = " + cloudId
-                        + ") TO STDOUT", out);
+                rows = copy.copyOut(copyStatement("copyOut", "<cloudId>", Integer.toString(cloudId)), out);
             }
             List<Figure> figures = new ArrayList<>();
             figures.add(copyInto(jdbi, connection, copy, meter, dump, rows, "bench_ref_plain", false,
@@ -61,12 +57,13 @@ final class CopyReference {
                 handle.createUpdate(SQL.locate(CopyReference.class, "addKey")).define("table", table).execute();
             }
         });
+        String copyIn = copyStatement("copyIn", "<table>", table);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         meter.begin();
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(dump)) {
-            long copied = copy.copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN", in, 1 << 16);
+            long copied = copy.copyIn(copyIn, in, 1 << 16);
             connection.commit();
             if (copied != rows) {
                 throw new SQLException("reference COPY took " + copied + " rows of " + rows);
@@ -83,5 +80,13 @@ final class CopyReference {
             return size;
         });
         return new Figure(stage, rows, seconds, memory, bytes, rows, null, null);
+    }
+
+    /**
+     * A COPY statement of {@code CopyReference/} with its one attribute put in: pgjdbc's copy API takes finished text,
+     * so Jdbi cannot define it (the value is made here, not input text).
+     */
+    private static String copyStatement(String name, String attribute, String value) {
+        return SQL.locate(CopyReference.class, name).replace(attribute, value);
     }
 }
