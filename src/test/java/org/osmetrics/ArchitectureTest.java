@@ -37,7 +37,7 @@ class ArchitectureTest {
             "sim", Set.of(ROOT),
             "bench", Set.of(ROOT, "config", "extract", "transform", "load", "pipeline", "report", "sim"));
     /** The rooms that may use the database's libraries; the root only for ExitCode's SQLException. */
-    private static final Set<String> DATABASE_ROOMS = Set.of("load", "pipeline", "report", "bench");
+    private static final Set<String> DATABASE_ROOMS = Set.of("load", "report", "bench");
     private static final List<String> DATABASE_LIBRARIES = List.of("org.jdbi.", "org.flywaydb.", "org.postgresql.", "java.sql.");
 
     private record Import(Path file, String room, String imported) {

@@ -391,7 +391,7 @@ public final class Bench {
             }
         }
         Instant month = reportMonth();
-        boolean rated = database.jdbi().withHandle(handle -> handle.createQuery("SELECT count(*) > 0 FROM metrics.rate_card")
+        boolean rated = database.jdbi().withHandle(handle -> handle.createQuery(SQL.locate(Bench.class, "rated"))
                 .mapTo(Boolean.class).one());
         if (!rated) {
             insertRates(month);
@@ -402,8 +402,8 @@ public final class Bench {
         String tenant = "osm_bench_tenant_" + stamp;
         logins.createLogin(reader);
         logins.createLogin(tenant);
-        String project = database.jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT project_id FROM metrics.project ORDER BY project_id LIMIT 1").mapTo(String.class).one());
+        String project = database.jdbi().withHandle(handle -> handle.createQuery(SQL.locate(Bench.class, "firstProject"))
+                .mapTo(String.class).one());
         ProjectAccess access = new ProjectAccess(database.jdbi());
         access.grant(reader, List.of(), null, true, ProjectAccess.LoginSettings.DEFAULT, "bench --scenario access");
         access.grant(tenant, List.of(project), null, false, ProjectAccess.LoginSettings.DEFAULT, "bench --scenario access");

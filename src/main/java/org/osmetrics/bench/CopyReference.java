@@ -26,8 +26,6 @@ import org.postgresql.copy.CopyManager;
  */
 final class CopyReference {
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
-    private static final String COLUMNS = "cloud_id, window_start, window_end, instance_id, project_id, flavor_id, vcpus,"
-            + " memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours, state, provisional, run_id";
 
     private CopyReference() {
     }
@@ -40,9 +38,7 @@ final class CopyReference {
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
             long rows;
             try (OutputStream out = Files.newOutputStream(dump)) {
-                // cloudId is an integer from the database, not input text
-                rows = copy.copyOut("COPY (SELECT " + COLUMNS + " FROM metrics.usage_fact WHERE cloud_id = " + cloudId
-                        + ") TO STDOUT", out);
+                rows = copy.copyOut(copyStatement("copyOut", "<cloudId>", Integer.toString(cloudId)), out);
             }
             List<Figure> figures = new ArrayList<>();
             figures.add(copyInto(jdbi, connection, copy, meter, dump, rows, "bench_ref_plain", false,
@@ -65,12 +61,13 @@ final class CopyReference {
                 handle.createUpdate(SQL.locate(CopyReference.class, "addKey")).define("table", table).execute();
             }
         });
+        String copyIn = copyStatement("copyIn", "<table>", table);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         meter.begin();
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(dump)) {
-            long copied = copy.copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN", in, 1 << 16);
+            long copied = copy.copyIn(copyIn, in, 1 << 16);
             connection.commit();
             if (copied != rows) {
                 throw new SQLException("reference COPY took " + copied + " rows of " + rows);
@@ -98,7 +95,7 @@ final class CopyReference {
         // the bounds are instants from the database, not input text; COPY takes no bind parameters
         String where = from == null ? ""
                 : "WHERE window_start >= '" + from + "' AND window_start < '" + to + "'";
-        String statement = SQL.locate(CopyReference.class, "exportServerUsage").replace("<where>", where);
+        String statement = copyStatement("exportServerUsage", "<where>", where);
         Path file = Files.createTempFile("os-metrics-bench-", ".csv");
         try (Connection connection = dataSource.getConnection()) {
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -115,5 +112,13 @@ final class CopyReference {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * A COPY statement of {@code CopyReference/} with its one attribute put in: pgjdbc's copy API takes finished text,
+     * so Jdbi cannot define it (the value is made here, not input text).
+     */
+    private static String copyStatement(String name, String attribute, String value) {
+        return SQL.locate(CopyReference.class, name).replace(attribute, value);
     }
 }

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -57,15 +55,19 @@ public final class Scratch implements AutoCloseable {
         String name = "osmetrics_bench_" + stamp;
         String owner = "osm_bench_owner_" + stamp;
         String password = randomPassword();
-        try (Connection connection = server.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
+        try {
             // names made here from the clock, passwords from SecureRandom: no input text
-            statement.execute("CREATE ROLE " + owner + " LOGIN NOSUPERUSER CREATEROLE PASSWORD '" + password + "'");
-            statement.execute("CREATE DATABASE " + name + " OWNER " + owner);
-        } catch (SQLException e) {
+            server.jdbi().useHandle(handle -> {
+                handle.createUpdate(SQL.locate(Scratch.class, "createOwner"))
+                        .define("owner", owner).define("password", "'" + password + "'").execute();
+                handle.createUpdate(SQL.locate(Scratch.class, "createOwnedDatabase"))
+                        .define("name", name).define("owner", owner).execute();
+            });
+        } catch (JdbiException e) {
             server.close();
+            String reason = e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
             throw OsMetricsException.database("bench: cannot create an owner role and its database on "
-                    + server.description() + " (the user needs to be a superuser): " + e.getMessage(), e);
+                    + server.description() + " (the user needs to be a superuser): " + reason, e);
         }
         if (!(server.dataSource() instanceof PGSimpleDataSource serverSource)) {
             server.close();
@@ -85,12 +87,10 @@ public final class Scratch implements AutoCloseable {
     }
 
     /** Creates a login (dropped with the database) and returns its password; as the owner (CREATEROLE). */
-    public String createLogin(String role) throws SQLException {
+    public String createLogin(String role) {
         String password = randomPassword();
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
-        }
+        database.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Scratch.class, "createLogin"))
+                .define("role", role).define("password", "'" + password + "'").execute());
         roles.add(role);
         passwords.put(role, password);
         return password;
@@ -169,7 +169,7 @@ public final class Scratch implements AutoCloseable {
                     server.jdbi().useHandle(handle -> {
                         handle.createUpdate(SQL.locate(Scratch.class, "dropDatabase")).define("name", name).execute();
                         for (int i = roles.size() - 1; i >= 0; i--) {
-                            handle.execute("DROP ROLE " + roles.get(i)); // names made here from the clock
+                            handle.createUpdate(SQL.locate(Scratch.class, "dropRole")).define("role", roles.get(i)).execute();
                         }
                     });
                 }

@@ -1,6 +1,5 @@
 package org.osmetrics.pipeline;
 
-import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.Phrases;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -24,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.nio.ByteBuffer;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
@@ -35,6 +32,8 @@ import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.transform.TransformedRange;
 import org.osmetrics.transform.UsageTransform;
 import org.osmetrics.transform.WindowGrid;
+import org.osmetrics.load.ArchiveLedger;
+import org.osmetrics.load.ArchiveLedger.ImportedFile;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.Database;
@@ -55,9 +54,6 @@ import org.osmetrics.load.UsageLoader;
  * Each file is recorded in {@code metrics.imported_file}. Not thread-safe.
  */
 public final class ArchiveImport {
-    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
-
-    private static final String INSERT_FILE = SQL.locate(ArchiveImport.class, "insertFile");
     /** Files parsed ahead of the loader per worker: bounds memory whatever the number of files. */
     private static final int READ_AHEAD = 4;
     /** At most this many ranges, and about this many facts, share one load transaction. */
@@ -80,8 +76,8 @@ public final class ArchiveImport {
         void fileDone(Path file);
     }
 
-    private final Jdbi jdbi;
     private final Database database;
+    private final ArchiveLedger fileLedger;
     private final Clock clock;
     private final Cancellation cancellation;
     private final int batchRanges;
@@ -94,7 +90,7 @@ public final class ArchiveImport {
     /** With {@code batchRanges} 1, every range is its own load, one transaction each (as before batching). */
     ArchiveImport(Database database, Clock clock, Cancellation cancellation, int batchRanges) {
         this.database = database;
-        this.jdbi = database.jdbi();
+        this.fileLedger = new ArchiveLedger(database.jdbi());
         this.clock = clock;
         this.cancellation = cancellation;
         this.batchRanges = batchRanges;
@@ -112,8 +108,8 @@ public final class ArchiveImport {
             int threads, Listener listener) {
         Instant started = clock.instant();
         try (RunLock lock = RunLock.acquire(database.dataSource(), cloudKey)) {
-            Cloud cloud = new CloudRepository(jdbi).resolve(cloudKey, grid);
-            RunLedger ledger = new RunLedger(jdbi, clock);
+            Cloud cloud = new CloudRepository(database.jdbi()).resolve(cloudKey, grid);
+            RunLedger ledger = new RunLedger(database.jdbi(), clock);
             long runId = ledger.start("import-json", arguments, cloud.cloudId(), null);
             try {
                 Summary summary = importFiles(cloud, files, runId, ledger, new LoadOptions(restate), threads, listener, started);
@@ -125,11 +121,6 @@ public final class ArchiveImport {
                 throw e;
             }
         }
-    }
-
-    /** One row of metrics.imported_file. */
-    private record FileRow(String file, String outcome, String scope, Instant start, Instant end, Integer servers,
-            String detail) {
     }
 
     /** One file after reading, parsing and transforming (on a worker). */
@@ -184,7 +175,7 @@ public final class ArchiveImport {
         private final long runId;
         private final LoadOptions options;
         private final Listener listener;
-        private final UsageLoader loader = new UsageLoader(jdbi);
+        private final UsageLoader loader = new UsageLoader(database.jdbi());
         /** Files not tallied yet, in order, and the ranges of those not loaded yet. */
         private final List<Parsed> pending = new ArrayList<>();
         private final List<Parsed> batchFiles = new ArrayList<>();
@@ -194,7 +185,7 @@ public final class ArchiveImport {
         private final Map<TransformedRange, LoadResult> results = new IdentityHashMap<>();
         private final Map<Parsed, String> refused = new IdentityHashMap<>();
 
-        private final List<FileRow> ledgerRows = new ArrayList<>();
+        private final List<ImportedFile> ledgerRows = new ArrayList<>();
         private final List<String> empty = new ArrayList<>();
         private final List<Failure> failures = new ArrayList<>();
         private final Set<String> servers = new HashSet<>();
@@ -289,11 +280,11 @@ public final class ArchiveImport {
                 String refusal = refused.get(parsed);
                 if (parsed.empty()) {
                     empty.add(name);
-                    ledgerRows.add(new FileRow(name, "empty", null, null, null, null, "0-byte file: a failed run, no data"));
+                    ledgerRows.add(new ImportedFile(name, "empty", null, null, null, null, "0-byte file: a failed run, no data"));
                 } else if (parsed.failure() != null || refusal != null) {
                     String reason = refusal != null ? refusal : parsed.failure();
                     failures.add(new Failure(name, reason));
-                    ledgerRows.add(new FileRow(name, "malformed", null, null, null, null, reason));
+                    ledgerRows.add(new ImportedFile(name, "malformed", null, null, null, null, reason));
                 } else {
                     for (TransformedRange range : parsed.ranges()) {
                         tally(name, range, results.remove(range));
@@ -320,7 +311,7 @@ public final class ArchiveImport {
             reconciled &= result.reconciled();
             first = first == null || extraction.start().isBefore(first) ? extraction.start() : first;
             last = last == null || extraction.requestedEnd().isAfter(last) ? extraction.requestedEnd() : last;
-            ledgerRows.add(new FileRow(name, "loaded", extraction.scope().key(), extraction.start(),
+            ledgerRows.add(new ImportedFile(name, "loaded", extraction.scope().key(), extraction.start(),
                     extraction.requestedEnd(), extraction.serverCount(), null));
         }
     }
@@ -362,20 +353,11 @@ public final class ArchiveImport {
         }
     }
 
-    private void recordFiles(Cloud cloud, long runId, List<FileRow> ledgerRows) {
+    private void recordFiles(Cloud cloud, long runId, List<ImportedFile> ledgerRows) {
         if (ledgerRows.isEmpty()) {
             return;
         }
-        jdbi.useTransaction(handle -> {
-            PreparedBatch batch = handle.prepareBatch(INSERT_FILE);
-            for (FileRow row : ledgerRows) {
-                batch.bind("run", runId).bind("file", row.file()).bind("outcome", row.outcome())
-                        .bind("cloud", row.start() == null ? null : cloud.cloudId()).bind("scope", row.scope())
-                        .bind("start", row.start()).bind("end", row.end()).bind("servers", row.servers())
-                        .bind("detail", row.detail()).add();
-            }
-            batch.execute();
-        });
+        fileLedger.record(cloud, runId, ledgerRows);
         ledgerRows.clear();
     }
 

@@ -26,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.Phrases;
@@ -43,8 +42,10 @@ import org.osmetrics.load.ActionStore;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.Database;
+import org.osmetrics.load.ExtractedRanges;
 import org.osmetrics.load.LoadOptions;
 import org.osmetrics.load.LoadResult;
+import org.osmetrics.load.RecordedServers;
 import org.osmetrics.load.RunLedger;
 import org.osmetrics.load.RunLock;
 import org.osmetrics.load.TimelineSink;
@@ -62,31 +63,6 @@ import org.osmetrics.load.UsageLoader;
  * <p>Not thread-safe: one backfill per instance at a time.
  */
 public final class Backfill {
-    private static final String COVERED_SQL = "SELECT range_start, range_end FROM metrics.extracted_range"
-            + " WHERE cloud_id = :cloud AND scope = :scope AND NOT provisional AND range_end > :from AND range_start < :to"
-            + " ORDER BY range_start";
-    private static final String COUNTS_SQL = "SELECT range_start, range_end, server_count FROM metrics.extracted_range"
-            + " WHERE cloud_id = :cloud AND scope = :scope AND range_end > :from AND range_start < :to"
-            + " AND extract(epoch FROM range_end - range_start) = :spanSeconds ORDER BY range_start";
-    /**
-     * The servers this database knows were alive in {@code [:start, :end)} of the scope, but that Nova's answer
-     * for that range does not list ({@code :listed}): those with usage facts recorded in its windows (by an
-     * earlier run), and those whose recorded life overlaps it (Nova lists every instance launched before the
-     * end and not terminated before the start; a server not ended when last seen was alive up to then).
-     */
-    private static final String VANISHED_SQL = """
-            WITH known AS (
-                SELECT s.instance_id FROM metrics.server s
-                WHERE s.cloud_id = :cloud AND (:allProjects OR s.project_id = :project)
-                  AND s.started_at < :end AND coalesce(s.ended_at, s.last_seen) > :start
-                UNION
-                SELECT f.instance_id FROM metrics.usage_fact f
-                WHERE f.cloud_id = :cloud AND f.window_start >= :start AND f.window_start < :end
-                  AND (:allProjects OR f.project_id = :project)
-            )
-            SELECT k.instance_id::text FROM known k
-            WHERE NOT EXISTS (SELECT 1 FROM unnest(CAST(:listed AS uuid[])) AS l(id) WHERE l.id = k.instance_id)
-            ORDER BY 1""";
     /** Neighbours on each side a chunk's server count is compared with. */
     static final int NEIGHBOURS = 3;
     /** A chunk with fewer servers than this share of the median on each side looks truncated. */
@@ -215,7 +191,8 @@ public final class Backfill {
     }
 
     private final Database database;
-    private final Jdbi jdbi;
+    private final ExtractedRanges extracted;
+    private final RecordedServers recorded;
     private final Clock clock;
     private final Cancellation cancellation;
     private final TimelineSink timelineSink;
@@ -233,7 +210,8 @@ public final class Backfill {
     /** A backfill whose timeline extraction hands the servers' histories to {@code timelineSink}. */
     public Backfill(Database database, Clock clock, Cancellation cancellation, TimelineSink timelineSink) {
         this.database = database;
-        this.jdbi = database.jdbi();
+        this.extracted = new ExtractedRanges(database.jdbi());
+        this.recorded = new RecordedServers(database.jdbi());
         this.clock = clock;
         this.cancellation = cancellation;
         this.timelineSink = timelineSink;
@@ -255,9 +233,9 @@ public final class Backfill {
             Scope scope = ScopeChoice.resolve(request.scope(), first);
             pool.give(first);
             try (RunLock lock = RunLock.acquire(database.dataSource(), cloudKey)) {
-                Cloud cloud = new CloudRepository(jdbi).resolve(cloudKey, request.grid());
+                Cloud cloud = new CloudRepository(database.jdbi()).resolve(cloudKey, request.grid());
                 CatchUp.requireWholeWindows(request.callSpan(), cloud.grid());
-                RunLedger ledger = new RunLedger(jdbi, clock);
+                RunLedger ledger = new RunLedger(database.jdbi(), clock);
                 long runId = ledger.start("backfill", request.arguments(), cloud.cloudId(), scope.key());
                 try {
                     Summary summary = backfill(pool, request, cloud, scope, runId, ledger, started, listener);
@@ -280,7 +258,7 @@ public final class Backfill {
         Instant ceilNow = grid.ceil(now);
         Instant to = grid.ceil(request.to()).isAfter(ceilNow) ? ceilNow : grid.ceil(request.to());
         List<TimeRange> all = TimeRange.splitBefore(from, to, request.callSpan(), now);
-        List<TimeRange> todo = request.force() ? all : uncovered(all, covered(cloud, scope, from, to));
+        List<TimeRange> todo = request.force() ? all : uncovered(all, extracted.complete(cloud, scope, from, to));
         long windows = todo.stream().mapToLong(c -> Duration.between(c.start(), c.end()).getSeconds() / grid.seconds()).sum();
         listener.planned(todo.size(), windows, all.size() - todo.size());
         if (!all.isEmpty()) {
@@ -293,7 +271,7 @@ public final class Backfill {
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
         Deque<Future<UsageExtraction>> inFlight = new ArrayDeque<>();
         try {
-            UsageLoader loader = new UsageLoader(jdbi);
+            UsageLoader loader = new UsageLoader(database.jdbi());
             LoadOptions options = new LoadOptions(request.restate());
             int next = 0;
             int loaded = 0;
@@ -321,12 +299,12 @@ public final class Backfill {
             inFlight.forEach(future -> future.cancel(true));
             workers.shutdownNow();
         }
-        CatchUp.recordProjectNames(pool.any(), new UsageLoader(jdbi), cloud);
+        CatchUp.recordProjectNames(pool.any(), new UsageLoader(database.jdbi()), cloud);
         TimelineExtraction.Summary timelines = null;
         if (request.timelines() && pool.readsActions()) {
             // each listed server's whole action list, once for the whole backfill, --parallel at a time
             cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
-            timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
+            timelines = new TimelineExtraction(new ActionStore(database.jdbi()), clock, timelineSink)
                     .whole(pool::actions, cloud, scope, listed, request.parallel(), runId, novaNow[0]);
         }
         // the ranges already loaded next to this backfill's count as neighbours too
@@ -357,16 +335,6 @@ public final class Backfill {
             }
             throw new OsMetricsException(ExitCode.INTERNAL, "extraction failed: " + e.getCause(), e.getCause());
         }
-    }
-
-    private List<TimeRange> covered(Cloud cloud, Scope scope, Instant from, Instant to) {
-        return jdbi.withHandle(handle -> handle.createQuery(COVERED_SQL)
-                .bind("cloud", cloud.cloudId())
-                .bind("scope", scope.key())
-                .bind("from", from)
-                .bind("to", to)
-                .map((rs, ctx) -> new TimeRange(rs.getTimestamp("range_start").toInstant(), rs.getTimestamp("range_end").toInstant()))
-                .list());
     }
 
     /** The chunks not entirely inside the union of {@code covered} (sorted by start). */
@@ -405,15 +373,7 @@ public final class Backfill {
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // not a UUID: the load refuses the range with its own message
         }
-        List<String> missing = jdbi.withHandle(handle -> handle.createQuery(VANISHED_SQL)
-                .bind("cloud", cloud.cloudId())
-                .bind("allProjects", scope.isAllProjects())
-                .bind("project", scope.isAllProjects() ? "" : scope.projectId())
-                .bind("start", extraction.start())
-                .bind("end", extraction.stop())
-                .bindArray("listed", String.class, listed)
-                .mapTo(String.class)
-                .list());
+        List<String> missing = recorded.aliveNotListed(cloud, scope, extraction.start(), extraction.stop(), listed);
         if (missing.isEmpty()) {
             return Optional.empty();
         }
@@ -426,15 +386,9 @@ public final class Backfill {
     }
 
     private List<RangeCount> serverCounts(Cloud cloud, Scope scope, Instant from, Instant to, Duration span) {
-        return jdbi.withHandle(handle -> handle.createQuery(COUNTS_SQL)
-                .bind("cloud", cloud.cloudId())
-                .bind("scope", scope.key())
-                .bind("from", from)
-                .bind("to", to)
-                .bind("spanSeconds", span.getSeconds())
-                .map((rs, ctx) -> new RangeCount(rs.getTimestamp("range_start").toInstant(),
-                        rs.getTimestamp("range_end").toInstant(), rs.getInt("server_count")))
-                .list());
+        return extracted.serverCounts(cloud, scope, from, to, span).stream()
+                .map(count -> new RangeCount(count.start(), count.end(), count.servers()))
+                .toList();
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 import org.osmetrics.Cancellation;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.extract.KeystoneProject;
@@ -25,6 +24,7 @@ import org.osmetrics.load.ActionStore;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
 import org.osmetrics.load.Database;
+import org.osmetrics.load.ExtractedRanges;
 import org.osmetrics.load.LoadOptions;
 import org.osmetrics.load.LoadResult;
 import org.osmetrics.load.RunLedger;
@@ -40,10 +40,6 @@ import org.osmetrics.load.UsageLoader;
  */
 public final class CatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
-    private static final String RESUME_SQL = "SELECT max(range_end) FROM metrics.extracted_range"
-            + " WHERE cloud_id = :cloud AND scope = :scope AND NOT provisional";
-    private static final String SCOPE_SEEN_SQL = "SELECT EXISTS (SELECT 1 FROM metrics.extracted_range"
-            + " WHERE cloud_id = :cloud AND scope = :scope)";
 
     /**
      * What to run.
@@ -81,8 +77,8 @@ public final class CatchUp {
             TimelineExtraction.Summary timelines) {
     }
 
-    private final Jdbi jdbi;
-    private final javax.sql.DataSource dataSource;
+    private final Database database;
+    private final ExtractedRanges extracted;
     private final Clock clock;
     private final Cancellation cancellation;
     private final TimelineSink timelineSink;
@@ -99,8 +95,8 @@ public final class CatchUp {
 
     /** A catch-up whose timeline extraction hands the servers' histories to {@code timelineSink}. */
     public CatchUp(Database database, Clock clock, Cancellation cancellation, TimelineSink timelineSink) {
-        this.jdbi = database.jdbi();
-        this.dataSource = database.dataSource();
+        this.database = database;
+        this.extracted = new ExtractedRanges(database.jdbi());
         this.clock = clock;
         this.cancellation = cancellation;
         this.timelineSink = timelineSink;
@@ -114,11 +110,11 @@ public final class CatchUp {
      */
     public Summary run(UsageSource source, Request request, Consumer<LoadResult> onRange) {
         Instant started = clock.instant();
-        try (RunLock lock = RunLock.acquire(dataSource, source.cloudKey())) {
-            Cloud cloud = new CloudRepository(jdbi).resolve(source.cloudKey(), request.grid());
+        try (RunLock lock = RunLock.acquire(database.dataSource(), source.cloudKey())) {
+            Cloud cloud = new CloudRepository(database.jdbi()).resolve(source.cloudKey(), request.grid());
             requireWholeWindows(request.callSpan(), cloud.grid());
             Scope scope = ScopeChoice.resolve(request.scope(), source);
-            RunLedger ledger = new RunLedger(jdbi, clock);
+            RunLedger ledger = new RunLedger(database.jdbi(), clock);
             long runId = ledger.start(request.command(), request.arguments(), cloud.cloudId(), scope.key());
             try {
                 Summary summary = catchUp(source, request, cloud, scope, runId, ledger, started, onRange);
@@ -137,17 +133,8 @@ public final class CatchUp {
             Instant started, Consumer<LoadResult> onRange) {
         WindowGrid grid = cloud.grid();
         Instant now = clock.instant();
-        Instant from = jdbi.withHandle(handle -> handle.createQuery(RESUME_SQL)
-                .bind("cloud", cloud.cloudId())
-                .bind("scope", scope.key())
-                .mapTo(Instant.class)
-                .findOne()
-                .orElse(null));
-        boolean firstOfScope = !jdbi.withHandle(handle -> handle.createQuery(SCOPE_SEEN_SQL)
-                .bind("cloud", cloud.cloudId())
-                .bind("scope", scope.key())
-                .mapTo(Boolean.class)
-                .one());
+        Instant from = extracted.completeUntil(cloud, scope).orElse(null);
+        boolean firstOfScope = !extracted.seen(cloud, scope);
         if (from == null) {
             from = grid.floor(now.minus(request.initialLookback()));
         }
@@ -156,7 +143,7 @@ public final class CatchUp {
         if (!chunks.isEmpty()) {
             ledger.coverRange(runId, from, to);
         }
-        UsageLoader loader = new UsageLoader(jdbi);
+        UsageLoader loader = new UsageLoader(database.jdbi());
         LoadOptions options = new LoadOptions(request.restate());
         LoadTotals totals = new LoadTotals();
         Instant novaNow = null;
@@ -176,7 +163,7 @@ public final class CatchUp {
         TimelineExtraction.Summary timelines = null;
         if (request.timelines() && source.actions().isPresent()) {
             cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
-            timelines = new TimelineExtraction(new ActionStore(jdbi), clock, timelineSink)
+            timelines = new TimelineExtraction(new ActionStore(database.jdbi()), clock, timelineSink)
                     .catchUp(source.actions().get(), cloud, scope, novaNow, runId);
         }
         String advice = null;

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
 /**
@@ -21,29 +22,7 @@ import org.osmetrics.OsMetricsException;
  * checking it, shows what it changes in the invoices, lists it. Thread-safe.
  */
 public final class BillingPolicyRepository {
-    private static final String SELECT_LINES = """
-            SELECT c.cloud_key, p.vm_state, p.vcpu_hour, p.ram_gb_hour, p.disk_gb_hour, p.flavor_hour, p.recovered,
-                   p.valid_from, p.valid_to, p.policy_name, p.source
-            FROM metrics.billing_policy p
-            JOIN metrics.cloud c ON c.cloud_id = p.cloud_id
-            WHERE CAST(:cloud AS text) IS NULL OR c.cloud_key = :cloud
-            ORDER BY c.cloud_key, p.valid_from, p.policy_line_id""";
-    private static final String INSERT_LINE = """
-            INSERT INTO metrics.billing_policy (cloud_id, valid_from, valid_to, vm_state, vcpu_hour, ram_gb_hour,
-                                                disk_gb_hour, flavor_hour, recovered, policy_name, source, run_id)
-            VALUES (:cloudId, :validFrom, :validTo, :vmState, :vcpuHour, :ramGbHour, :diskGbHour, :flavorHour, :recovered,
-                    :policyName, :source, :runId)""";
-    /** What the invoices of the cloud bill in the months given, per month, project, resource and flavor. */
-    private static final String BILLED = """
-            SELECT month, project_id, resource, coalesce(flavor, '') AS flavor, sum(quantity) AS quantity,
-                   sum(amount) AS amount, min(currency) AS currency
-            FROM report.invoice_monthly
-            WHERE cloud = :cloud AND month_start < :to AND month_end > :from
-            GROUP BY month, project_id, resource, coalesce(flavor, '')""";
-    /** The months of the cloud with an invoice in force (issued, not cancelled): closed months. */
-    private static final String INVOICED = """
-            SELECT DISTINCT month FROM metrics.invoice_document
-            WHERE cloud_key = :cloud AND kind = 'invoice' AND cancelled_by IS NULL ORDER BY month""";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
 
     /** A line of a cloud's policy. */
     public record Stored(String cloud, PolicyLine line) {
@@ -102,8 +81,8 @@ public final class BillingPolicyRepository {
     private Outcome importIn(Handle handle, String cloud, List<PolicyLine> lines, boolean replace, boolean restate,
                              boolean dryRun, Long runId, String source, String commandLine) {
         // one import at a time: the check below must see every line it could conflict with
-        handle.execute("LOCK TABLE metrics.billing_policy IN SHARE ROW EXCLUSIVE MODE");
-        int cloudId = handle.createQuery("SELECT cloud_id FROM metrics.cloud WHERE cloud_key = :cloud").bind("cloud", cloud)
+        handle.execute(SQL.locate(BillingPolicyRepository.class, "lockPolicy"));
+        int cloudId = handle.createQuery(SQL.locate(BillingPolicyRepository.class, "cloudId")).bind("cloud", cloud)
                 .mapTo(Integer.class).findOne()
                 .orElseThrow(() -> OsMetricsException.usage("unknown cloud '" + cloud + "' (--cloud)"));
         List<PolicyLine> kept = lines(handle, cloud).stream().map(Stored::line).toList();
@@ -114,18 +93,19 @@ public final class BillingPolicyRepository {
         Instant from = touched.stream().map(PolicyLine::validFrom).min(Instant::compareTo).orElseThrow();
         Instant to = touched.stream().anyMatch(l -> l.validTo() == null) ? Instant.parse("9999-01-01T00:00:00Z")
                 : touched.stream().map(PolicyLine::validTo).max(Instant::compareTo).orElseThrow();
-        List<String> invoiced = handle.createQuery(INVOICED).bind("cloud", cloud).mapTo(String.class).list();
+        List<String> invoiced = handle.createQuery(SQL.locate(BillingPolicyRepository.class, "invoiced")).bind("cloud", cloud)
+                .mapTo(String.class).list();
         if (!dryRun && invoiced.isEmpty()) {
             // nothing closed: no restatement possible, and nothing to compute
             from = to;
         }
         Map<List<String>, Billed> before = billed(handle, cloud, from, to);
         if (replace) {
-            handle.createUpdate("DELETE FROM metrics.billing_policy WHERE cloud_id = :cloudId").bind("cloudId", cloudId)
+            handle.createUpdate(SQL.locate(BillingPolicyRepository.class, "deleteLines")).bind("cloudId", cloudId)
                     .execute();
         }
         BillingPolicy.checkConsistent(replace ? List.of() : kept, lines);
-        var batch = handle.prepareBatch(INSERT_LINE);
+        var batch = handle.prepareBatch(SQL.locate(BillingPolicyRepository.class, "insertLine"));
         for (PolicyLine line : lines) {
             batch.bind("cloudId", cloudId)
                     .bind("validFrom", utc(line.validFrom()))
@@ -151,7 +131,7 @@ public final class BillingPolicyRepository {
                     + " import with --restate to apply it, then 'invoice --month MONTH' cancels each invoice by a credit"
                     + " note and issues a new one");
         }
-        int total = handle.createQuery("SELECT count(*) FROM metrics.billing_policy WHERE cloud_id = :cloudId")
+        int total = handle.createQuery(SQL.locate(BillingPolicyRepository.class, "lineCount"))
                 .bind("cloudId", cloudId).mapTo(Integer.class).one();
         if (!dryRun) {
             Map<String, Object> detail = new LinkedHashMap<>();
@@ -176,7 +156,8 @@ public final class BillingPolicyRepository {
         if (!from.isBefore(to)) {
             return billed;
         }
-        handle.createQuery(BILLED).bind("cloud", cloud).bind("from", utc(from)).bind("to", utc(to))
+        handle.createQuery(SQL.locate(BillingPolicyRepository.class, "billed"))
+                .bind("cloud", cloud).bind("from", utc(from)).bind("to", utc(to))
                 .map((rs, ctx) -> Map.entry(List.of(rs.getString("month"), rs.getString("project_id"),
                         rs.getString("resource"), rs.getString("flavor")), new Billed(rs.getBigDecimal("quantity"),
                         rs.getBigDecimal("amount"), rs.getString("currency"))))
@@ -240,7 +221,7 @@ public final class BillingPolicyRepository {
     }
 
     private static List<Stored> lines(Handle handle, String cloud) {
-        return handle.createQuery(SELECT_LINES).bind("cloud", cloud)
+        return handle.createQuery(SQL.locate(BillingPolicyRepository.class, "lines")).bind("cloud", cloud)
                 .map((rs, ctx) -> {
                     Set<RateResource> billed = EnumSet.noneOf(RateResource.class);
                     for (RateResource resource : RateResource.values()) {

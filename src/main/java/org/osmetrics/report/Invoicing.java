@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 import org.osmetrics.ExitCode;
 
@@ -30,12 +31,7 @@ import org.osmetrics.ExitCode;
  */
 public final class Invoicing {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String LINES = """
-            SELECT cloud, project_id, project_name, month_start, month_end, resource, flavor, unit, quantity, unit_price,
-                   currency, amount, completeness, billing_policy
-            FROM report.invoice_monthly
-            WHERE month = :month AND (CAST(:cloud AS text) IS NULL OR cloud = :cloud)
-            ORDER BY cloud, project_id, resource, flavor NULLS FIRST, price_valid_from, billing_policy NULLS FIRST""";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
 
     /** A document as issued (or found issued): its number, kind, customer and bytes. */
     public record Document(String numberText, String kind, String cloud, String customer, BigDecimal total,
@@ -108,7 +104,7 @@ public final class Invoicing {
         }
         Instant now = clock.instant();
         return jdbi.inTransaction(handle -> {
-            handle.execute("LOCK TABLE metrics.invoice_document IN SHARE ROW EXCLUSIVE MODE");
+            handle.execute(SQL.locate(Invoicing.class, "lockDocuments"));
             List<Document> documents = new ArrayList<>();
             for (var group : groups.entrySet()) {
                 List<Row> lines = group.getValue();
@@ -148,9 +144,8 @@ public final class Invoicing {
     /** Cancels an issued invoice by a credit note (`invoice void NUMBER`). */
     public Document voidInvoice(Issuer issuer, String number, long runId, Consumer<String> warnings) {
         return jdbi.inTransaction(handle -> {
-            handle.execute("LOCK TABLE metrics.invoice_document IN SHARE ROW EXCLUSIVE MODE");
-            List<Stored> found = select(handle, "issuer = :issuer AND (number_text = :number OR CAST(number AS text) = :number)"
-                    + " AND kind = 'invoice'", q -> q.bind("issuer", issuer.name()).bind("number", number));
+            handle.execute(SQL.locate(Invoicing.class, "lockDocuments"));
+            List<Stored> found = select(handle, "invoiceByNumber", q -> q.bind("issuer", issuer.name()).bind("number", number));
             if (found.isEmpty()) {
                 throw OsMetricsException.usage("no invoice " + number + " of issuer '" + issuer.name() + "'");
             }
@@ -167,7 +162,7 @@ public final class Invoicing {
         int number = nextNumber(handle, invoice.data().issuer());
         InvoiceData credit = invoice.data().creditNote(number, invoice.data().issuer().numberText(number), now);
         Document document = store(handle, credit, billed(credit), runId, warnings);
-        handle.createUpdate("UPDATE metrics.invoice_document SET cancelled_by = :credit WHERE issuer = :issuer AND number = :number")
+        handle.createUpdate(SQL.locate(Invoicing.class, "cancel"))
                 .bind("credit", number).bind("issuer", invoice.data().issuer().name()).bind("number", invoice.data().number())
                 .execute();
         return document;
@@ -177,11 +172,7 @@ public final class Invoicing {
         String html = renderer.html(data, warnings);
         byte[] pdf = renderer.pdf(html, data);
         String json = toJson(data).toString();
-        handle.createUpdate("""
-                        INSERT INTO metrics.invoice_document (issuer, number, number_text, kind, cloud_key, month, customer,
-                            currency, completeness, credits, total, billed, data, html, pdf, issued_at, run_id)
-                        VALUES (:issuer, :number, :numberText, :kind, :cloud, :month, :customer, :currency, :completeness,
-                            :credits, :total, :billed, :data, :html, :pdf, :issuedAt, :runId)""")
+        handle.createUpdate(SQL.locate(Invoicing.class, "insertDocument"))
                 .bind("issuer", data.issuer().name()).bind("number", data.number()).bind("numberText", data.numberText())
                 .bind("kind", data.kind()).bind("cloud", data.cloud()).bind("month", data.month())
                 .bind("customer", data.customer().name()).bind("currency", data.currency())
@@ -196,7 +187,7 @@ public final class Invoicing {
     }
 
     private static int nextNumber(Handle handle, Issuer issuer) {
-        return handle.createQuery("SELECT coalesce(max(number), 0) + 1 FROM metrics.invoice_document WHERE issuer = :issuer")
+        return handle.createQuery(SQL.locate(Invoicing.class, "nextNumber"))
                 .bind("issuer", issuer.name()).mapTo(Integer.class).one();
     }
 
@@ -204,22 +195,20 @@ public final class Invoicing {
     }
 
     private static Stored inForce(Handle handle, Issuer issuer, String cloud, String month, String customer) {
-        List<Stored> found = select(handle, "issuer = :issuer AND cloud_key = :cloud AND month = :month AND customer = :customer"
-                + " AND kind = 'invoice' AND cancelled_by IS NULL", q -> q.bind("issuer", issuer.name()).bind("cloud", cloud)
+        List<Stored> found = select(handle, "inForce", q -> q.bind("issuer", issuer.name()).bind("cloud", cloud)
                 .bind("month", month).bind("customer", customer));
         return found.isEmpty() ? null : found.get(0);
     }
 
     private static List<Stored> inForceOf(Handle handle, Issuer issuer, String cloud, String month) {
-        return select(handle, "issuer = :issuer AND (CAST(:cloud AS text) IS NULL OR cloud_key = :cloud) AND month = :month"
-                + " AND kind = 'invoice' AND cancelled_by IS NULL", q -> q.bind("issuer", issuer.name()).bind("cloud", cloud)
+        return select(handle, "inForceOfMonth", q -> q.bind("issuer", issuer.name()).bind("cloud", cloud)
                 .bind("month", month));
     }
 
-    private static List<Stored> select(Handle handle, String where,
+    /** The stored documents the statement {@code name} of {@code Invoicing/} selects, by number. */
+    private static List<Stored> select(Handle handle, String name,
                                        Consumer<org.jdbi.v3.core.statement.Query> binder) {
-        var query = handle.createQuery("SELECT number_text, kind, cloud_key, customer, total, billed, data,"
-                + " html, pdf, cancelled_by FROM metrics.invoice_document WHERE " + where + " ORDER BY number");
+        var query = handle.createQuery(SQL.locate(Invoicing.class, name));
         binder.accept(query);
         return query.map((rs, ctx) -> {
             InvoiceData data = fromJson(rs.getString("data"));
@@ -232,7 +221,8 @@ public final class Invoicing {
     }
 
     private List<Row> rows(String month, String cloud) {
-        return jdbi.withHandle(handle -> handle.createQuery(LINES).bind("month", month).bind("cloud", cloud)
+        return jdbi.withHandle(handle -> handle.createQuery(SQL.locate(Invoicing.class, "lines"))
+                .bind("month", month).bind("cloud", cloud)
                 .map((rs, ctx) -> new Row(rs.getString("cloud"), rs.getString("project_id"), rs.getString("project_name"),
                         rs.getObject("month_start", OffsetDateTime.class).toInstant(),
                         rs.getObject("month_end", OffsetDateTime.class).toInstant(), rs.getString("resource"),

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 import org.osmetrics.OsMetricsException;
 
 /**
- * The reports {@code os-metrics export} can write: one entry per view of {@code sql-reports/}. Time filters
+ * The reports {@code os-metrics export} can write: one entry per view of {@code sql-reports/}. Each report's
+ * statement and filters are in {@code ReportExporter/<name>.sql} and {@code ReportExporter/<name>/}: time filters
  * keep the rows whose period (window, day, month, extracted range) starts in {@code [from, to)}; coverage
  * keeps the periods that overlap it. They are written on the columns that let PostgreSQL read only the
  * partitions of the fact table concerned. Immutable and thread-safe.
@@ -15,73 +16,40 @@ public final class ReportCatalog {
 
     /** The FOCUS 1.1 export (README, "Exports for spreadsheets and FinOps tools"): FOCUS's column names. */
     static final String FOCUS = "focus";
-    private static final String PROJECT_COLUMNS = "(project_id = ANY(:projects) OR project_name = ANY(:projects))";
 
     private static final List<ReportDefinition> REPORTS = List.of(
             new ReportDefinition("server_usage", "report.server_usage",
-                    "per server and window: the old script's CSV columns, project, window, cloud",
-                    "window_start >= :from", "window_start < :to",
-                    "(tenant_id = ANY(:projects) OR project_name = ANY(:projects))",
-                    "window_start, cloud, tenant_id, instance_id", null),
+                    "per server and window: the old script's CSV columns, project, window, cloud", null),
             new ReportDefinition("project_usage_daily", "report.project_usage_daily",
-                    "per project and day (billing time zone): vCPU, RAM GiB, disk GB and server hours, server count",
-                    // months start at local midnight of the cloud's billing zone: up to a day before the UTC month
-                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC') - interval '1 day'",
-                    "day_start < :to AND month_start < :to",
-                    PROJECT_COLUMNS, "day_start, cloud, project_id", null),
+                    "per project and day (billing time zone): vCPU, RAM GiB, disk GB and server hours, server count", null),
             new ReportDefinition("project_usage_monthly", "report.project_usage_monthly",
-                    "per project and month (billing time zone): vCPU, RAM GiB, disk GB and server hours, server count",
-                    "month_start >= :from", "month_start < :to",
-                    PROJECT_COLUMNS, "month_start, cloud, project_id", null),
+                    "per project and month (billing time zone): vCPU, RAM GiB, disk GB and server hours, server count", null),
             new ReportDefinition("server_usage_by_state", "report.server_usage_by_state",
                     "per server, window and state it was in (timelines): Nova's hours divided exactly, recovered hours apart",
-                    "window_start >= :from", "window_start < :to", "project_id = ANY(:projects)",
-                    "window_start, cloud, project_id, instance_id, recovered, state_known DESC, vm_state, flavor_as_run", null),
+                    null),
             new ReportDefinition("tenant_usage_document", "report.tenant_usage_document",
-                    "per project and extracted range: the old script's JSON document",
-                    "range_start >= :from", "range_start < :to",
-                    PROJECT_COLUMNS, "range_start, cloud, project_id", "document"),
+                    "per project and extracted range: the old script's JSON document", "document"),
             new ReportDefinition("coverage", "report.coverage",
-                    "per cloud and scope: periods of windows loaded, provisional or missing",
-                    "period_end > :from", "period_start < :to",
-                    "(scope = '*' OR scope = ANY(:projects) OR project_name = ANY(:projects))",
-                    "cloud, scope, period_start", null),
+                    "per cloud and scope: periods of windows loaded, provisional or missing", null),
             new ReportDefinition("reconciliation", "report.reconciliation",
-                    "per project and extracted range: Nova's totals, ours, the differences",
-                    "range_start >= :from", "range_start < :to",
-                    PROJECT_COLUMNS, "range_start, cloud, project_id", null),
+                    "per project and extracted range: Nova's totals, ours, the differences", null),
             new ReportDefinition("invoice_monthly", "report.invoice_monthly",
                     "per project, month (billing time zone) and price in force: quantity x unit price = amount, the month's completeness",
-                    "month_start >= :from", "month_start < :to",
-                    PROJECT_COLUMNS, "month_start, cloud, project_id, resource, flavor, price_valid_from", null),
+                    null),
             new ReportDefinition(FOCUS, "report.focus",
-                    "priced usage as FOCUS 1.1 charges: per month, project, server, resource and price (FinOps tools)",
-                    "\"BillingPeriodStart\" >= :from", "\"BillingPeriodStart\" < :to",
-                    "(\"SubAccountId\" = ANY(:projects) OR \"SubAccountName\" = ANY(:projects))",
-                    "\"BillingPeriodStart\", \"ProviderName\", \"SubAccountId\", \"SkuId\", \"ChargePeriodStart\","
-                            + " \"ResourceId\"", null),
+                    "priced usage as FOCUS 1.1 charges: per month, project, server, resource and price (FinOps tools)", null),
             new ReportDefinition("customer_monthly", "report.customer_monthly",
-                    "per customer and month (billing time zone): usage and invoiced amount, per currency",
-                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, customer, currency", null),
+                    "per customer and month (billing time zone): usage and invoiced amount, per currency", null),
             new ReportDefinition("cost_centre_monthly", "report.cost_centre_monthly",
-                    "per cost centre and month (billing time zone): usage and invoiced amount, per currency",
-                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, cost_centre, currency", null),
+                    "per cost centre and month (billing time zone): usage and invoiced amount, per currency", null),
             new ReportDefinition("domain_monthly", "report.domain_monthly",
-                    "per Keystone domain and month (billing time zone): usage and invoiced amount, per currency",
-                    "month_start >= :from", "month_start < :to", null, "month_start, cloud, domain_id, currency", null),
+                    "per Keystone domain and month (billing time zone): usage and invoiced amount, per currency", null),
             new ReportDefinition("server_usage_billable", "report.server_usage_billable",
-                    "per server, window and state: quantities and what the billing policy bills of them",
-                    "window_start >= :from", "window_start < :to",
-                    PROJECT_COLUMNS, "window_start, cloud, project_id, instance_id, vm_state, recovered", null),
+                    "per server, window and state: quantities and what the billing policy bills of them", null),
             new ReportDefinition("project_billable_daily", "report.project_billable_daily",
-                    "per project, day (billing time zone) and state: quantities and what the billing policy bills",
-                    "day_start >= :from AND month_start >= date_trunc('month', CAST(:from AS timestamptz), 'UTC') - interval '1 day'",
-                    "day_start < :to AND month_start < :to",
-                    PROJECT_COLUMNS, "day_start, cloud, project_id, vm_state, recovered", null),
+                    "per project, day (billing time zone) and state: quantities and what the billing policy bills", null),
             new ReportDefinition("project_billable_monthly", "report.project_billable_monthly",
-                    "per project, month (billing time zone) and state: quantities and what the billing policy bills",
-                    "month_start >= :from", "month_start < :to",
-                    PROJECT_COLUMNS, "month_start, cloud, project_id, vm_state, recovered", null));
+                    "per project, month (billing time zone) and state: quantities and what the billing policy bills", null));
 
     private ReportCatalog() {
     }
@@ -104,11 +72,6 @@ public final class ReportCatalog {
     public static java.util.Set<String> spreadsheetRounded(ReportDefinition report) {
         // FOCUS's quantities stay exact: ListUnitPrice x PricingQuantity must give ListCost
         return isPriced(report) && !report.name().equals(FOCUS) ? java.util.Set.of("quantity") : java.util.Set.of();
-    }
-
-    /** The condition on a report's cloud key: column {@code cloud}, in FOCUS {@code ProviderName} (bound, never concatenated). */
-    static String cloudFilter(ReportDefinition report) {
-        return report.name().equals(FOCUS) ? "\"ProviderName\" = :cloud" : "cloud = :cloud";
     }
 
     public static List<ReportDefinition> all() {

@@ -23,13 +23,16 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.osmetrics.OsMetricsException;
 
 /**
  * Streams one report view to an output in constant memory: the rows come through a server-side cursor
- * (autocommit off, a fetch size) and are written as they arrive. Filters are named parameters bound by Jdbi.
+ * (autocommit off, a fetch size) and are written as they arrive. Each report's statement is a file
+ * ({@code ReportExporter/<report>.sql}) whose filters are the report's named fragments, picked by Jdbi's
+ * {@code <define>}s ({@link #statement}); their values are named parameters bound by Jdbi.
  * {@code server_usage} (the big one) is joined and sorted in chunks in Java ({@link ServerUsageExport}).
  * Thread-safe (no state between exports).
  */
@@ -41,6 +44,7 @@ public final class ReportExporter {
     /** Distinct timestamp texts remembered per export (bounded: memory stays constant). */
     static final int TIME_CACHE = 1 << 16;
     static final String SERVER_USAGE = "server_usage";
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
 
     private final Jdbi jdbi;
     /** Rows a chunk of server_usage's CSV aims at; 0: through the view's rows, as the other reports. */
@@ -71,22 +75,22 @@ public final class ReportExporter {
 
     /** As {@link #export(ExportRequest, OutputStream, LongConsumer)}, to a character stream. */
     public long export(ExportRequest request, Writer out, LongConsumer rowsDone) throws IOException {
-        String sql = sql(request);   // refuses a filter the report does not have, before any connection
+        ExportStatement statement = statement(request);   // refuses a filter the report does not have, before any connection
         if (serverUsageChunkRows > 0 && request.report().name().equals(SERVER_USAGE)) {
-            return exportServerUsage(request, sql, out, rowsDone);
+            return exportServerUsage(request, statement, out, rowsDone);
         }
-        return exportView(request, sql, out, rowsDone);
+        return exportView(request, statement, out, rowsDone);
     }
 
     /**
      * server_usage without sorting the view in PostgreSQL (see {@link ServerUsageExport}): the same rows in the
      * same order, in one REPEATABLE READ snapshot. A role that reads only the report schema goes through the view.
      */
-    private long exportServerUsage(ExportRequest request, String sql, Writer out, LongConsumer rowsDone)
+    private long exportServerUsage(ExportRequest request, ExportStatement statement, Writer out, LongConsumer rowsDone)
             throws IOException {
         try (Handle handle = jdbi.open()) {
             if (!handle.createQuery(ServerUsageExport.CAN_READ_TABLES).mapTo(Boolean.class).one()) {
-                return exportView(request, sql, out, rowsDone);
+                return exportView(request, statement, out, rowsDone);
             }
             handle.setTransactionIsolationLevel(TransactionIsolationLevel.REPEATABLE_READ);
             handle.setReadOnly(true);
@@ -109,12 +113,13 @@ public final class ReportExporter {
     }
 
     /** The generic path: the view, filtered and sorted by PostgreSQL, through a cursor. */
-    private long exportView(ExportRequest request, String sql, Writer out, LongConsumer rowsDone) throws IOException {
+    private long exportView(ExportRequest request, ExportStatement statement, Writer out, LongConsumer rowsDone)
+            throws IOException {
         try (Handle handle = jdbi.open()) {
             handle.setReadOnly(true);
             // pgjdbc uses a cursor (fetch size) only inside a transaction
             return handle.inTransaction(transaction -> {
-                Query query = transaction.createQuery(sql).setFetchSize(FETCH_SIZE);
+                Query query = statement.create(transaction).setFetchSize(FETCH_SIZE);
                 bind(query, request);
                 return query.scanResultSet((rows, context) -> {
                     try {
@@ -206,36 +211,68 @@ public final class ReportExporter {
         return rows.wasNull() ? null : value;
     }
 
-    /** The SELECT of a request, with the named parameters {@code :from :to :projects :cloud} its filters use. */
-    static String sql(ExportRequest request) {
-        ReportDefinition report = request.report();
-        return "SELECT * FROM " + report.view() + where(request) + " ORDER BY " + report.orderBy();
+    /** The filters a request may ask for: each the attribute of that name in the report's SELECT, and its fragment's name. */
+    private enum Filter {
+        FROM("from", "--from"), TO("to", "--to"), PROJECTS("projects", "--project"), CLOUD("cloud", "--cloud");
+
+        final String attribute;
+        final String option;
+
+        Filter(String attribute, String option) {
+            this.attribute = attribute;
+            this.option = option;
+        }
+
+        boolean askedBy(ExportRequest request) {
+            return switch (this) {
+                case FROM -> request.from() != null;
+                case TO -> request.to() != null;
+                case PROJECTS -> !request.projects().isEmpty();
+                case CLOUD -> request.cloud() != null;
+            };
+        }
     }
 
-    /** The request's filters as a WHERE clause (empty without any), with named parameters. */
-    static String where(ExportRequest request) {
-        ReportDefinition report = request.report();
-        List<String> conditions = new ArrayList<>();
-        if (request.from() != null) {
-            conditions.add(requireFilter(report.fromFilter(), report, "--from"));
+    /**
+     * A request's statement: the report's SELECT ({@code ReportExporter/<report>.sql}, whose WHERE is
+     * {@code <from> AND <to> AND <projects> AND <cloud>}) and the SQL each of those attributes is defined as.
+     */
+    record ExportStatement(String template, Map<String, String> filters) {
+        ExportStatement {
+            filters = Map.copyOf(filters);
         }
-        if (request.to() != null) {
-            conditions.add(requireFilter(report.toFilter(), report, "--to"));
+
+        Query create(Handle handle) {
+            Query query = handle.createQuery(template);
+            filters.forEach(query::define);
+            return query;
         }
-        if (!request.projects().isEmpty()) {
-            conditions.add(requireFilter(report.projectFilter(), report, "--project"));
-        }
-        if (request.cloud() != null) {
-            conditions.add(ReportCatalog.cloudFilter(report));
-        }
-        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
-    private static String requireFilter(String filter, ReportDefinition report, String option) {
-        if (filter == null) {
-            throw OsMetricsException.usage("report " + report.name() + " cannot be filtered with " + option);
+    /**
+     * The statement of a request, with the named parameters {@code :from :to :projects :cloud} its filters use:
+     * each filter asked for is the report's fragment of that name ({@code ReportExporter/<report>/<filter>.sql};
+     * for the cloud, {@code ReportExporter/cloud.sql} when the report has none of its own), each other one
+     * {@code everyRow.sql}.
+     *
+     * @throws OsMetricsException exit 2 when the request asks for a filter the report does not have
+     */
+    static ExportStatement statement(ExportRequest request) {
+        ReportDefinition report = request.report();
+        Map<String, String> filters = new HashMap<>();
+        for (Filter filter : Filter.values()) {
+            String name = report.name() + "/" + filter.attribute;
+            if (!filter.askedBy(request)) {
+                filters.put(filter.attribute, SQL.locate(ReportExporter.class, "everyRow"));
+            } else if (ReportExporter.class.getResource(ReportExporter.class.getSimpleName() + "/" + name + ".sql") != null) {
+                filters.put(filter.attribute, SQL.locate(ReportExporter.class, name));
+            } else if (filter == Filter.CLOUD) {
+                filters.put(filter.attribute, SQL.locate(ReportExporter.class, "cloud"));
+            } else {
+                throw OsMetricsException.usage("report " + report.name() + " cannot be filtered with " + filter.option);
+            }
         }
-        return filter;
+        return new ExportStatement(SQL.locate(ReportExporter.class, report.name()), filters);
     }
 
     /** Binds the request's values to the parameters its filters use (Jdbi ignores none: only those present). */

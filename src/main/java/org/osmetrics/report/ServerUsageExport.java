@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.postgresql.PGStatement;
 
 /**
@@ -69,31 +70,23 @@ final class ServerUsageExport {
             new ExportColumn("cloud", ColumnKind.TEXT),
             new ExportColumn("provisional", ColumnKind.BOOLEAN));
 
+    /**
+     * The statements, with JDBC's {@code ?} parameters: the facts are read on plain JDBC to set pgjdbc's prepare
+     * threshold (binary rows, no text parsing), and the rest shares their connection.
+     */
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     /** Whether this user may read the tables behind the view (a reader role may read only the report schema). */
-    static final String CAN_READ_TABLES = "SELECT has_schema_privilege('metrics', 'USAGE')"
-            + " AND has_table_privilege('metrics.usage_fact', 'SELECT') AND has_table_privilege('metrics.cloud', 'SELECT')"
-            + " AND has_table_privilege('metrics.flavor', 'SELECT') AND has_table_privilege('metrics.project', 'SELECT')"
-            + " AND has_table_privilege('metrics.project_server', 'SELECT')"
-            + " AND has_table_privilege('metrics.server', 'SELECT')";
-    static final String CLOUDS = "SELECT cloud_id, cloud_key, window_seconds FROM metrics.cloud ORDER BY cloud_key";
-    static final String FLAVORS = "SELECT flavor_id, name FROM metrics.flavor";
-    static final String PROJECTS = "SELECT cloud_id, project_id, name FROM metrics.project";
-    /** Every project id a fact can carry (metrics.project_server is recorded with the facts), in the view's order. */
-    static final String PROJECT_ID_ORDER = "SELECT project_id FROM (SELECT project_id FROM metrics.project_server"
-            + " UNION SELECT project_id FROM metrics.project) ids ORDER BY project_id";
-    /** The order of some texts as the view's ORDER BY compares text columns (the database's default collation). */
-    static final String TEXT_ORDER = "SELECT DISTINCT t FROM unnest(CAST(? AS text[])) AS u(t) ORDER BY t";
-    static final String SERVERS = "SELECT cloud_id, instance_id, name, started_at, ended_at, state, uptime"
-            + " FROM metrics.server";
-    /** The first window_start at or after a time, one index probe of the key per cloud. */
-    static final String NEXT_WINDOW = "SELECT min(window_start) FROM metrics.usage_fact"
-            + " WHERE cloud_id = ? AND window_start >= ?";
-    static final String FACTS = "SELECT cloud_id, window_start, window_end, instance_id, project_id, flavor_id,"
-            + " vcpus, memory_mb, local_gb, hours, provisional FROM metrics.usage_fact"
-            + " WHERE cloud_id = ANY(?) AND window_start >= ? AND window_start < ?";
-    static final String FACTS_OF_PROJECTS = FACTS + " AND project_id = ANY(?)";
-    /** Project ids whose name is one of the given ones (any cloud: the exact test is per cloud, in Java). */
-    static final String PROJECT_IDS_NAMED = "SELECT DISTINCT project_id FROM metrics.project WHERE name = ANY(?)";
+    static final String CAN_READ_TABLES = SQL.locate(ServerUsageExport.class, "canReadTables");
+    private static final String CLOUDS = SQL.locate(ServerUsageExport.class, "clouds");
+    private static final String FLAVORS = SQL.locate(ServerUsageExport.class, "flavors");
+    private static final String PROJECTS = SQL.locate(ServerUsageExport.class, "projects");
+    private static final String PROJECT_ID_ORDER = SQL.locate(ServerUsageExport.class, "projectIdOrder");
+    private static final String TEXT_ORDER = SQL.locate(ServerUsageExport.class, "textOrder");
+    private static final String SERVERS = SQL.locate(ServerUsageExport.class, "servers");
+    private static final String NEXT_WINDOW = SQL.locate(ServerUsageExport.class, "nextWindow");
+    private static final String FACTS = SQL.locate(ServerUsageExport.class, "facts");
+    private static final String FACTS_OF_PROJECTS = SQL.locate(ServerUsageExport.class, "factsOfProjects");
+    private static final String PROJECT_IDS_NAMED = SQL.locate(ServerUsageExport.class, "projectIdsNamed");
 
     private final int chunkRows;
 

@@ -1,0 +1,1 @@
+SELECT project_id FROM metrics.project ORDER BY project_id LIMIT 1

@@ -1,0 +1,2 @@
+-- <role>: made from the clock, not input text
+DROP ROLE <role>

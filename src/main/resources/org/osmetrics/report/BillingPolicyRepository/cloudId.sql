@@ -1,0 +1,1 @@
+SELECT cloud_id FROM metrics.cloud WHERE cloud_key = :cloud

@@ -1,0 +1,1 @@
+DELETE FROM metrics.billing_policy WHERE cloud_id = :cloudId

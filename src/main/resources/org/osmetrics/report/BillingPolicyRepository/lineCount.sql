@@ -1,0 +1,1 @@
+SELECT count(*) FROM metrics.billing_policy WHERE cloud_id = :cloudId

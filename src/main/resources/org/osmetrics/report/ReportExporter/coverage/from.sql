@@ -1,0 +1,2 @@
+-- coverage keeps the periods that overlap [from, to)
+period_end > :from

@@ -1,0 +1,2 @@
+-- FOCUS names the cloud ProviderName
+"ProviderName" = :cloud

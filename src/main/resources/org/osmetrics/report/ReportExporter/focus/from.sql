@@ -1,0 +1,1 @@
+"BillingPeriodStart" >= :from

@@ -1,0 +1,2 @@
+-- the projects asked for, by id or name
+("SubAccountId" = ANY(:projects) OR "SubAccountName" = ANY(:projects))

@@ -1,0 +1,2 @@
+-- the projects asked for, by id or name
+(project_id = ANY(:projects) OR project_name = ANY(:projects))

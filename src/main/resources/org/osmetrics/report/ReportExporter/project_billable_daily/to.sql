@@ -1,0 +1,1 @@
+day_start < :to AND month_start < :to

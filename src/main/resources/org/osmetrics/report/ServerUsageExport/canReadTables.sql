@@ -1,0 +1,6 @@
+-- whether this user may read the tables behind report.server_usage (a reader role may read only the report schema)
+SELECT has_schema_privilege('metrics', 'USAGE')
+   AND has_table_privilege('metrics.usage_fact', 'SELECT') AND has_table_privilege('metrics.cloud', 'SELECT')
+   AND has_table_privilege('metrics.flavor', 'SELECT') AND has_table_privilege('metrics.project', 'SELECT')
+   AND has_table_privilege('metrics.project_server', 'SELECT')
+   AND has_table_privilege('metrics.server', 'SELECT')

@@ -1,0 +1,1 @@
+SELECT flavor_id, name FROM metrics.flavor

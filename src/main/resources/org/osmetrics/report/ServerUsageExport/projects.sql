@@ -1,0 +1,1 @@
+SELECT cloud_id, project_id, name FROM metrics.project

@@ -1,0 +1,2 @@
+SELECT cloud_id, instance_id, name, started_at, ended_at, state, uptime
+FROM metrics.server
