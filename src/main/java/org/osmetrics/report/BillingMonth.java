@@ -1,9 +1,5 @@
 package org.osmetrics.report;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
@@ -13,6 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
@@ -39,16 +38,16 @@ public final class BillingMonth {
 
     /** The month in the billing time zone of {@code cloud} (null: of every cloud, which must agree). */
     public static Range of(DataSource dataSource, YearMonth month, String cloud) {
-        try (Connection connection = dataSource.getConnection()) {
-            return of(connection, month, cloud);
-        } catch (SQLException e) {
+        try {
+            return Jdbi.create(dataSource).withHandle(handle -> of(handle, month, cloud));
+        } catch (JdbiException e) {
             throw OsMetricsException.database("cannot read the clouds' billing time zones: " + e.getMessage(), e);
         }
     }
 
-    /** As {@link #of(DataSource, YearMonth, String)}, on a connection of the caller (left open). */
-    static Range of(Connection connection, YearMonth month, String cloud) throws SQLException {
-        Map<String, Range> ranges = ranges(connection, month, cloud);
+    /** As {@link #of(DataSource, YearMonth, String)}, on a handle of the caller (left open). */
+    static Range of(Handle handle, YearMonth month, String cloud) {
+        Map<String, Range> ranges = ranges(handle, month, cloud);
         if (ranges.values().stream().distinct().count() > 1) {
             throw OsMetricsException.usage("--month " + month + " starts at different instants in the clouds' billing"
                     + " time zones (" + ranges.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().from())
@@ -58,36 +57,19 @@ public final class BillingMonth {
     }
 
     /** The month of each cloud, by key: from its zone, or for a reader role from report.completeness. */
-    private static Map<String, Range> ranges(Connection connection, YearMonth month, String cloud) throws SQLException {
-        boolean tables;
-        try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
-             ResultSet rows = statement.executeQuery()) {
-            tables = rows.next() && rows.getBoolean(1);
-        }
+    private static Map<String, Range> ranges(Handle handle, YearMonth month, String cloud) {
         Map<String, Range> ranges = new TreeMap<>();
-        if (tables) {
-            try (PreparedStatement statement = connection.prepareStatement(ZONES)) {
-                statement.setString(1, cloud);
-                statement.setString(2, cloud);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        ranges.put(rows.getString(1), in(month, ZoneId.of(rows.getString(2))));
-                    }
-                }
-            }
+        if (handle.createQuery(CAN_READ_CLOUDS).mapTo(Boolean.class).one()) {
+            handle.createQuery(ZONES).bind("cloud", cloud)
+                    .map((rows, context) -> ranges.put(rows.getString(1), in(month, ZoneId.of(rows.getString(2)))))
+                    .list();
             return ranges;
         }
-        try (PreparedStatement statement = connection.prepareStatement(MONTHS_OF_REPORTS)) {
-            statement.setString(1, month.toString());
-            statement.setString(2, cloud);
-            statement.setString(3, cloud);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ranges.put(rows.getString(1), new Range(rows.getObject(2, OffsetDateTime.class).toInstant(),
-                            rows.getObject(3, OffsetDateTime.class).toInstant()));
-                }
-            }
-        }
+        handle.createQuery(MONTHS_OF_REPORTS).bind("month", month.toString()).bind("cloud", cloud)
+                .map((rows, context) -> ranges.put(rows.getString(1),
+                        new Range(rows.getObject(2, OffsetDateTime.class).toInstant(),
+                                rows.getObject(3, OffsetDateTime.class).toInstant())))
+                .list();
         return ranges;
     }
 

@@ -1,12 +1,10 @@
 package org.osmetrics.report;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.osmetrics.OsMetricsException;
 
@@ -30,28 +28,17 @@ public final class CloudKeys {
 
     /** Every cloud's key, in the database's order. */
     public static List<String> read(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            return read(connection);
-        } catch (SQLException e) {
+        try {
+            return Jdbi.create(dataSource).withHandle(CloudKeys::read);
+        } catch (JdbiException e) {
             throw OsMetricsException.database("cannot read the clouds of the database: " + e.getMessage(), e);
         }
     }
 
-    /** As {@link #read(DataSource)}, on a connection of the caller (left open). */
-    static List<String> read(Connection connection) throws SQLException {
-        boolean tables;
-        try (PreparedStatement statement = connection.prepareStatement(CAN_READ_CLOUDS);
-             ResultSet rows = statement.executeQuery()) {
-            tables = rows.next() && rows.getBoolean(1);
-        }
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(tables ? CLOUDS : CLOUDS_OF_REPORTS);
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                keys.add(rows.getString(1));
-            }
-        }
-        return List.copyOf(keys);
+    /** As {@link #read(DataSource)}, on a handle of the caller (left open). */
+    static List<String> read(Handle handle) {
+        boolean tables = handle.createQuery(CAN_READ_CLOUDS).mapTo(Boolean.class).one();
+        return List.copyOf(handle.createQuery(tables ? CLOUDS : CLOUDS_OF_REPORTS).mapTo(String.class).list());
     }
 
     /** {@code cloud} when it is one of {@code known}, else a usage error (exit 2) that lists them. */

@@ -11,6 +11,8 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osmetrics.testing.TestDatabaseExtension;
@@ -60,8 +62,8 @@ class ReaderRoleTest {
     @Test
     void readerAndOwnerSeeTheSameCloudKeysForCloudOption() throws SQLException {
         List<String> owner = CloudKeys.read(db.database().dataSource());
-        try (Connection reader = asReader()) {
-            assertThat(CloudKeys.read(reader)).as("from report.coverage: metrics.cloud is not the reader's")
+        try (Connection reader = asReader(); Handle handle = Jdbi.open(reader)) {
+            assertThat(CloudKeys.read(handle)).as("from report.coverage: metrics.cloud is not the reader's")
                     .isEqualTo(owner).containsExactly("keystone.example:5000/RegionOne");
         }
     }
@@ -70,11 +72,11 @@ class ReaderRoleTest {
     void readerAndOwnerReadTheSameMonthForExportMonth() throws SQLException {
         java.time.YearMonth october = java.time.YearMonth.of(2026, 10);
         BillingMonth.Range owner = BillingMonth.of(db.database().dataSource(), october, null);
-        try (Connection reader = asReader()) {
-            assertThat(BillingMonth.of(reader, october, null)).as("from report.completeness: metrics.cloud is not the reader's")
+        try (Connection reader = asReader(); Handle handle = Jdbi.open(reader)) {
+            assertThat(BillingMonth.of(handle, october, null)).as("from report.completeness: metrics.cloud is not the reader's")
                     .isEqualTo(owner).isEqualTo(new BillingMonth.Range(java.time.Instant.parse("2026-10-01T00:00:00Z"),
                             java.time.Instant.parse("2026-11-01T00:00:00Z")));
-            assertThat(BillingMonth.of(reader, october, "keystone.example:5000/RegionOne")).isEqualTo(owner);
+            assertThat(BillingMonth.of(handle, october, "keystone.example:5000/RegionOne")).isEqualTo(owner);
         }
     }
 

@@ -1,2 +1,2 @@
 SELECT cloud_key, time_zone FROM metrics.cloud
-WHERE CAST(? AS text) IS NULL OR cloud_key = ?
+WHERE CAST(:cloud AS text) IS NULL OR cloud_key = :cloud
