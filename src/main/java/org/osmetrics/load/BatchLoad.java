@@ -41,8 +41,8 @@ final class BatchLoad {
     static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     /**
      * The fresh facts are written one UTC day of windows at a time (a grid divides a day, so a day's windows lie
-     * in one month's partition), and their rollup counts are sent once this many groups are counted: the counts
-     * stay bounded by a day's groups, not the range's.
+     * in one month's partition), and their rollup counts (server days) are sent once this many groups (server days)
+     * are counted: they stay bounded by a day's, not the range's.
      */
     static final int ROLLUP_FLUSH_GROUPS = 50_000;
 
@@ -69,6 +69,27 @@ final class BatchLoad {
     /** A group of metrics.usage_rollup within one cloud. */
     private record RollupKey(Instant windowStart, String projectId, int flavorId, int vcpus, int memoryMb, int localGb,
             double hours, boolean provisional) {
+    }
+
+    /** A row of metrics.usage_server_day within one cloud: a server's facts of one UTC day in one project. */
+    private record ServerDayKey(long epochDay, String projectId, UUID instanceId) {
+    }
+
+    /** The first and last window of a server day's fresh facts, and how many. */
+    private static final class ServerDay {
+        private Instant first;
+        private Instant last;
+        private int facts;
+
+        void add(Instant window) {
+            if (first == null || window.isBefore(first)) {
+                first = window;
+            }
+            if (last == null || window.isAfter(last)) {
+                last = window;
+            }
+            facts++;
+        }
     }
 
     /** Which ranges of the batch are fresh (nothing recorded they meet) and which are staged, by position. */
@@ -270,13 +291,15 @@ final class BatchLoad {
 
     /**
      * The facts of the fresh ranges: COPYed into the partition of their month (see copyNewFacts.sql) a UTC day of
-     * windows at a time, then their counts added to metrics.usage_rollup as the fact table's triggers would have.
+     * windows at a time, then their counts added to metrics.usage_rollup and their server days to
+     * metrics.usage_server_day as the fact table's triggers would have.
      */
     private Map<Integer, Written> copyFreshFacts(List<Integer> fresh) throws SQLException {
         if (fresh.isEmpty()) {
             return Map.of();
         }
         Map<RollupKey, Long> counts = new HashMap<>();
+        Map<ServerDayKey, ServerDay> serverDays = new HashMap<>();
         Map<Integer, Written> written = new HashMap<>();
         for (int doc : fresh) {
             TransformedRange range = ranges.get(doc);
@@ -286,9 +309,12 @@ final class BatchLoad {
                 for (Instant day = range.extraction().start(); day.isBefore(end); ) {
                     Instant next = day.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
                     Instant sliceEnd = next.isBefore(end) ? next : end;
-                    rows += copyFreshSlice(range, day, sliceEnd, counts);
+                    rows += copyFreshSlice(range, day, sliceEnd, counts, serverDays);
                     if (counts.size() >= rollupFlushGroups) {
                         stageRollup(counts);
+                    }
+                    if (serverDays.size() >= rollupFlushGroups) {
+                        stageServerDays(serverDays);
                     }
                     day = sliceEnd;
                 }
@@ -297,16 +323,19 @@ final class BatchLoad {
         }
         stageRollup(counts);
         handle.createUpdate(sql("addFreshRollup")).bind("cloud", cloudId).execute();
+        stageServerDays(serverDays);
+        handle.createUpdate(sql("addFreshServerDays")).bind("cloud", cloudId).execute();
         return written;
     }
 
     /**
      * COPYs the range's facts of the windows starting in {@code [from, to)} (one month's partition) and counts
-     * them into {@code counts}; no COPY when there is none (a month with no fact has no partition).
+     * them into {@code counts} and {@code serverDays}; no COPY when there is none (a month with no fact has no
+     * partition).
      */
-    private long copyFreshSlice(TransformedRange range, Instant from, Instant to, Map<RollupKey, Long> counts)
-            throws SQLException {
-        try (FreshFactRows rows = new FreshFactRows(YearMonth.from(from.atOffset(ZoneOffset.UTC)), counts)) {
+    private long copyFreshSlice(TransformedRange range, Instant from, Instant to, Map<RollupKey, Long> counts,
+            Map<ServerDayKey, ServerDay> serverDays) throws SQLException {
+        try (FreshFactRows rows = new FreshFactRows(YearMonth.from(from.atOffset(ZoneOffset.UTC)), counts, serverDays)) {
             rows.writeAll(action -> range.forEachFact(from, to, action));
             return rows.finish();
         }
@@ -328,6 +357,27 @@ final class BatchLoad {
             copy.finish();
         }
         counts.clear();
+    }
+
+    /**
+     * Sends the server days of the fresh facts to stage_batch_server_day and forgets them (addFreshServerDays merges
+     * them).
+     */
+    private void stageServerDays(Map<ServerDayKey, ServerDay> serverDays) throws SQLException {
+        if (serverDays.isEmpty()) {
+            return;
+        }
+        Map<String, byte[]> texts = new HashMap<>();
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), sql("copyFreshServerDays"), 5)) {
+            for (Map.Entry<ServerDayKey, ServerDay> serverDay : serverDays.entrySet()) {
+                ServerDayKey key = serverDay.getKey();
+                ServerDay day = serverDay.getValue();
+                copy.bytes(texts.computeIfAbsent(key.projectId(), BatchLoad::utf8)).uuid(key.instanceId())
+                        .timestamp(day.first).timestamp(day.last).integer(day.facts).endRow();
+            }
+            copy.finish();
+        }
+        serverDays.clear();
     }
 
     /** Each range's extracted range, Nova's totals, anomalies and raw pages, each statement with its own values. */
@@ -497,16 +547,21 @@ final class BatchLoad {
 
     /**
      * Fresh facts of one month, with the cloud and the run, into that month's partition; the COPY starts with the
-     * first fact (none for a slice without facts). Counts each fact into its rollup group.
+     * first fact (none for a slice without facts). Counts each fact into its rollup group and its server day.
      */
     private final class FreshFactRows extends FactRows implements AutoCloseable {
         private final String copySql;
         private final Map<RollupKey, Long> counts;
+        private final Map<ServerDayKey, ServerDay> serverDays;
         private BinaryCopyWriter copy;
+        /** The server day of the previous fact: a server's facts come together. */
+        private ServerDayKey serverDayKey;
+        private ServerDay serverDay;
 
-        FreshFactRows(YearMonth month, Map<RollupKey, Long> counts) {
+        FreshFactRows(YearMonth month, Map<RollupKey, Long> counts, Map<ServerDayKey, ServerDay> serverDays) {
             this.copySql = sql("copyNewFacts").replace("<partition>", Partitions.table(month));
             this.counts = counts;
+            this.serverDays = serverDays;
         }
 
         @Override
@@ -527,6 +582,17 @@ final class BatchLoad {
             writer.bigint(runId);
             counts.merge(new RollupKey(fact.windowStart(), fact.projectId(), flavor, fact.vcpus(), fact.memoryMb(),
                     fact.localGb(), fact.hours(), fact.provisional()), 1L, Long::sum);
+            serverDay(fact).add(fact.windowStart());
+        }
+
+        private ServerDay serverDay(WindowFact fact) {
+            long day = Math.floorDiv(fact.windowStart().getEpochSecond(), 86_400L);
+            if (serverDay == null || serverDayKey.epochDay() != day || !serverDayKey.instanceId().equals(fact.instanceId())
+                    || !serverDayKey.projectId().equals(fact.projectId())) {
+                serverDayKey = new ServerDayKey(day, fact.projectId(), fact.instanceId());
+                serverDay = serverDays.computeIfAbsent(serverDayKey, key -> new ServerDay());
+            }
+            return serverDay;
         }
 
         /** Ends the COPY; the rows written (0 when there was none). */
