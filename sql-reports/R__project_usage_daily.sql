@@ -50,14 +50,15 @@ CROSS JOIN LATERAL (
            count(x.instance_id)                                           AS server_count,
            bool_or(x.provisional)                                         AS provisional
     -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the server
-    -- days (servers), side by side, aggregated together (sum, bool_or and count skip the other side's nulls)
+    -- days (servers; sorted server first: a uuid decides almost every comparison), side by side, aggregated
+    -- together (sum, bool_or and count skip the other side's nulls)
     FROM (SELECT r.project_id, r.facts, r.hours, r.vcpus, r.memory_mb, r.local_gb, r.provisional,
                  NULL::uuid AS instance_id
           FROM metrics.usage_rollup r
           WHERE r.window_start >= dd.day_start AND r.window_start < dd.day_end AND r.cloud_id = m.cloud_id
           UNION ALL
           SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
-          FROM (SELECT DISTINCT s.project_id, s.instance_id
+          FROM (SELECT DISTINCT s.instance_id, s.project_id
                 FROM metrics.usage_server_day s
                 WHERE s.cloud_id = m.cloud_id
                   AND s.day >= (dd.day_start AT TIME ZONE 'UTC')::date
