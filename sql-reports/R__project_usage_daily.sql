@@ -33,10 +33,13 @@ FROM (SELECT cm.cloud_id,
       CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
                                          interval '1 month') AS g) m
 CROSS JOIN LATERAL (
-    -- the month's days in the billing time zone: a window belongs to the day its start is in
+    -- the month's days in the billing time zone: a window belongs to the day its start is in (the days counted
+    -- from 0 to 30: a series of constant integers, which the planner knows holds 31 rows, not 1,000)
     SELECT d AT TIME ZONE m.time_zone                      AS day_start,
            (d + interval '1 day') AT TIME ZONE m.time_zone  AS day_end
-    FROM generate_series(m.month_local, m.month_local + interval '1 month' - interval '1 day', interval '1 day') AS d) dd
+    FROM generate_series(0, 30) AS n
+    CROSS JOIN LATERAL (SELECT m.month_local + n * interval '1 day' AS d) AS nd
+    WHERE d < m.month_local + interval '1 month') dd
 CROSS JOIN LATERAL (
     -- one day at a time, so that only the day's rows are read and hashed; quantities from the rollup, exact as in
     -- project_usage_monthly, servers from metrics.usage_server_day as there (a local day meets one or two UTC days)
