@@ -45,6 +45,7 @@ DECLARE
              ' HAVING sum(n.delta) <> 0'
     END;
     d record;
+    step interval;
 BEGIN
     EXECUTE format($sql$
         INSERT INTO metrics.usage_server_day AS s
@@ -70,8 +71,29 @@ BEGIN
             RAISE EXCEPTION 'metrics.usage_server_day is out of step with metrics.usage_fact (a count below 0)';
         END IF;
         DELETE FROM metrics.usage_server_day s WHERE s.cloud_id = d.cloud_id AND s.day = d.day AND s.facts = 0;
-        -- a server day whose first or last window is no longer a fact (two probes of the fact key each): the day's
-        -- first and last windows taken again from its facts, in one pass over them
+        -- a server day whose last (first) window is no longer a fact, when the window one grid step before (after)
+        -- it is: that one, by probes of the fact key (a run replacing the open windows at the end of a day)
+        SELECT make_interval(secs => c.window_seconds) INTO step FROM metrics.cloud c WHERE c.cloud_id = d.cloud_id;
+        UPDATE metrics.usage_server_day s
+        SET last_window = s.last_window - step
+        WHERE s.cloud_id = d.cloud_id AND s.day = d.day AND s.last_window - step >= s.first_window
+          AND NOT EXISTS (SELECT 1 FROM metrics.usage_fact f
+                          WHERE f.cloud_id = s.cloud_id AND f.window_start = s.last_window
+                            AND f.instance_id = s.instance_id AND f.project_id = s.project_id)
+          AND EXISTS (SELECT 1 FROM metrics.usage_fact f
+                      WHERE f.cloud_id = s.cloud_id AND f.window_start = s.last_window - step
+                        AND f.instance_id = s.instance_id AND f.project_id = s.project_id);
+        UPDATE metrics.usage_server_day s
+        SET first_window = s.first_window + step
+        WHERE s.cloud_id = d.cloud_id AND s.day = d.day AND s.first_window + step <= s.last_window
+          AND NOT EXISTS (SELECT 1 FROM metrics.usage_fact f
+                          WHERE f.cloud_id = s.cloud_id AND f.window_start = s.first_window
+                            AND f.instance_id = s.instance_id AND f.project_id = s.project_id)
+          AND EXISTS (SELECT 1 FROM metrics.usage_fact f
+                      WHERE f.cloud_id = s.cloud_id AND f.window_start = s.first_window + step
+                        AND f.instance_id = s.instance_id AND f.project_id = s.project_id);
+        -- any other server day whose first or last window is no longer a fact (two probes of the fact key each):
+        -- the day's first and last windows taken again from its facts, in one pass over them
         IF EXISTS (SELECT 1 FROM metrics.usage_server_day s
                    WHERE s.cloud_id = d.cloud_id AND s.day = d.day
                      AND NOT (EXISTS (SELECT 1 FROM metrics.usage_fact f
