@@ -10,8 +10,8 @@
 -- through the fact table, in the writer's transaction; the loader's COPY of a fresh range straight into its month's
 -- partition (where they do not fire) adds its server days itself (UsageLoader, addFreshServerDays.sql). A change is
 -- counted per server day (facts); a server day whose count reaches 0 is removed, one that lost its first or last
--- window takes both again from the day's facts, and a count below 0 (out of step with the facts) fails the
--- statement.
+-- window takes the window one grid step inside when that one is a fact, else both again from the day's facts, and a
+-- count below 0 (out of step with the facts) fails the statement.
 CREATE TABLE metrics.usage_server_day (
     cloud_id      integer     NOT NULL,
     day           date        NOT NULL,  -- the UTC day the windows start in
