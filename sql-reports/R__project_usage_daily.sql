@@ -33,13 +33,16 @@ FROM (SELECT cm.cloud_id,
       CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
                                          interval '1 month') AS g) m
 CROSS JOIN LATERAL (
-    -- the month's days in the billing time zone: a window belongs to the day its start is in
+    -- the month's days in the billing time zone: a window belongs to the day its start is in (the days counted
+    -- from 0 to 30: a series of constant integers, which the planner knows holds 31 rows, not 1,000)
     SELECT d AT TIME ZONE m.time_zone                      AS day_start,
            (d + interval '1 day') AT TIME ZONE m.time_zone  AS day_end
-    FROM generate_series(m.month_local, m.month_local + interval '1 month' - interval '1 day', interval '1 day') AS d) dd
+    FROM generate_series(0, 30) AS n
+    CROSS JOIN LATERAL (SELECT m.month_local + n * interval '1 day' AS d) AS nd
+    WHERE d < m.month_local + interval '1 month') dd
 CROSS JOIN LATERAL (
-    -- one day at a time, so that partitions outside it are pruned at execution and the day's servers are hashed in
-    -- memory (a day's rows, not the month's); quantities from the rollup, exact as in project_usage_monthly
+    -- one day at a time, so that only the day's rows are read and hashed; quantities from the rollup, exact as in
+    -- project_usage_monthly, servers from metrics.usage_server_day as there (a local day meets one or two UTC days)
     SELECT m.cloud_id,
            x.project_id,
            dd.day_start,
@@ -49,17 +52,28 @@ CROSS JOIN LATERAL (
            trim_scale(sum(x.facts * x.hours::numeric))                    AS server_hours,
            count(x.instance_id)                                           AS server_count,
            bool_or(x.provisional)                                         AS provisional
-    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the facts
-    -- (servers), side by side, aggregated together (sum, bool_or and count skip the other side's nulls)
+    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the server
+    -- days (servers; sorted server first: a uuid decides almost every comparison), side by side, aggregated
+    -- together (sum, bool_or and count skip the other side's nulls)
     FROM (SELECT r.project_id, r.facts, r.hours, r.vcpus, r.memory_mb, r.local_gb, r.provisional,
                  NULL::uuid AS instance_id
           FROM metrics.usage_rollup r
           WHERE r.window_start >= dd.day_start AND r.window_start < dd.day_end AND r.cloud_id = m.cloud_id
           UNION ALL
           SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
-          FROM (SELECT DISTINCT f.project_id, f.instance_id
-                FROM metrics.usage_fact f
-                WHERE f.window_start >= dd.day_start AND f.window_start < dd.day_end AND f.cloud_id = m.cloud_id) d) x
+          FROM (SELECT DISTINCT s.instance_id, s.project_id
+                FROM metrics.usage_server_day s
+                WHERE s.cloud_id = m.cloud_id
+                  AND s.day >= (dd.day_start AT TIME ZONE 'UTC')::date
+                  AND s.day <= ((dd.day_end - interval '1 microsecond') AT TIME ZONE 'UTC')::date
+                  AND s.last_window >= dd.day_start AND s.first_window < dd.day_end
+                  -- a local day strictly inside a UTC day (a zone with an offset between -1 h and 0 on a short day:
+                  -- none since 1972), the server's windows on both sides of it: only the facts tell
+                  AND (s.first_window >= dd.day_start OR s.last_window < dd.day_end
+                       OR EXISTS (SELECT 1 FROM metrics.usage_fact f
+                                  WHERE f.cloud_id = s.cloud_id AND f.instance_id = s.instance_id
+                                    AND f.project_id = s.project_id
+                                    AND f.window_start >= dd.day_start AND f.window_start < dd.day_end))) d) x
     GROUP BY x.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;

@@ -35,9 +35,10 @@ FROM (SELECT cm.cloud_id,
       CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
                                          interval '1 month') AS g) m
 CROSS JOIN LATERAL (
-    -- one month at a time, so that partitions outside it are pruned at execution. The quantities come from the
-    -- rollup: count x (hours x size) per group is exactly the sum of the facts one by one (numeric is exact), so
-    -- the month is read in O(groups); the servers are counted from the month's facts, hashed (no sort)
+    -- one month at a time. The quantities come from the rollup: count x (hours x size) per group is exactly the sum
+    -- of the facts one by one (numeric is exact), so the month is read in O(groups); the servers from
+    -- metrics.usage_server_day (V108), one row per server and UTC day: a UTC day the month's start or end cuts
+    -- counts a server when its last window of the day is at or after the start and its first before the end
     SELECT m.cloud_id,
            x.project_id,
            trim_scale(sum(x.facts * (x.hours::numeric * x.vcpus)))        AS vcpu_hours,
@@ -46,17 +47,21 @@ CROSS JOIN LATERAL (
            trim_scale(sum(x.facts * x.hours::numeric))                    AS server_hours,
            count(x.instance_id)                                           AS server_count,
            bool_or(x.provisional)                                         AS provisional
-    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the facts
-    -- (servers), side by side, aggregated together (sum, bool_or and count skip the other side's nulls)
+    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the server
+    -- days (servers; sorted server first: a uuid decides almost every comparison), side by side, aggregated
+    -- together (sum, bool_or and count skip the other side's nulls)
     FROM (SELECT r.project_id, r.facts, r.hours, r.vcpus, r.memory_mb, r.local_gb, r.provisional,
                  NULL::uuid AS instance_id
           FROM metrics.usage_rollup r
           WHERE r.window_start >= m.month_start AND r.window_start < m.month_end AND r.cloud_id = m.cloud_id
           UNION ALL
           SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
-          FROM (SELECT DISTINCT f.project_id, f.instance_id
-                FROM metrics.usage_fact f
-                WHERE f.window_start >= m.month_start AND f.window_start < m.month_end AND f.cloud_id = m.cloud_id) d) x
+          FROM (SELECT DISTINCT s.instance_id, s.project_id
+                FROM metrics.usage_server_day s
+                WHERE s.cloud_id = m.cloud_id
+                  AND s.day >= (m.month_start AT TIME ZONE 'UTC')::date
+                  AND s.day <= ((m.month_end - interval '1 microsecond') AT TIME ZONE 'UTC')::date
+                  AND s.last_window >= m.month_start AND s.first_window < m.month_end) d) x
     GROUP BY x.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;

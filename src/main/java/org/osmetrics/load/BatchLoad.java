@@ -40,39 +40,9 @@ final class BatchLoad {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoad.class);
     static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     /**
-     * The facts of the ranges nothing is recorded in yet go straight into the fact table (markFreshBatchRanges.sql),
-     * into the partition of their month ({@code %s}): the triggers that keep metrics.usage_rollup (V83) are the
-     * fact table's and do not fire, and the loader adds the counts itself (COPY_FRESH_ROLLUP), which costs a hash
-     * map here instead of a transition table of every row in PostgreSQL.
-     */
-    private static final String COPY_NEW_FACTS = "COPY metrics.%s (cloud_id, instance_id, project_id, window_start,"
-            + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
-            + " state, provisional, run_id) FROM STDIN WITH (FORMAT binary)";
-    /** The fresh facts counted per window, project, flavor, sizes, hours and provisional flag (addFreshRollup.sql). */
-    private static final String COPY_FRESH_ROLLUP = "COPY stage_batch_rollup (window_start, project_id, flavor_id, vcpus,"
-            + " memory_mb, local_gb, hours, provisional, facts) FROM STDIN WITH (FORMAT binary)";
-    /** The servers of every range of a batch, with the range's start and stop and its position. */
-    private static final String COPY_BATCH_SERVERS = "COPY stage_batch_server (instance_id, project_id, name, flavor_id,"
-            + " started_at, ended_at, state, uptime, first_seen, last_seen, doc) FROM STDIN";
-    private static final String COPY_BATCH_RANGES = "COPY stage_batch_range (doc, range_start, range_end, stop,"
-            + " all_projects, project_id, own_project) FROM STDIN";
-    /** The facts of the ranges of a batch that meet recorded data, after their position in the batch. */
-    private static final String COPY_BATCH_FACTS = "COPY stage_batch_fact (doc, instance_id, project_id, window_start,"
-            + " window_end, flavor_id, vcpus, memory_mb, local_gb, hours, vcpu_hours, memory_mb_hours, local_gb_hours,"
-            + " state, provisional) FROM STDIN WITH (FORMAT binary)";
-    /**
-     * One step of loading the staged ranges one after the other: only range {@code :doc} is left to the staged
-     * statements, which skip the others as they skip the fresh ones.
-     */
-    private static final String STAGED_RANGE_ONLY = "UPDATE stage_batch_range SET fresh = doc <> :doc";
-    private static final String INSERT_FLAVOR = "INSERT INTO metrics.flavor (cloud_id, name, vcpus, memory_mb, local_gb)"
-            + " VALUES (:cloud, :name, :vcpus, :memory, :disk) ON CONFLICT DO NOTHING";
-    private static final String SELECT_FLAVORS = "SELECT flavor_id, name, vcpus, memory_mb, local_gb FROM metrics.flavor"
-            + " WHERE cloud_id = :cloud";
-    /**
      * The fresh facts are written one UTC day of windows at a time (a grid divides a day, so a day's windows lie
-     * in one month's partition), and their rollup counts are sent once this many groups are counted: the counts
-     * stay bounded by a day's groups, not the range's.
+     * in one month's partition), and their rollup counts (server days) are sent once this many groups (server days)
+     * are counted: they stay bounded by a day's, not the range's.
      */
     static final int ROLLUP_FLUSH_GROUPS = 50_000;
 
@@ -101,6 +71,27 @@ final class BatchLoad {
             double hours, boolean provisional) {
     }
 
+    /** A row of metrics.usage_server_day within one cloud: a server's facts of one UTC day in one project. */
+    private record ServerDayKey(long epochDay, String projectId, UUID instanceId) {
+    }
+
+    /** The first and last window of a server day's fresh facts, and how many. */
+    private static final class ServerDay {
+        private Instant first;
+        private Instant last;
+        private int facts;
+
+        void add(Instant window) {
+            if (first == null || window.isBefore(first)) {
+                first = window;
+            }
+            if (last == null || window.isAfter(last)) {
+                last = window;
+            }
+            facts++;
+        }
+    }
+
     /** Which ranges of the batch are fresh (nothing recorded they meet) and which are staged, by position. */
     private record Plan(List<Integer> fresh, List<Integer> staged) {
     }
@@ -126,8 +117,7 @@ final class BatchLoad {
     /** Runs every step; returns what loading each range did, in order. */
     List<LoadResult> run() throws SQLException {
         long started = System.nanoTime();
-        // the statements below are short; compiling their plans (JIT) took longer than running them
-        handle.execute("SET LOCAL jit = off");
+        handle.execute(sql("jitOff"));
         flavors = upsertFlavors();
         stageServersAndRanges();
         Plan plan = markFreshRanges();
@@ -159,7 +149,7 @@ final class BatchLoad {
 
     /** The batch's flavors inserted where new; returns the ids of all the cloud's flavors. */
     private Map<FlavorKey, Integer> upsertFlavors() {
-        PreparedBatch insert = handle.prepareBatch(INSERT_FLAVOR);
+        PreparedBatch insert = handle.prepareBatch(sql("insertFlavor"));
         ranges.stream().flatMap(range -> range.servers().stream()).map(FlavorKey::of).distinct()
                 .forEach(key -> insert.bind("cloud", cloudId).bind("name", key.name()).bind("vcpus", key.vcpus())
                         .bind("memory", key.memoryMb()).bind("disk", key.localGb()).add());
@@ -167,7 +157,7 @@ final class BatchLoad {
             insert.execute();
         }
         Map<FlavorKey, Integer> ids = new HashMap<>();
-        handle.createQuery(SELECT_FLAVORS).bind("cloud", cloudId)
+        handle.createQuery(sql("selectFlavors")).bind("cloud", cloudId)
                 .map((rs, ctx) -> Map.entry(new FlavorKey(rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mb"),
                         rs.getInt("local_gb")), rs.getInt("flavor_id")))
                 .forEach(entry -> ids.put(entry.getKey(), entry.getValue()));
@@ -176,8 +166,8 @@ final class BatchLoad {
 
     /** The staging tables, filled with every range's servers and the ranges themselves. */
     private void stageServersAndRanges() throws SQLException {
-        handle.execute(SQL.locate(UsageLoader.class, "createBatchStaging"));
-        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_SERVERS)) {
+        handle.execute(sql("createBatchStaging"));
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), sql("copyBatchServers"))) {
             for (int doc = 0; doc < ranges.size(); doc++) {
                 UsageExtraction extraction = ranges.get(doc).extraction();
                 for (ServerUsage server : ranges.get(doc).servers()) {
@@ -189,7 +179,7 @@ final class BatchLoad {
             }
             copy.finish();
         }
-        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), COPY_BATCH_RANGES)) {
+        try (CopyWriter copy = CopyWriter.start(handle.getConnection(), sql("copyBatchRanges"))) {
             for (int doc = 0; doc < ranges.size(); doc++) {
                 UsageExtraction extraction = ranges.get(doc).extraction();
                 copy.number(doc).time(extraction.start()).time(extraction.requestedEnd()).time(extraction.stop())
@@ -198,13 +188,13 @@ final class BatchLoad {
             }
             copy.finish();
         }
-        handle.execute("ANALYZE stage_batch_server");
+        handle.execute(sql("analyzeBatchServers"));
     }
 
     /** Marks the ranges that meet nothing recorded (before anything of the batch is written). */
     private Plan markFreshRanges() {
         Set<Integer> fresh = new HashSet<>();
-        handle.createQuery(SQL.locate(UsageLoader.class, "markFreshBatchRanges")).bind("cloud", cloudId)
+        handle.createQuery(sql("markFreshBatchRanges")).bind("cloud", cloudId)
                 .map((rs, ctx) -> rs.getBoolean("fresh") ? rs.getInt("doc") : -1)
                 .forEach(fresh::add);
         List<Integer> freshDocs = new ArrayList<>();
@@ -218,9 +208,9 @@ final class BatchLoad {
     /** The projects, the (project, server) pairs, the servers and their flavor history, from the staged servers. */
     private void upsertServerRecords() {
         for (String statement : List.of("upsertBatchProjects", "recordBatchProjectServers", "upsertBatchServers")) {
-            handle.createUpdate(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).execute();
+            handle.createUpdate(sql(statement)).bind("cloud", cloudId).execute();
         }
-        handle.createUpdate(SQL.locate(UsageLoader.class, "insertBatchFlavorHistory")).bind("cloud", cloudId)
+        handle.createUpdate(sql("insertBatchFlavorHistory")).bind("cloud", cloudId)
                 .bind("run", runId).execute();
     }
 
@@ -235,29 +225,29 @@ final class BatchLoad {
         for (int doc : staged) {
             copyStagedFacts(doc);
         }
-        handle.execute("ANALYZE stage_batch_fact, stage_batch_range");
+        handle.execute(sql("analyzeBatchFacts"));
         if (staged.size() == 1 || !stagedFactsCollide()) {
             return writeStagedFacts();
         }
         // one after the other, in order, as loading the ranges one at a time would
         Map<Integer, Written> written = new HashMap<>();
         for (int doc : staged) {
-            handle.execute("TRUNCATE stage_batch_fact");
+            handle.execute(sql("truncateBatchFacts"));
             copyStagedFacts(doc);
-            handle.createUpdate(STAGED_RANGE_ONLY).bind("doc", doc).execute();
+            handle.createUpdate(sql("stagedRangeOnly")).bind("doc", doc).execute();
             writeStagedFacts().forEach((range, counts) -> written.merge(range, counts, Written::plus));
         }
         return written;
     }
 
     private boolean stagedFactsCollide() {
-        return handle.createQuery(SQL.locate(UsageLoader.class, "batchFactCollisions")).bind("cloud", cloudId)
+        return handle.createQuery(sql("batchFactCollisions")).bind("cloud", cloudId)
                 .mapTo(Boolean.class).one();
     }
 
     /** COPYs the facts of range {@code doc} into stage_batch_fact, after the range's position. */
     private void copyStagedFacts(int doc) throws SQLException {
-        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), COPY_BATCH_FACTS, 15)) {
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), sql("copyBatchFacts"), 15)) {
             FactRows rows = new FactRows() {
                 @Override
                 BinaryCopyWriter copy() {
@@ -280,7 +270,7 @@ final class BatchLoad {
      */
     private Map<Integer, Written> writeStagedFacts() {
         Map<Integer, Long> restatements = countPerRange("recordBatchRestatements");
-        handle.createUpdate(SQL.locate(UsageLoader.class, "deleteBatchReplacedFacts")).bind("cloud", cloudId)
+        handle.createUpdate(sql("deleteBatchReplacedFacts")).bind("cloud", cloudId)
                 .bind("restate", options.restate()).execute();
         Map<Integer, Long> rows = countPerRange("upsertBatchFacts");
         Map<Integer, Written> written = new HashMap<>();
@@ -292,7 +282,7 @@ final class BatchLoad {
     /** Runs a staged statement that returns a count per range (doc, count). */
     private Map<Integer, Long> countPerRange(String statement) {
         Map<Integer, Long> counts = new HashMap<>();
-        handle.createQuery(SQL.locate(UsageLoader.class, statement)).bind("cloud", cloudId).bind("run", runId)
+        handle.createQuery(sql(statement)).bind("cloud", cloudId).bind("run", runId)
                 .bind("restate", options.restate())
                 .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getLong(2)))
                 .forEach(count -> counts.merge(count.getKey(), count.getValue(), Long::sum));
@@ -300,14 +290,16 @@ final class BatchLoad {
     }
 
     /**
-     * The facts of the fresh ranges: COPYed into the partition of their month (see COPY_NEW_FACTS) a UTC day of
-     * windows at a time, then their counts added to metrics.usage_rollup as the fact table's triggers would have.
+     * The facts of the fresh ranges: COPYed into the partition of their month (see copyNewFacts.sql) a UTC day of
+     * windows at a time, then their counts added to metrics.usage_rollup and their server days to
+     * metrics.usage_server_day as the fact table's triggers would have.
      */
     private Map<Integer, Written> copyFreshFacts(List<Integer> fresh) throws SQLException {
         if (fresh.isEmpty()) {
             return Map.of();
         }
         Map<RollupKey, Long> counts = new HashMap<>();
+        Map<ServerDayKey, ServerDay> serverDays = new HashMap<>();
         Map<Integer, Written> written = new HashMap<>();
         for (int doc : fresh) {
             TransformedRange range = ranges.get(doc);
@@ -317,9 +309,12 @@ final class BatchLoad {
                 for (Instant day = range.extraction().start(); day.isBefore(end); ) {
                     Instant next = day.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
                     Instant sliceEnd = next.isBefore(end) ? next : end;
-                    rows += copyFreshSlice(range, day, sliceEnd, counts);
+                    rows += copyFreshSlice(range, day, sliceEnd, counts, serverDays);
                     if (counts.size() >= rollupFlushGroups) {
                         stageRollup(counts);
+                    }
+                    if (serverDays.size() >= rollupFlushGroups) {
+                        stageServerDays(serverDays);
                     }
                     day = sliceEnd;
                 }
@@ -327,17 +322,20 @@ final class BatchLoad {
             written.put(doc, new Written(rows, 0));
         }
         stageRollup(counts);
-        handle.createUpdate(SQL.locate(UsageLoader.class, "addFreshRollup")).bind("cloud", cloudId).execute();
+        handle.createUpdate(sql("addFreshRollup")).bind("cloud", cloudId).execute();
+        stageServerDays(serverDays);
+        handle.createUpdate(sql("addFreshServerDays")).bind("cloud", cloudId).execute();
         return written;
     }
 
     /**
      * COPYs the range's facts of the windows starting in {@code [from, to)} (one month's partition) and counts
-     * them into {@code counts}; no COPY when there is none (a month with no fact has no partition).
+     * them into {@code counts} and {@code serverDays}; no COPY when there is none (a month with no fact has no
+     * partition).
      */
-    private long copyFreshSlice(TransformedRange range, Instant from, Instant to, Map<RollupKey, Long> counts)
-            throws SQLException {
-        try (FreshFactRows rows = new FreshFactRows(YearMonth.from(from.atOffset(ZoneOffset.UTC)), counts)) {
+    private long copyFreshSlice(TransformedRange range, Instant from, Instant to, Map<RollupKey, Long> counts,
+            Map<ServerDayKey, ServerDay> serverDays) throws SQLException {
+        try (FreshFactRows rows = new FreshFactRows(YearMonth.from(from.atOffset(ZoneOffset.UTC)), counts, serverDays)) {
             rows.writeAll(action -> range.forEachFact(from, to, action));
             return rows.finish();
         }
@@ -349,7 +347,7 @@ final class BatchLoad {
             return;
         }
         Map<String, byte[]> texts = new HashMap<>();
-        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), COPY_FRESH_ROLLUP, 9)) {
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), sql("copyFreshRollup"), 9)) {
             for (Map.Entry<RollupKey, Long> count : counts.entrySet()) {
                 RollupKey key = count.getKey();
                 copy.timestamp(key.windowStart()).bytes(texts.computeIfAbsent(key.projectId(), BatchLoad::utf8))
@@ -361,12 +359,33 @@ final class BatchLoad {
         counts.clear();
     }
 
+    /**
+     * Sends the server days of the fresh facts to stage_batch_server_day and forgets them (addFreshServerDays merges
+     * them).
+     */
+    private void stageServerDays(Map<ServerDayKey, ServerDay> serverDays) throws SQLException {
+        if (serverDays.isEmpty()) {
+            return;
+        }
+        Map<String, byte[]> texts = new HashMap<>();
+        try (BinaryCopyWriter copy = BinaryCopyWriter.start(handle.getConnection(), sql("copyFreshServerDays"), 5)) {
+            for (Map.Entry<ServerDayKey, ServerDay> serverDay : serverDays.entrySet()) {
+                ServerDayKey key = serverDay.getKey();
+                ServerDay day = serverDay.getValue();
+                copy.bytes(texts.computeIfAbsent(key.projectId(), BatchLoad::utf8)).uuid(key.instanceId())
+                        .timestamp(day.first).timestamp(day.last).integer(day.facts).endRow();
+            }
+            copy.finish();
+        }
+        serverDays.clear();
+    }
+
     /** Each range's extracted range, Nova's totals, anomalies and raw pages, each statement with its own values. */
     private void recordRanges() {
-        PreparedBatch extractedRanges = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertExtractedRange"));
-        PreparedBatch novaTotals = handle.prepareBatch(SQL.locate(UsageLoader.class, "upsertNovaTotals"));
-        PreparedBatch anomalies = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertAnomaly"));
-        PreparedBatch rawPages = handle.prepareBatch(SQL.locate(UsageLoader.class, "insertRawPage"));
+        PreparedBatch extractedRanges = handle.prepareBatch(sql("upsertExtractedRange"));
+        PreparedBatch novaTotals = handle.prepareBatch(sql("upsertNovaTotals"));
+        PreparedBatch anomalies = handle.prepareBatch(sql("insertAnomaly"));
+        PreparedBatch rawPages = handle.prepareBatch(sql("insertRawPage"));
         for (TransformedRange range : ranges) {
             UsageExtraction extraction = range.extraction();
             addExtractedRange(extractedRanges, extraction);
@@ -445,12 +464,17 @@ final class BatchLoad {
 
     /** The run's counters: windows and rows add up, servers is the largest range's count. */
     private void countRun(List<LoadResult> results) {
-        handle.createUpdate(SQL.locate(UsageLoader.class, "countRun"))
+        handle.createUpdate(sql("countRun"))
                 .bind("windows", results.stream().mapToInt(LoadResult::windows).sum())
                 .bind("servers", results.stream().mapToInt(LoadResult::servers).max().orElse(0))
                 .bind("rows", results.stream().mapToLong(LoadResult::rows).sum())
                 .bind("run", runId)
                 .execute();
+    }
+
+    /** A statement of the load, from src/main/resources/org/osmetrics/load/UsageLoader/{name}.sql. */
+    private static String sql(String name) {
+        return SQL.locate(UsageLoader.class, name);
     }
 
     private static byte[] utf8(String text) {
@@ -523,16 +547,21 @@ final class BatchLoad {
 
     /**
      * Fresh facts of one month, with the cloud and the run, into that month's partition; the COPY starts with the
-     * first fact (none for a slice without facts). Counts each fact into its rollup group.
+     * first fact (none for a slice without facts). Counts each fact into its rollup group and its server day.
      */
     private final class FreshFactRows extends FactRows implements AutoCloseable {
         private final String copySql;
         private final Map<RollupKey, Long> counts;
+        private final Map<ServerDayKey, ServerDay> serverDays;
         private BinaryCopyWriter copy;
+        /** The server day of the previous fact: a server's facts come together. */
+        private ServerDayKey serverDayKey;
+        private ServerDay serverDay;
 
-        FreshFactRows(YearMonth month, Map<RollupKey, Long> counts) {
-            this.copySql = String.format(COPY_NEW_FACTS, Partitions.table(month));
+        FreshFactRows(YearMonth month, Map<RollupKey, Long> counts, Map<ServerDayKey, ServerDay> serverDays) {
+            this.copySql = sql("copyNewFacts").replace("<partition>", Partitions.table(month));
             this.counts = counts;
+            this.serverDays = serverDays;
         }
 
         @Override
@@ -553,6 +582,17 @@ final class BatchLoad {
             writer.bigint(runId);
             counts.merge(new RollupKey(fact.windowStart(), fact.projectId(), flavor, fact.vcpus(), fact.memoryMb(),
                     fact.localGb(), fact.hours(), fact.provisional()), 1L, Long::sum);
+            serverDay(fact).add(fact.windowStart());
+        }
+
+        private ServerDay serverDay(WindowFact fact) {
+            long day = Math.floorDiv(fact.windowStart().getEpochSecond(), 86_400L);
+            if (serverDay == null || serverDayKey.epochDay() != day || !serverDayKey.instanceId().equals(fact.instanceId())
+                    || !serverDayKey.projectId().equals(fact.projectId())) {
+                serverDayKey = new ServerDayKey(day, fact.projectId(), fact.instanceId());
+                serverDay = serverDays.computeIfAbsent(serverDayKey, key -> new ServerDay());
+            }
+            return serverDay;
         }
 
         /** Ends the COPY; the rows written (0 when there was none). */

@@ -36,7 +36,7 @@ public final class UsageLoader {
         this(jdbi, BatchLoad.ROLLUP_FLUSH_GROUPS);
     }
 
-    /** A loader that sends the fresh facts' rollup counts once this many groups are counted (tests: 1). */
+    /** A loader that sends the fresh facts' rollup counts (server days) once this many are counted (tests: 1). */
     UsageLoader(Jdbi jdbi, int rollupFlushGroups) {
         this.jdbi = jdbi;
         this.rollupFlushGroups = rollupFlushGroups;

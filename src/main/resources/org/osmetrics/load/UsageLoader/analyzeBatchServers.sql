@@ -1,0 +1,1 @@
+ANALYZE stage_batch_server
