@@ -65,9 +65,9 @@ public final class Scratch implements AutoCloseable {
             });
         } catch (JdbiException e) {
             server.close();
-            String reason = e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
+            // Jdbi's message and the exception itself carry the statement, password included: only PostgreSQL's reason
             throw OsMetricsException.database("bench: cannot create an owner role and its database on "
-                    + server.description() + " (the user needs to be a superuser): " + reason, e);
+                    + server.description() + " (the user needs to be a superuser): " + reason(e), null);
         }
         if (!(server.dataSource() instanceof PGSimpleDataSource serverSource)) {
             server.close();
@@ -86,11 +86,20 @@ public final class Scratch implements AutoCloseable {
         return scratch;
     }
 
+    /** PostgreSQL's own reason for a failed statement (its message names no statement text), else the kind of error. */
+    private static String reason(JdbiException e) {
+        return e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getClass().getSimpleName();
+    }
+
     /** Creates a login (dropped with the database) and returns its password; as the owner (CREATEROLE). */
     public String createLogin(String role) {
         String password = randomPassword();
-        database.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Scratch.class, "createLogin"))
-                .define("role", role).define("password", "'" + password + "'").execute());
+        try {
+            database.jdbi().useHandle(handle -> handle.createUpdate(SQL.locate(Scratch.class, "createLogin"))
+                    .define("role", role).define("password", "'" + password + "'").execute());
+        } catch (JdbiException e) {   // as above: never the statement, which holds the password
+            throw OsMetricsException.database("bench: cannot create the login " + role + ": " + reason(e), null);
+        }
         roles.add(role);
         passwords.put(role, password);
         return password;
@@ -140,9 +149,8 @@ public final class Scratch implements AutoCloseable {
                     .define("name", name).execute());
         } catch (JdbiException e) {
             server.close();
-            String reason = e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
             throw OsMetricsException.database("bench: cannot create a scratch database on " + given.describe()
-                    + " (the user needs CREATEDB): " + reason, e);
+                    + " (the user needs CREATEDB): " + reason(e), e);
         }
         PGSimpleDataSource url = new PGSimpleDataSource();
         url.setURL(given.url());
