@@ -34,13 +34,7 @@ SELECT c.cloud_key                              AS cloud,
        r.amount,
        r.unpriced_lines,
        r.provisional
-FROM (SELECT cm.cloud_id,
-             g                                                 AS month_local,
-             g AT TIME ZONE cm.time_zone                       AS month_start,
-             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-      FROM metrics.cloud cm
-      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                         interval '1 month') AS g) m
+FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     WITH usage AS (
         -- per project, as report.project_usage_monthly

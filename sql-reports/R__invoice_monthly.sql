@@ -111,13 +111,7 @@ SELECT c.cloud_key                                          AS cloud,
        l.provisional,
        pc.status                                            AS completeness,
        l.billing_policy
-FROM (SELECT cm.cloud_id,
-             g                                                 AS month_local,
-             g AT TIME ZONE cm.time_zone                       AS month_start,
-             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-      FROM metrics.cloud cm
-      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                         interval '1 month') AS g) m
+FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     SELECT u.cloud_id, u.project_id, q.resource, q.flavor, q.rate_id, pv.billing_policy,
            trim_scale(sum(q.quantity)) AS quantity,

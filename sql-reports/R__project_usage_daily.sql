@@ -24,14 +24,7 @@ SELECT c.cloud_key                                        AS cloud,
        u.server_hours,
        u.server_count,
        u.provisional
-FROM (SELECT cm.cloud_id,
-             cm.time_zone,
-             g                                                 AS month_local,
-             g AT TIME ZONE cm.time_zone                       AS month_start,
-             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-      FROM metrics.cloud cm
-      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                         interval '1 month') AS g) m
+FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     -- the month's days in the billing time zone: a window belongs to the day its start is in (the days counted
     -- from 0 to 30: a series of constant integers, which the planner knows holds 31 rows, not 1,000)

@@ -26,14 +26,7 @@ SELECT c.cloud_key                                        AS cloud,
        u.server_hours,
        u.server_count,
        u.provisional
-FROM (SELECT cm.cloud_id,
-             cm.time_zone,
-             g                                                 AS month_local,
-             g AT TIME ZONE cm.time_zone                       AS month_start,
-             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-      FROM metrics.cloud cm
-      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                         interval '1 month') AS g) m
+FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     -- one month at a time. The quantities come from the rollup: count x (hours x size) per group is exactly the sum
     -- of the facts one by one (numeric is exact), so the month is read in O(groups); the servers from

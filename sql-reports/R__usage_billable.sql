@@ -100,14 +100,7 @@ SELECT c.cloud_key                                        AS cloud,
        u.billable_disk_gb_hours,
        u.billable_flavor_hours,
        u.billing_policy
-FROM (SELECT cm.cloud_id,
-             cm.time_zone,
-             g                                                 AS month_local,
-             g AT TIME ZONE cm.time_zone                       AS month_start,
-             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-      FROM metrics.cloud cm
-      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                         interval '1 month') AS g) m
+FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     SELECT b.cloud_id,
            b.project_id,
@@ -154,13 +147,7 @@ SELECT c.cloud_key                                        AS cloud,
        u.billable_disk_gb_hours,
        u.billable_flavor_hours,
        u.billing_policy
-FROM (SELECT cm.cloud_id,
-             g                                                 AS month_local,
-             g AT TIME ZONE cm.time_zone                       AS month_start,
-             (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
-      FROM metrics.cloud cm
-      CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
-                                         interval '1 month') AS g) m
+FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     SELECT b.cloud_id,
            b.project_id,
