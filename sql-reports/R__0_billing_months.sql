@@ -8,12 +8,14 @@
 --   cloud_id, time_zone   the cloud and its billing time zone
 --   month_local           the month's first day at 00:00 in that zone (a timestamp without time zone)
 --   month_start, month_end  the month as instants, [start, end)
+--   window_seconds        the cloud's window grid
 CREATE OR REPLACE VIEW metrics.billing_month AS
 SELECT cm.cloud_id,
        cm.time_zone,
        g                                                 AS month_local,
        g AT TIME ZONE cm.time_zone                       AS month_start,
-       (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end
+       (g + interval '1 month') AT TIME ZONE cm.time_zone AS month_end,
+       cm.window_seconds
 FROM metrics.cloud cm
 CROSS JOIN LATERAL generate_series(timestamp '2000-01-01', date_trunc('month', now() AT TIME ZONE cm.time_zone),
                                    interval '1 month') AS g;

@@ -35,7 +35,8 @@ CROSS JOIN LATERAL (
     WHERE d < m.month_local + interval '1 month') dd
 CROSS JOIN LATERAL (
     -- one day at a time, so that only the day's rows are read and hashed; quantities from the rollup, exact as in
-    -- project_usage_monthly, servers from metrics.usage_server_day as there (a local day meets one or two UTC days)
+    -- project_usage_monthly, servers from metrics.usage_server_day as there (a local day meets one or two UTC days;
+    -- on a one-day grid from the facts)
     SELECT m.cloud_id,
            x.project_id,
            dd.day_start,
@@ -66,7 +67,14 @@ CROSS JOIN LATERAL (
                        OR EXISTS (SELECT 1 FROM metrics.usage_fact f
                                   WHERE f.cloud_id = s.cloud_id AND f.instance_id = s.instance_id
                                     AND f.project_id = s.project_id
-                                    AND f.window_start >= dd.day_start AND f.window_start < dd.day_end))) d) x
+                                    AND f.window_start >= dd.day_start AND f.window_start < dd.day_end))) d
+          UNION ALL
+          -- a cloud on a one-day grid has no server days kept apart: its facts are them (V111)
+          SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
+          FROM (SELECT DISTINCT f.instance_id, f.project_id
+                FROM metrics.usage_fact f
+                WHERE m.window_seconds = 86400 AND f.cloud_id = m.cloud_id
+                  AND f.window_start >= dd.day_start AND f.window_start < dd.day_end) d) x
     GROUP BY x.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;

@@ -31,7 +31,8 @@ CROSS JOIN LATERAL (
     -- one month at a time. The quantities come from the rollup: count x (hours x size) per group is exactly the sum
     -- of the facts one by one (numeric is exact), so the month is read in O(groups); the servers from
     -- metrics.usage_server_day (V108), one row per server and UTC day: a UTC day the month's start or end cuts
-    -- counts a server when its last window of the day is at or after the start and its first before the end
+    -- counts a server when its last window of the day is at or after the start and its first before the end (on a
+    -- one-day grid from the facts, which are the server days there)
     SELECT m.cloud_id,
            x.project_id,
            trim_scale(sum(x.facts * (x.hours::numeric * x.vcpus)))        AS vcpu_hours,
@@ -54,7 +55,14 @@ CROSS JOIN LATERAL (
                 WHERE s.cloud_id = m.cloud_id
                   AND s.day >= (m.month_start AT TIME ZONE 'UTC')::date
                   AND s.day <= ((m.month_end - interval '1 microsecond') AT TIME ZONE 'UTC')::date
-                  AND s.last_window >= m.month_start AND s.first_window < m.month_end) d) x
+                  AND s.last_window >= m.month_start AND s.first_window < m.month_end) d
+          UNION ALL
+          -- a cloud on a one-day grid has no server days kept apart: its facts are them (V111)
+          SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
+          FROM (SELECT DISTINCT f.instance_id, f.project_id
+                FROM metrics.usage_fact f
+                WHERE m.window_seconds = 86400 AND f.cloud_id = m.cloud_id
+                  AND f.window_start >= m.month_start AND f.window_start < m.month_end) d) x
     GROUP BY x.project_id) u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchLoad {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoad.class);
+    private static final long ONE_DAY_SECONDS = 86_400L;
     static final ClasspathSqlLocator SQL = ClasspathSqlLocator.removingComments();
     /**
      * The fresh facts are written one UTC day of windows at a time (a grid divides a day, so a day's windows lie
@@ -98,17 +99,20 @@ final class BatchLoad {
 
     private final Handle handle;
     private final int cloudId;
+    /** Whether the cloud's facts have server days kept apart: not on a one-day grid, whose facts are them (V111). */
+    private final boolean keepsServerDays;
     private final long runId;
     private final LoadOptions options;
     private final List<TransformedRange> ranges;
     private final int rollupFlushGroups;
     private Map<FlavorKey, Integer> flavors;
 
-    BatchLoad(Handle handle, int cloudId, long runId, LoadOptions options, List<TransformedRange> ranges,
+    BatchLoad(Handle handle, Cloud cloud, long runId, LoadOptions options, List<TransformedRange> ranges,
             int rollupFlushGroups) {
         this.rollupFlushGroups = rollupFlushGroups;
         this.handle = handle;
-        this.cloudId = cloudId;
+        this.cloudId = cloud.cloudId();
+        this.keepsServerDays = cloud.grid().seconds() < ONE_DAY_SECONDS;
         this.runId = runId;
         this.options = options;
         this.ranges = List.copyOf(ranges);
@@ -291,8 +295,8 @@ final class BatchLoad {
 
     /**
      * The facts of the fresh ranges: COPYed into the partition of their month (see copyNewFacts.sql) a UTC day of
-     * windows at a time, then their counts added to metrics.usage_rollup and their server days to
-     * metrics.usage_server_day as the fact table's triggers would have.
+     * windows at a time, then their counts added to metrics.usage_rollup and (finer grids than a day) their server
+     * days to metrics.usage_server_day as the fact table's triggers would have.
      */
     private Map<Integer, Written> copyFreshFacts(List<Integer> fresh) throws SQLException {
         if (fresh.isEmpty()) {
@@ -323,8 +327,10 @@ final class BatchLoad {
         }
         stageRollup(counts);
         handle.createUpdate(sql("addFreshRollup")).bind("cloud", cloudId).execute();
-        stageServerDays(serverDays);
-        handle.createUpdate(sql("addFreshServerDays")).bind("cloud", cloudId).execute();
+        if (keepsServerDays) {
+            stageServerDays(serverDays);
+            handle.createUpdate(sql("addFreshServerDays")).bind("cloud", cloudId).execute();
+        }
         return written;
     }
 
@@ -582,11 +588,13 @@ final class BatchLoad {
             writer.bigint(runId);
             counts.merge(new RollupKey(fact.windowStart(), fact.projectId(), flavor, fact.vcpus(), fact.memoryMb(),
                     fact.localGb(), fact.hours(), fact.provisional()), 1L, Long::sum);
-            serverDay(fact).add(fact.windowStart());
+            if (keepsServerDays) {
+                serverDay(fact).add(fact.windowStart());
+            }
         }
 
         private ServerDay serverDay(WindowFact fact) {
-            long day = Math.floorDiv(fact.windowStart().getEpochSecond(), 86_400L);
+            long day = Math.floorDiv(fact.windowStart().getEpochSecond(), ONE_DAY_SECONDS);
             if (serverDay == null || serverDayKey.epochDay() != day || !serverDayKey.instanceId().equals(fact.instanceId())
                     || !serverDayKey.projectId().equals(fact.projectId())) {
                 serverDayKey = new ServerDayKey(day, fact.projectId(), fact.instanceId());

@@ -107,7 +107,7 @@ public final class UsageLoader {
         }
         Partitions.ensure(jdbi, factMonths(ranges));
         try {
-            return jdbi.inTransaction(handle -> new BatchLoad(handle, cloud.cloudId(), runId, options, ranges, rollupFlushGroups).run());
+            return jdbi.inTransaction(handle -> new BatchLoad(handle, cloud, runId, options, ranges, rollupFlushGroups).run());
         } catch (SQLException | JdbiException e) {
             String first = describe(ranges.get(0));
             String what = ranges.size() == 1 ? first

@@ -27,7 +27,8 @@ import org.osmetrics.transform.WindowGrid;
  * day, project and server, the first and last window and the number of the facts, whatever writes them: the loader's
  * fresh COPY (in one or several parts, one or several ranges of a day), its staged upserts, re-runs, restatements and
  * moved servers, and any statement on the fact table. Every check compares it with a GROUP BY of metrics.usage_fact;
- * the report views' server counts are compared with the facts' distinct servers in three billing time zones.
+ * the report views' server counts are compared with the facts' distinct servers in three billing time zones. A cloud
+ * on a one-day grid keeps no server days there (its facts are them, V111), and the views count its facts' servers.
  */
 class UsageServerDayTest {
     @RegisterExtension
@@ -94,6 +95,11 @@ class UsageServerDayTest {
         assertThat(rows(on, SERVER_DAYS, cloudId)).isEqualTo(facts);
     }
 
+    private static void assertKeepsNoServerDays(Jdbi on, int cloudId) {
+        assertThat(rows(on, SERVER_DAYS_OF_THE_FACTS, cloudId)).isNotEmpty();
+        assertThat(rows(on, SERVER_DAYS, cloudId)).isEmpty();
+    }
+
     private static void assertReportsCountTheFactsServers(Cloud cloud) {
         assertThat(rows(jdbi(), MONTHLY_SERVERS, cloud.cloudId()))
                 .isEqualTo(rows(jdbi(), MONTHLY_SERVERS_OF_THE_FACTS, cloud.cloudId())).isNotEmpty();
@@ -114,14 +120,20 @@ class UsageServerDayTest {
     /**
      * What a cloud lives through: fresh loads of several days and of two halves of a day (one batch), an open window,
      * its close, a re-run, a resize and a moved server applied with --restate, a project's range then all projects
-     * over it; after each, the server days are the facts' and the reports count the facts' servers.
+     * over it; after each, the server days are the facts' (none on a one-day grid) and the reports count the facts'
+     * servers.
      */
     private static void liveThrough(Cloud cloud) {
+        boolean daily = cloud.grid().seconds() == 86_400;
         List<Instance> fleet = fleet();
         Instance resizable = NovaModel.instance(7, "p-r", "2026-10-20T00:00:00Z");
         fleet.add(resizable);
         Runnable check = () -> {
-            assertServerDaysAreTheFacts(jdbi(), cloud.cloudId());
+            if (daily) {
+                assertKeepsNoServerDays(jdbi(), cloud.cloudId());
+            } else {
+                assertServerDaysAreTheFacts(jdbi(), cloud.cloudId());
+            }
             assertReportsCountTheFactsServers(cloud);
         };
 
@@ -129,10 +141,14 @@ class UsageServerDayTest {
         load(cloud, Scope.allProjects(), DAY.plus(Duration.ofDays(7)), DAY.plus(Duration.ofDays(10)), LATER, fleet, false);
         check.run();
         long run = new RunLedger(jdbi(), Clock.fixed(LATER, ZoneOffset.UTC)).start("test", "", cloud.cloudId(), "*");
-        Instant noon = DAY.plus(Duration.ofDays(1)).plus(Duration.ofHours(12));
-        new UsageLoader(jdbi(), 1).loadBatch(cloud, List.of(
-                range(cloud, Scope.allProjects(), DAY.plus(Duration.ofDays(1)), noon, LATER, fleet),
-                range(cloud, Scope.allProjects(), noon, DAY.plus(Duration.ofDays(2)), LATER, fleet)), new LoadOptions(false), run);
+        // (on a one-day grid the day is one window: one range)
+        Instant noon = DAY.plus(Duration.ofDays(1)).plus(Duration.ofHours(daily ? 24 : 12));
+        List<TransformedRange> halves = new ArrayList<>(List.of(
+                range(cloud, Scope.allProjects(), DAY.plus(Duration.ofDays(1)), noon, LATER, fleet)));
+        if (!daily) {
+            halves.add(range(cloud, Scope.allProjects(), noon, DAY.plus(Duration.ofDays(2)), LATER, fleet));
+        }
+        new UsageLoader(jdbi(), 1).loadBatch(cloud, halves, new LoadOptions(false), run);
         check.run();
 
         // the day before: an open window, then closed, then a re-run that writes nothing
@@ -181,6 +197,43 @@ class UsageServerDayTest {
     @Test
     void theReportsCountTheFactsServersWithAHalfHourOffset() {
         liveThrough(cloud("kolkata", "Asia/Kolkata"));
+    }
+
+    @Test
+    void onADailyGridTheFactsAreTheServerDaysAndTheReportsCountTheirServersInUtc() {
+        liveThrough(cloud("daily-utc", "UTC", 86_400));
+    }
+
+    @Test
+    void onADailyGridTheReportsCountTheFactsServersAcrossADstChange() {
+        liveThrough(cloud("daily-madrid", "Europe/Madrid", 86_400));
+    }
+
+    @Test
+    void statementsOnTheFactsOfADailyGridWriteNoServerDaysAndLeaveTheHourlyOnesEqualToTheirFacts() {
+        Cloud daily = cloud("statements-daily", "UTC", 86_400);
+        Cloud hourly = cloud("statements-hourly", "UTC");
+        Partitions.ensureMonths(jdbi(), DAY, DAY.plus(Duration.ofDays(3)));
+        String insert = "INSERT INTO metrics.usage_fact SELECT c.cloud_id, w, w + make_interval(secs => c.window_seconds),"
+                + " s.id::uuid, s.project, 1, 1, 512, 1, 1, 1, 512, 1, 'active', false, 1"
+                + " FROM metrics.cloud c, (VALUES ('00000000-0000-0000-0000-000000000001', 'p-a'),"
+                + " ('00000000-0000-0000-0000-000000000002', 'p-b')) s(id, project),"
+                + " generate_series(timestamptz '2026-10-24T00:00:00Z', '2026-10-26T00:00:00Z',"
+                + " make_interval(secs => c.window_seconds)) w"
+                + " WHERE c.cloud_id IN (:daily, :hourly)";
+        List<String> statements = List.of(
+                insert,
+                "UPDATE metrics.usage_fact SET project_id = 'p-c' WHERE cloud_id IN (:daily, :hourly)"
+                        + " AND instance_id = '00000000-0000-0000-0000-000000000002' AND window_start >= '2026-10-25T00:00:00Z'",
+                "DELETE FROM metrics.usage_fact WHERE cloud_id IN (:daily, :hourly) AND window_start < '2026-10-25T00:00:00Z'");
+
+        for (String statement : statements) {
+            jdbi().useHandle(h -> h.createUpdate(statement).bind("daily", daily.cloudId()).bind("hourly", hourly.cloudId())
+                    .execute());
+            assertKeepsNoServerDays(jdbi(), daily.cloudId());
+            assertServerDaysAreTheFacts(jdbi(), hourly.cloudId());
+        }
+        assertReportsCountTheFactsServers(daily);
     }
 
     @Test
@@ -274,6 +327,31 @@ class UsageServerDayTest {
 
             assertThat(rows(old.jdbi(), SERVER_DAYS, 1)).hasSize(6);
             assertServerDaysAreTheFacts(old.jdbi(), 1);
+        }
+    }
+
+    @Test
+    void upgradeRemovesTheServerDaysOfADailyGridAndKeepsTheOthers() {
+        try (TestDatabase old = TestDatabases.freshAtVersion("110")) {
+            old.jdbi().useHandle(h -> h.execute("""
+                    INSERT INTO metrics.cloud (cloud_key, window_seconds) VALUES ('hourly', 3600), ('daily', 86400);
+                    CREATE TABLE metrics.usage_fact_old PARTITION OF metrics.usage_fact
+                        FOR VALUES FROM ('2026-10-01Z') TO ('2026-11-01Z');
+                    INSERT INTO metrics.usage_fact
+                    SELECT c.cloud_id, w, w + make_interval(secs => c.window_seconds), s.id::uuid, s.project,
+                           1, 1, 512, 1, 1, 1, 512, 1, 'active', false, 1
+                    FROM metrics.cloud c,
+                         (VALUES ('00000000-0000-0000-0000-000000000001', 'p-a'),
+                                 ('00000000-0000-0000-0000-000000000002', 'p-b')) s(id, project),
+                         generate_series(timestamptz '2026-10-01T00:00Z', '2026-10-03T00:00Z',
+                                         make_interval(secs => c.window_seconds)) w;
+                    """));
+            assertThat(rows(old.jdbi(), SERVER_DAYS, 2)).hasSize(6);
+
+            old.database().migrate();
+
+            assertServerDaysAreTheFacts(old.jdbi(), 1);
+            assertKeepsNoServerDays(old.jdbi(), 2);
         }
     }
 }
