@@ -10,8 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.osmetrics.Cancellation;
@@ -227,7 +226,7 @@ public final class Backfill {
     public Summary run(Supplier<UsageSource> sources, Request request, Listener listener) {
         Instant started = clock.instant();
         checkRange(request.from(), request.to(), request.allowLongRange(), started);
-        try (SourcePool pool = new SourcePool(sources)) {
+        try (SourcePool pool = new SourcePool(sources, request.parallel())) {
             UsageSource first = pool.take();
             String cloudKey = first.cloudKey();
             Scope scope = ScopeChoice.resolve(request.scope(), first);
@@ -266,46 +265,57 @@ public final class Backfill {
         }
         LoadTotals totals = new LoadTotals();
         List<VanishedServers> vanished = new ArrayList<>();
-        Set<String> listed = new LinkedHashSet<>();
         Instant[] novaNow = new Instant[1];
         ExecutorService workers = Executors.newFixedThreadPool(request.parallel(), new WorkerThreads());
         Deque<Future<UsageExtraction>> inFlight = new ArrayDeque<>();
-        try {
-            UsageLoader loader = new UsageLoader(database.jdbi());
-            LoadOptions options = new LoadOptions(request.restate());
-            int next = 0;
-            int loaded = 0;
-            while (next < todo.size() || !inFlight.isEmpty()) {
-                cancellation.checkpoint("after " + loaded + " of " + Phrases.count(todo.size(), "chunk") + " of " + from + ".." + to);
-                // at most `parallel` extractions in flight: memory stays bounded by the chunk size
-                while (next < todo.size() && inFlight.size() < request.parallel()) {
-                    TimeRange chunk = todo.get(next++);
-                    inFlight.add(workers.submit(() -> pool.extract(chunk.start(), chunk.end(), scope)));
-                }
-                UsageExtraction extraction = await(inFlight.removeFirst());
-                vanishedServers(cloud, scope, extraction).ifPresent(vanished::add);
-                LoadResult result = loader.load(cloud, Transforms.onGrid(cloud, extraction), options, runId);
-                totals.add(extraction, result);
-                if (request.timelines()) {
-                    extraction.tenants().forEach(tenant -> tenant.servers().forEach(s -> listed.add(s.instanceId())));
-                    if (extraction.provisional()) {
-                        novaNow[0] = extraction.stop(); // Nova's clock: the open window is clamped to its "now"
+        // each listed server's whole action list, once for the whole backfill, read while the usage loads (on the
+        // same --parallel connections as the usage calls) and handed to the timeline model after it
+        TimelineExtraction.Summary timelineSummary = null;
+        try (TimelineExtraction.WholeReading timelines = request.timelines() && pool.readsActions()
+                ? new TimelineExtraction(new ActionStore(database.jdbi()), clock, timelineSink)
+                        .whole(pool::actions, cloud, scope, request.parallel(), runId)
+                : null) {
+            try {
+                UsageLoader loader = new UsageLoader(database.jdbi());
+                LoadOptions options = new LoadOptions(request.restate());
+                int next = fill(inFlight, workers, pool, todo, 0, request.parallel(), scope);
+                int loaded = 0;
+                while (!inFlight.isEmpty()) {
+                    cancellation.checkpoint("after " + loaded + " of " + Phrases.count(todo.size(), "chunk") + " of " + from + ".." + to);
+                    UsageExtraction extraction = await(inFlight.removeFirst());
+                    // the next chunk's extraction starts before this one loads: `parallel` calls keep Nova busy while
+                    // the load runs (one extraction more in memory than in flight: the one being loaded); none after a
+                    // stop was asked for (the next checkpoint ends the backfill)
+                    if (!cancellation.isRequested()) {
+                        next = fill(inFlight, workers, pool, todo, next, request.parallel(), scope);
                     }
+                    if (timelines != null) {
+                        timelines.add(extraction.tenants().stream()
+                                .flatMap(tenant -> tenant.servers().stream().map(s -> s.instanceId())).toList());
+                        if (extraction.provisional()) {
+                            novaNow[0] = extraction.stop(); // Nova's clock: the open window is clamped to its "now"
+                        }
+                    }
+                    vanishedServers(cloud, scope, extraction).ifPresent(vanished::add);
+                    LoadResult result = loader.load(cloud, Transforms.onGrid(cloud, extraction), options, runId);
+                    totals.add(extraction, result);
+                    loaded++;
+                    listener.loaded(result);
                 }
-                loaded++;
-                listener.loaded(result);
+            } finally {
+                inFlight.forEach(future -> future.cancel(true));
+                workers.shutdownNow();
             }
-        } finally {
-            inFlight.forEach(future -> future.cancel(true));
-            workers.shutdownNow();
-        }
-        CatchUp.recordProjectNames(pool.any(), new UsageLoader(database.jdbi()), cloud);
-        TimelineExtraction.Summary timelines = null;
-        if (request.timelines() && pool.readsActions()) {
-            // each listed server's whole action list, once for the whole backfill, --parallel at a time
-            cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
-            timelines = new TimelineExtraction(new ActionStore(database.jdbi()), clock, timelineSink)
-                    .whole(pool::actions, cloud, scope, listed, request.parallel(), runId, novaNow[0]);
+            UsageSource names = pool.take();  // the action reads may still be under way
+            try {
+                CatchUp.recordProjectNames(names, new UsageLoader(database.jdbi()), cloud);
+            } finally {
+                pool.give(names);
+            }
+            if (timelines != null) {
+                cancellation.checkpoint("after the usage of " + from + ".." + to + ", before the timelines");
+                timelineSummary = timelines.finish(novaNow[0]);
+            }
         }
         // the ranges already loaded next to this backfill's count as neighbours too
         Duration around = request.callSpan().multipliedBy(NEIGHBOURS);
@@ -318,7 +328,21 @@ public final class Backfill {
         return new Summary(runId, scope, from, to, all.size(), all.size() - todo.size(), totals.windows,
                 totals.servers(), totals.rows, totals.restatements, totals.anomalies, totals.reconciled,
                 totals.provisional, List.copyOf(vanished), truncations, Duration.between(started, clock.instant()),
-                timelines);
+                timelineSummary);
+    }
+
+    /**
+     * Starts extractions of the next chunks until {@code parallel} are in flight (memory stays bounded by the chunk
+     * size); returns the index of the next chunk to start.
+     */
+    private static int fill(Deque<Future<UsageExtraction>> inFlight, ExecutorService workers, SourcePool pool,
+            List<TimeRange> todo, int next, int parallel, Scope scope) {
+        int chunk = next;
+        while (chunk < todo.size() && inFlight.size() < parallel) {
+            TimeRange range = todo.get(chunk++);
+            inFlight.add(workers.submit(() -> pool.extract(range.start(), range.end(), scope)));
+        }
+        return chunk;
     }
 
     private static UsageExtraction await(Future<UsageExtraction> future) {
@@ -424,27 +448,42 @@ public final class Backfill {
      */
     private static final class SourcePool implements AutoCloseable {
         private final Supplier<UsageSource> factory;
+        /** One per call at once: usage extractions and action reads share them, in turn (fair). */
+        private final Semaphore calls;
         private final BlockingQueue<UsageSource> idle = new LinkedBlockingQueue<>();
         private final List<UsageSource> opened = new ArrayList<>();
 
-        SourcePool(Supplier<UsageSource> factory) {
+        SourcePool(Supplier<UsageSource> factory, int parallel) {
             this.factory = factory;
+            this.calls = new Semaphore(parallel, true);
         }
 
         UsageSource take() {
-            UsageSource source = idle.poll();
-            if (source != null) {
+            try {
+                calls.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OsMetricsException(ExitCode.INTERNAL, "backfill interrupted", e);
+            }
+            try {
+                UsageSource source = idle.poll();
+                if (source != null) {
+                    return source;
+                }
+                source = factory.get();
+                synchronized (opened) {
+                    opened.add(source);
+                }
                 return source;
+            } catch (RuntimeException e) {
+                calls.release();
+                throw e;
             }
-            source = factory.get();
-            synchronized (opened) {
-                opened.add(source);
-            }
-            return source;
         }
 
         void give(UsageSource source) {
             idle.add(source);
+            calls.release();
         }
 
         UsageExtraction extract(Instant start, Instant end, Scope scope) {
@@ -474,13 +513,6 @@ public final class Backfill {
             } finally {
                 give(source);
             }
-        }
-
-        /** A source for the calls made after the chunks (all workers are done by then). */
-        UsageSource any() {
-            UsageSource source = take();
-            give(source); // used on the backfill's thread only, between the workers' calls
-            return source;
         }
 
         @Override

@@ -6,12 +6,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osmetrics.ExitCode;
 import org.osmetrics.OsMetricsException;
@@ -35,7 +39,8 @@ import org.osmetrics.load.TimelineSink;
  *     (Nova's clock then, less {@link #SAFETY_OVERLAP}); of a server already read, only the actions updated since
  *     (2.58+), and events only of actions not yet read finished. The first extraction of a scope reads every
  *     server Nova lists (deleted ones included), whole.</li>
- * <li>{@link #whole} ({@code backfill}): each given server's whole action list, once, {@code parallel} at a time.</li>
+ * <li>{@link #whole} ({@code backfill}): each given server's whole action list, once, {@code parallel} at a time,
+ *     read while the usage loads and handed to the model after it.</li>
  * </ul>
  * A 403 means the credentials may not read actions: warned once per scope and remembered in the database (asked
  * again after {@link #RETRY_NO_RIGHT_AFTER}); any other failure is recorded for status and warned, and the usage of
@@ -129,51 +134,148 @@ public final class TimelineExtraction {
     }
 
     /**
-     * The backfill's extraction: each server's whole list once, {@code parallel} at a time.
-     *
-     * @param novaNow Nova's clock when the backfill read the open window (its range reached now), else null. When
-     *                the scope has no timeline extraction yet, the next run then asks only for what changed since
-     *                (every server of the range is read whole here, and a server first seen later is read whole
-     *                then), instead of reading every server Nova lists
+     * The backfill's extraction, alongside its usage: each server given to {@link WholeReading#add} has its whole
+     * action list read and stored, {@code parallel} at a time, while the usage loads; {@link WholeReading#finish}
+     * then hands the histories to the timeline model (which reads the facts: after the usage).
      */
-    public Summary whole(Reader reader, Cloud cloud, Scope scope, Collection<String> instanceIds, int parallel,
-            long runId, Instant novaNow) {
-        ActionStore.State state = store.state(cloud, scope.key());
-        Instant now = clock.instant();
-        if (state.noRightSince() != null && now.isBefore(state.noRightSince().plus(RETRY_NO_RIGHT_AFTER))) {
-            return Summary.skipped(null);
+    public WholeReading whole(Reader reader, Cloud cloud, Scope scope, int parallel, long runId) {
+        return new WholeReading(reader, cloud, scope, parallel, runId);
+    }
+
+    /**
+     * One backfill's reading of whole action lists, in batches of {@link #BATCH} servers stored one after the other
+     * (one batch's reads in flight at a time, on a thread of its own). Close it when the backfill ends, finished or
+     * not. {@link #add} is called by one thread (the backfill's).
+     */
+    public final class WholeReading implements AutoCloseable {
+        private final Reader reader;
+        private final Cloud cloud;
+        private final Scope scope;
+        private final long runId;
+        private final ActionStore.State state;
+        private final Instant now;
+        private final boolean refused;
+        private final ExecutorService readers;
+        private final ExecutorService batches = Executors.newSingleThreadExecutor(new WorkerThreads());
+        private final Set<String> given = new LinkedHashSet<>();
+        /** The servers Nova no longer knows (404), as read: the model is handed these, not stored actions. */
+        private final Map<String, ServerActions> unknownToNova = new ConcurrentHashMap<>();
+        private final Counts counts = new Counts();
+        /** The first failure of a batch; the later batches are not read. */
+        private volatile RuntimeException failure;
+
+        private WholeReading(Reader reader, Cloud cloud, Scope scope, int parallel, long runId) {
+            this.reader = reader;
+            this.cloud = cloud;
+            this.scope = scope;
+            this.runId = runId;
+            this.state = store.state(cloud, scope.key());
+            this.now = clock.instant();
+            this.refused = state.noRightSince() != null && now.isBefore(state.noRightSince().plus(RETRY_NO_RIGHT_AFTER));
+            this.readers = Executors.newFixedThreadPool(Math.max(1, parallel), new WorkerThreads());
         }
-        List<String> ids = List.copyOf(instanceIds);
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, parallel), new WorkerThreads());
-        try {
-            Counts counts = new Counts();
-            for (int from = 0; from < ids.size(); from += BATCH) {
-                List<String> slice = ids.subList(from, Math.min(ids.size(), from + BATCH));
+
+        /** Starts reading the servers not given before (none when a lack of right was remembered a day ago or less). */
+        public void add(Collection<String> instanceIds) {
+            List<String> added = new ArrayList<>();
+            for (String id : instanceIds) {
+                if (given.add(id)) {
+                    added.add(id);
+                }
+            }
+            if (refused) {
+                return;
+            }
+            for (int from = 0; from < added.size(); from += BATCH) {
+                List<String> slice = List.copyOf(added.subList(from, Math.min(added.size(), from + BATCH)));
+                batches.execute(() -> readAndStore(slice));
+            }
+        }
+
+        private void readAndStore(List<String> slice) {
+            if (failure != null) {
+                return;
+            }
+            try {
                 Map<String, ActionSource.KnownActions> known = store.known(cloud, slice);
                 List<Future<ServerActions>> pending = new ArrayList<>();
                 for (String id : slice) {
                     ActionSource.KnownActions knownOfServer = known.get(id);
-                    pending.add(workers.submit(() -> reader.read(id, knownOfServer)));
+                    pending.add(readers.submit(() -> reader.read(id, knownOfServer)));
                 }
                 List<ServerActions> batch = new ArrayList<>();
                 for (Future<ServerActions> future : pending) {
                     batch.add(await(future));
                 }
-                hand(cloud, runId, batch, counts);
+                store.store(cloud, batch, clock.instant());
+                for (ServerActions read : batch) {
+                    counts.read++;
+                    counts.actions += read.actions().size();
+                    if (read.unknownToNova()) {
+                        counts.unknown++;
+                        unknownToNova.put(read.instanceId(), read);
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure = e;
             }
-            if (ids.isEmpty()) {
-                sink.rebuild(cloud, runId, List.of(), clock.instant());
+        }
+
+        /**
+         * Waits for the reads, then hands every given server's whole history to the timeline model and records the
+         * extraction.
+         *
+         * @param novaNow Nova's clock when the backfill read the open window (its range reached now), else null. When
+         *                the scope has no timeline extraction yet, the next run then asks only for what changed since
+         *                (every server of the range is read whole here, and a server first seen later is read whole
+         *                then), instead of reading every server Nova lists
+         */
+        public Summary finish(Instant novaNow) {
+            if (refused) {
+                return Summary.skipped(null);
             }
-            store.recordSuccess(cloud, scope.key(), state.changesSince() == null ? novaNow : null, now, counts.read);
-            LOG.debug("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
-                    counts.actions, counts.unknown);
-            return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
-        } catch (NoTimelineRight e) {
-            return noRight(cloud, scope, state, e, now, runId);
-        } catch (OsMetricsException e) {
-            return failed(cloud, scope, e, now, runId);
-        } finally {
-            workers.shutdownNow();
+            batches.shutdown();
+            try {
+                while (!batches.awaitTermination(1, TimeUnit.MINUTES)) {
+                    LOG.debug("timelines of {}: still reading ({} of {} servers)", scope, counts.read, given.size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OsMetricsException(ExitCode.INTERNAL, "timeline extraction interrupted", e);
+            }
+            try {
+                if (failure != null) {
+                    throw failure;
+                }
+                List<String> ids = List.copyOf(given);
+                for (int from = 0; from < ids.size(); from += BATCH) {
+                    List<String> slice = ids.subList(from, Math.min(ids.size(), from + BATCH));
+                    Map<String, ServerActions> stored = store.read(cloud,
+                            slice.stream().filter(id -> !unknownToNova.containsKey(id)).toList());
+                    List<ServerActions> histories = new ArrayList<>(slice.size());
+                    for (String id : slice) {
+                        histories.add(unknownToNova.containsKey(id) ? unknownToNova.get(id) : stored.get(id));
+                    }
+                    sink.rebuild(cloud, runId, histories, clock.instant());
+                }
+                if (ids.isEmpty()) {
+                    sink.rebuild(cloud, runId, List.of(), clock.instant());
+                }
+                store.recordSuccess(cloud, scope.key(), state.changesSince() == null ? novaNow : null, now, counts.read);
+                LOG.debug("timelines of {}: {} servers read whole, {} actions, {} unknown to Nova", scope, ids.size(),
+                        counts.actions, counts.unknown);
+                return new Summary(ids.size(), counts.read, counts.actions, counts.unknown, false, null);
+            } catch (NoTimelineRight e) {
+                return noRight(cloud, scope, state, e, now, runId);
+            } catch (OsMetricsException e) {
+                return failed(cloud, scope, e, now, runId);
+            }
+        }
+
+        @Override
+        public void close() {
+            batches.shutdownNow();
+            readers.shutdownNow();
         }
     }
 
