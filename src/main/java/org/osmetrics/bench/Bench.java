@@ -33,6 +33,7 @@ import org.osmetrics.extract.TimeRange;
 import org.osmetrics.extract.UsageExtraction;
 import org.osmetrics.extract.UsageSource;
 import org.osmetrics.pipeline.Backfill;
+import org.osmetrics.pipeline.TimelineExtraction;
 import org.osmetrics.pipeline.Transforms;
 import org.osmetrics.load.Cloud;
 import org.osmetrics.load.CloudRepository;
@@ -77,6 +78,8 @@ public final class Bench {
      * @param exportRows   the export reads the first whole days of the fact table holding this many rows
      * @param backfillCallSpan the backfill's {@code --call-span} (the backfill command's default unless told)
      * @param backfillParallel the backfill's {@code --parallel} (the backfill command's default unless told)
+     * @param backfillTimelines whether the backfill reads every server's instance actions after the usage, as the
+     *                     {@code backfill} command does unless {@code --no-timelines}
      * @param latency      the simulator's latency during the backfill and the call (null: none, as rounds 1 to 4)
      * @param callServers  servers of the call scenario: one call of {@code callDays} days on the hourly grid
      * @param soakServers  servers of the soak's cloud
@@ -84,7 +87,7 @@ public final class Bench {
      */
     public record Settings(Set<Scenario> scenarios, int extractProjects, int extractServers, int loadServers,
             int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, Duration backfillCallSpan,
-            int backfillParallel, Latency latency, int callServers, int callDays, long exportRows, int soakServers,
+            int backfillParallel, boolean backfillTimelines, Latency latency, int callServers, int callDays, long exportRows, int soakServers,
             int soakDays) {
         public Settings {
             scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK, Scenario.CALL, Scenario.ACCESS))
@@ -223,7 +226,8 @@ public final class Bench {
         try (SimServer sim = SimServer.start(cloud, clock)) {
             sim.setLatency(settings.latency());
             Loaded loaded = backfillRange(sim, clock, settings.backfillGrid(), start, END, settings.backfillCallSpan(),
-                    settings.backfillParallel(), "backfill " + size, 30);
+                    settings.backfillParallel(), settings.backfillTimelines(),
+                    "backfill " + size + (settings.backfillTimelines() ? " with timelines" : ""), 30);
             Duration charged = sim.latencyCharged();
             String key;
             try (UsageSource source = connect.apply(sim, clock)) {
@@ -266,7 +270,7 @@ public final class Bench {
         String stage = "one " + settings.callDays() + "-day call, " + settings.callServers() + " servers x 1h";
         try (SimServer sim = SimServer.start(cloud, clock)) {
             sim.setLatency(settings.latency());
-            Loaded loaded = backfillRange(sim, clock, WindowGrid.ofSeconds(3600), start, end, span, 1, stage, 0);
+            Loaded loaded = backfillRange(sim, clock, WindowGrid.ofSeconds(3600), start, end, span, 1, false, stage, 0);
             add(loaded.figure().withNote("one call of every server, extracted, transformed and loaded in one"
                     + " transaction; peak RSS of the whole JVM (simulator included)"));
         }
@@ -277,9 +281,9 @@ public final class Bench {
     }
 
     private Loaded backfillRange(SimServer sim, Clock clock, WindowGrid grid, Instant from, Instant to, Duration callSpan,
-            int parallel, String stage, int sampleAfterDays) {
+            int parallel, boolean timelines, String stage, int sampleAfterDays) {
         Backfill.Request request = new Backfill.Request(stage, ScopeChoice.allProjects(), from, to, grid, callSpan, parallel,
-                false, false, false);
+                false, false, false, false, timelines);
         int chunks = TimeRange.split(request.from(), request.to(), callSpan).size();
         int sampleAfterRanges = sampleAfterDays <= 0 ? 0
                 : (int) Math.max(1, Duration.ofDays(sampleAfterDays).toSeconds() / callSpan.toSeconds());
@@ -306,10 +310,20 @@ public final class Bench {
         if (!summary.reconciled()) {
             throw new IllegalStateException(stage + " did not reconcile with the simulator: the benchmark is void");
         }
+        String read = "";
+        if (timelines) {
+            TimelineExtraction.Summary actions = summary.timelines();
+            if (actions == null || actions.skipped() || actions.warning() != null || actions.read() != actions.listed()) {
+                throw new IllegalStateException(stage + " did not read every server's timeline ("
+                        + (actions == null ? "none read" : actions.warning()) + "): the benchmark is void");
+            }
+            read = String.format(Locale.ROOT, ", timelines of %,d servers (%,d actions)", actions.read(),
+                    actions.actions());
+        }
         long[] size = factTableSize();
         Figure figure = new Figure(stage + " (extract+load)", summary.rows(), seconds, memory, size[0], size[1], null,
                 "end to end, backfill --call-span " + Phrases.duration(callSpan) + " --parallel " + parallel
-                        + (settings.latency() == null ? ", no simulated latency" : ", simulated latency"));
+                        + (settings.latency() == null ? ", no simulated latency" : ", simulated latency") + read);
         return new Loaded(figure, firstMonth[0]);
     }
 
@@ -385,7 +399,8 @@ public final class Bench {
             Clock clock = Clock.fixed(END, ZoneOffset.UTC);
             try (SimServer sim = SimServer.start(cloud, clock)) {
                 add(backfillRange(sim, clock, settings.backfillGrid(), END.minus(Duration.ofDays(settings.backfillDays())),
-                        END, settings.backfillCallSpan(), settings.backfillParallel(), "backfill "
+                        END, settings.backfillCallSpan(), settings.backfillParallel(), settings.backfillTimelines(),
+                        "backfill "
                         + settings.backfillServers() + " servers x " + settings.backfillDays() + " d "
                         + settings.backfillGrid().label() + " as the owner (no superuser)", 30).figure);
             }

@@ -82,6 +82,11 @@ final class BenchCommand implements Runnable {
                     + Backfill.DEFAULT_PARALLEL + ").")
     int backfillParallel = Backfill.DEFAULT_PARALLEL;
 
+    @Option(names = "--backfill-timelines", description = "The backfill scenario reads every server's instance actions"
+            + " after the usage, as the backfill command does unless --no-timelines (each bench server has a create,"
+            + " every fifth a stop and a start); by default it loads usage only, as rounds 1 to 5a.")
+    boolean backfillTimelines;
+
     @Option(names = "--no-latency", description = "The simulator answers the backfill and call scenarios as fast as"
             + " it can (rounds 1 to 4); by default it takes as long as a Nova 26 would (README, \"Benchmark\").")
     boolean noLatency;
@@ -151,7 +156,7 @@ final class BenchCommand implements Runnable {
         }
         Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
                 scale != null ? 365 : backfillDays, grid, backfillCallSpan, backfillParallel,
-                noLatency ? null : Latency.nova26(), callServers, callDays, exportRows, soakServers, soakDays);
+                backfillTimelines, noLatency ? null : Latency.nova26(), callServers, callDays, exportRows, soakServers, soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
         boolean owned = chosen.contains(Bench.Scenario.ACCESS);

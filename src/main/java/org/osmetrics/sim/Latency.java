@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -80,6 +82,8 @@ public record Latency(Duration perCall, Duration perPagedServer, Duration perUnp
     static final class Applied extends Filter {
         private volatile Latency latency;
         private final AtomicLong charged = new AtomicLong();
+        private final AtomicInteger callsNow = new AtomicInteger();
+        private final AtomicInteger mostCallsAtOnce = new AtomicInteger();
 
         void set(Latency latency) {
             this.latency = latency;
@@ -89,18 +93,36 @@ public record Latency(Duration perCall, Duration perPagedServer, Duration perUnp
             return Duration.ofNanos(charged.get());
         }
 
+        /** The most calls held at the same time: from their request until the last byte of their answer. */
+        int mostCallsAtOnce() {
+            return mostCallsAtOnce.get();
+        }
+
 
         @Override
         public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
             Latency current = latency;
-            if (current != null) {
-                String path = exchange.getRequestURI().getRawPath();
-                byte[] marker = path.contains("/os-simple-tenant-usage") ? USAGE_SERVER
-                        : isServerList(path) ? LISTED_SERVER : null;
-                exchange.setStreams(null, new Held(exchange.getResponseBody(), current, path,
-                        exchange.getRequestURI().getRawQuery(), marker, System.nanoTime(), charged));
+            if (current == null) {
+                chain.doFilter(exchange);
+                return;
             }
-            chain.doFilter(exchange);
+            mostCallsAtOnce.accumulateAndGet(callsNow.incrementAndGet(), Math::max);
+            AtomicBoolean over = new AtomicBoolean();
+            Runnable answered = () -> {
+                if (over.compareAndSet(false, true)) {
+                    callsNow.decrementAndGet();
+                }
+            };
+            String path = exchange.getRequestURI().getRawPath();
+            byte[] marker = path.contains("/os-simple-tenant-usage") ? USAGE_SERVER
+                    : isServerList(path) ? LISTED_SERVER : null;
+            exchange.setStreams(null, new Held(exchange.getResponseBody(), current, path,
+                    exchange.getRequestURI().getRawQuery(), marker, System.nanoTime(), charged, answered));
+            try {
+                chain.doFilter(exchange);
+            } finally {
+                answered.run();
+            }
         }
 
         @Override
@@ -120,13 +142,15 @@ public record Latency(Duration perCall, Duration perPagedServer, Duration perUnp
         private final byte[] marker;
         private final long startedNanos;
         private final AtomicLong charged;
+        /** Called once the call's cost has passed, before the last byte goes out (the client may ask again then). */
+        private final Runnable answered;
         private int matched;
         private int servers;
         private int last = NONE;
         private boolean closed;
 
         Held(OutputStream out, Latency latency, String path, String query, byte[] marker, long startedNanos,
-                AtomicLong charged) {
+                AtomicLong charged, Runnable answered) {
             super(out);
             this.latency = latency;
             this.path = path;
@@ -134,6 +158,7 @@ public record Latency(Duration perCall, Duration perPagedServer, Duration perUnp
             this.marker = marker;
             this.startedNanos = startedNanos;
             this.charged = charged;
+            this.answered = answered;
         }
 
         @Override
@@ -191,6 +216,7 @@ public record Latency(Duration perCall, Duration perPagedServer, Duration perUnp
                     Thread.currentThread().interrupt();
                 }
             }
+            answered.run();
             if (last != NONE) {
                 out.write(last);
             }

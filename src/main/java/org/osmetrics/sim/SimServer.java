@@ -265,6 +265,14 @@ public final class SimServer implements AutoCloseable {
         return latency.charged();
     }
 
+    /**
+     * The most calls answered at the same time while a latency was set, each from its request to the last byte of
+     * its answer (0 without a latency).
+     */
+    public int mostCallsAtOnce() {
+        return latency.mostCallsAtOnce();
+    }
+
     /** The requests received so far (the latest 10,000), oldest first. */
     public List<SimRequest> requests() {
         synchronized (requests) {

@@ -24,6 +24,7 @@ import org.osmetrics.sim.SimClock;
 import org.osmetrics.sim.SimCloud;
 import org.osmetrics.sim.SimFlavor;
 import org.osmetrics.sim.SimInstance;
+import org.osmetrics.sim.Latency;
 import org.osmetrics.sim.SimServer;
 import org.osmetrics.testing.CommandRun;
 import org.osmetrics.testing.SimEnvironment;
@@ -137,6 +138,22 @@ class BackfillTest {
         List<String> serialFacts = facts(jdbi, cloudId(serial));
         assertThat(serialFacts).isNotEmpty();
         assertThat(facts(jdbi, cloudId(parallel))).containsExactlyElementsOf(serialFacts);
+    }
+
+    @Test
+    void usageCallsAndTheActionReadsAlongsideThemNeverExceedParallelCallsAtOnce() {
+        SimServer sim = generated(11);
+        sim.setLatency(new Latency(Duration.ofMillis(20), Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                Duration.ofMillis(20)));
+        Backfill.Request request = new Backfill.Request("test", ScopeChoice.allProjects(), FROM, TO, null,
+                Duration.ofDays(1), 2, false, false, false, false, true);
+
+        Backfill.Summary summary = new Backfill(test.database(), clock).run(() -> SimEnvironment.connect(sim, clock),
+                request, new Backfill.Listener() { });
+
+        assertThat(summary.timelines().read()).isEqualTo(summary.timelines().listed()).isPositive();
+        assertThat(sim.calls(SimServer.Endpoint.ACTIONS)).isPositive();
+        assertThat(sim.mostCallsAtOnce()).as("calls at once, usage and actions together").isEqualTo(2);
     }
 
     @Test
