@@ -38,6 +38,7 @@ class RunKillTest {
         int kills = Integer.getInteger("faults.kills", 20);
         System.out.println("RunKillTest seed " + seed + " (replay with -Dfaults.seed=" + seed + ")");
         Random random = new Random(seed);
+        waitPastMidnightWhenCloserThan(Duration.ofMinutes(3));
         Instant now = Instant.now();
         // every event of the cloud (launches, resizes, deletions) is over before the test starts, so the closed
         // windows cannot change between the reference run and the last resumed one
@@ -96,6 +97,20 @@ class RunKillTest {
                     .containsOnly("succeeded", "failed: " + Rows.INTERRUPTED);
             assertThat(ledger.get("failed: " + Rows.INTERRUPTED)).as("a kill after the row was closed counts as a success")
                     .isGreaterThan(kills / 2L);
+        }
+    }
+
+    /**
+     * The runs look back from the wall clock's day: a midnight between the reference run and the last one would
+     * shift the days they cover by one. This test takes about 40 s, so when UTC midnight is nearer than
+     * {@code margin} it starts just after it.
+     */
+    private static void waitPastMidnightWhenCloserThan(Duration margin) {
+        Instant now = Instant.now();
+        Instant midnight = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        if (Duration.between(now, midnight).compareTo(margin) < 0) {
+            System.out.println("RunKillTest waits for UTC midnight (" + midnight + ") to pass before it starts");
+            sleep(Duration.between(now, midnight).toMillis() + 1_000);
         }
     }
 
