@@ -88,6 +88,7 @@ final class ServerUsageExport {
     private static final String FACTS = SQL.locate(ServerUsageExport.class, "facts");
     private static final String FACTS_OF_PROJECTS = SQL.locate(ServerUsageExport.class, "factsOfProjects");
     private static final String PROJECT_IDS_NAMED = SQL.locate(ServerUsageExport.class, "projectIdsNamed");
+    private static final String CUSTOM_PLANS = SQL.locate(ServerUsageExport.class, "customPlans");
 
     private final int chunkRows;
 
@@ -313,6 +314,11 @@ final class ServerUsageExport {
                 return;
             }
             Instant to = request.to();
+            if (projectIdCandidates != null) {
+                try (Statement custom = connection.createStatement()) {
+                    custom.execute(CUSTOM_PLANS);
+                }
+            }
             try (PreparedStatement next = connection.prepareStatement(NEXT_WINDOW);
                  PreparedStatement facts = connection.prepareStatement(
                          projectIdCandidates == null ? FACTS : FACTS_OF_PROJECTS)) {
