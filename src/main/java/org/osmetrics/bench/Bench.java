@@ -78,8 +78,8 @@ public final class Bench {
      * @param exportRows   the export reads the first whole days of the fact table holding this many rows
      * @param backfillCallSpan the backfill's {@code --call-span} (the backfill command's default unless told)
      * @param backfillParallel the backfill's {@code --parallel} (the backfill command's default unless told)
-     * @param backfillTimelines whether the backfill reads every server's instance actions after the usage, as the
-     *                     {@code backfill} command does unless {@code --no-timelines}
+     * @param backfillTimelines whether the backfill reads every server's instance actions too, as the {@code backfill}
+     *                     command does unless {@code --no-timelines}
      * @param latency      the simulator's latency during the backfill and the call (null: none, as rounds 1 to 4)
      * @param callServers  servers of the call scenario: one call of {@code callDays} days on the hourly grid
      * @param soakServers  servers of the soak's cloud
@@ -87,8 +87,8 @@ public final class Bench {
      */
     public record Settings(Set<Scenario> scenarios, int extractProjects, int extractServers, int loadServers,
             int loadDays, int backfillServers, int backfillDays, WindowGrid backfillGrid, Duration backfillCallSpan,
-            int backfillParallel, boolean backfillTimelines, Latency latency, int callServers, int callDays, long exportRows, int soakServers,
-            int soakDays) {
+            int backfillParallel, boolean backfillTimelines, Latency latency, int callServers, int callDays,
+            long exportRows, int soakServers, int soakDays) {
         public Settings {
             scenarios = scenarios.isEmpty() ? EnumSet.complementOf(EnumSet.of(Scenario.SOAK, Scenario.CALL, Scenario.ACCESS))
                     : EnumSet.copyOf(scenarios);

@@ -83,8 +83,8 @@ final class BenchCommand implements Runnable {
     int backfillParallel = Backfill.DEFAULT_PARALLEL;
 
     @Option(names = "--backfill-timelines", description = "The backfill scenario reads every server's instance actions"
-            + " after the usage, as the backfill command does unless --no-timelines (each bench server has a create,"
-            + " every fifth a stop and a start); by default it loads usage only, as rounds 1 to 5a.")
+            + " too, as the backfill command does unless --no-timelines (each bench server has a create, every fifth a"
+            + " stop and a start); by default it loads usage only, as rounds 1 to 5a.")
     boolean backfillTimelines;
 
     @Option(names = "--no-latency", description = "The simulator answers the backfill and call scenarios as fast as"
@@ -156,7 +156,8 @@ final class BenchCommand implements Runnable {
         }
         Bench.Settings settings = new Bench.Settings(chosen, extractProjects, extractServers, servers, days, fillServers,
                 scale != null ? 365 : backfillDays, grid, backfillCallSpan, backfillParallel,
-                backfillTimelines, noLatency ? null : Latency.nova26(), callServers, callDays, exportRows, soakServers, soakDays);
+                backfillTimelines, noLatency ? null : Latency.nova26(), callServers, callDays, exportRows, soakServers,
+                soakDays);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = Main.environmentOf(spec);
         boolean owned = chosen.contains(Bench.Scenario.ACCESS);
