@@ -37,17 +37,10 @@ SELECT c.cloud_key                              AS cloud,
 FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     WITH usage AS (
-        -- per project, as report.project_usage_monthly
-        SELECT f.project_id,
-               sum(f.hours::numeric * f.vcpus)                  AS vcpu_hours,
-               sum(f.hours::numeric * f.memory_mb) * 0.0009765625 AS ram_gb_hours,
-               sum(f.hours::numeric * f.local_gb)               AS disk_gb_hours,
-               sum(f.hours::numeric)                            AS server_hours,
-               array_agg(DISTINCT f.instance_id)                AS servers,
-               bool_or(f.provisional)                           AS provisional
-        FROM metrics.usage_fact f
-        WHERE f.window_start >= m.month_start AND f.window_start < m.month_end AND f.cloud_id = m.cloud_id
-        GROUP BY f.project_id),
+        -- per project, as report.project_usage_monthly (from the rollup and the server days)
+        SELECT u.project_id, u.vcpu_hours, u.ram_gb_hours, u.disk_gb_hours, u.server_hours, u.servers, u.provisional
+        FROM metrics.project_month_usage u
+        WHERE u.cloud_id = m.cloud_id AND u.month_start = m.month_start),
     line AS (
         -- per project, resource and price: report.invoice_monthly's lines
         SELECT s.project_id, s.rate_id, sum(s.quantity) AS quantity
