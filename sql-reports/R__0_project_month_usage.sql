@@ -2,15 +2,16 @@
 -- summed as report.project_usage_monthly sums it: the quantities from the rollup (count x (hours x size) per group,
 -- exact decimals), the servers from the server days (on a one-day grid from the facts, which are the server days
 -- there: V111) as the array of their distinct ids, for the views that count the distinct servers of several
--- projects together (report.customer_monthly, cost_centre_monthly, domain_monthly). A plain view, inlined where it
--- is used, so a condition on cloud_id and month_start reads only that month. Replaced in place (the rollup views
--- depend on it): a change may add columns at the end only.
+-- projects together (report.customer_monthly, cost_centre_monthly, domain_monthly) and for
+-- report.project_usage_monthly. A plain view, inlined where it is used, so a condition on the month reads only that
+-- month. Replaced in place (the report views depend on it): a change may add columns at the end only.
 --
 --   cloud_id, month_start      the cloud and the month's start (metrics.billing_month)
 --   project_id                 a project with usage in the month
 --   vcpu_hours, ram_gb_hours, disk_gb_hours, server_hours   exact, not trimmed
 --   servers                    the distinct ids of its servers with usage in the month
 --   provisional                true when any window of it was still open when extracted
+--   month_local, month_end     the month's first day in the cloud's time zone, and its end (metrics.billing_month)
 CREATE OR REPLACE VIEW metrics.project_month_usage AS
 SELECT m.cloud_id,
        m.month_start,
@@ -20,7 +21,9 @@ SELECT m.cloud_id,
        u.disk_gb_hours,
        u.server_hours,
        u.servers,
-       u.provisional
+       u.provisional,
+       m.month_local,
+       m.month_end
 FROM metrics.billing_month m
 CROSS JOIN LATERAL (
     SELECT q.project_id, q.vcpu_hours, q.ram_gb_hours, q.disk_gb_hours, q.server_hours, s.servers, q.provisional

@@ -14,56 +14,22 @@
 --   provisional    true when any window of it was still open when extracted
 DROP VIEW IF EXISTS report.project_usage_monthly;
 CREATE VIEW report.project_usage_monthly AS
+-- each project's month from metrics.project_month_usage: the quantities from the rollup (count x (hours x size) per
+-- group is exactly the sum of the facts one by one: numeric is exact), the servers from metrics.usage_server_day
+-- (V108; on a one-day grid from the facts, V111)
 SELECT c.cloud_key                                        AS cloud,
        u.project_id,
        p.name                                             AS project_name,
-       to_char(m.month_local, 'YYYY-MM')                   AS month,
-       m.month_start,
-       m.month_end,
-       u.vcpu_hours,
-       u.ram_gb_hours,
-       u.disk_gb_hours,
-       u.server_hours,
-       u.server_count,
+       to_char(u.month_local, 'YYYY-MM')                   AS month,
+       u.month_start,
+       u.month_end,
+       trim_scale(u.vcpu_hours)                           AS vcpu_hours,
+       trim_scale(u.ram_gb_hours)                         AS ram_gb_hours,
+       trim_scale(u.disk_gb_hours)                        AS disk_gb_hours,
+       trim_scale(u.server_hours)                         AS server_hours,
+       coalesce(cardinality(u.servers), 0)::bigint        AS server_count,
        u.provisional
-FROM metrics.billing_month m
-CROSS JOIN LATERAL (
-    -- one month at a time. The quantities come from the rollup: count x (hours x size) per group is exactly the sum
-    -- of the facts one by one (numeric is exact), so the month is read in O(groups); the servers from
-    -- metrics.usage_server_day (V108), one row per server and UTC day: a UTC day the month's start or end cuts
-    -- counts a server when its last window of the day is at or after the start and its first before the end (on a
-    -- one-day grid from the facts, which are the server days there)
-    SELECT m.cloud_id,
-           x.project_id,
-           trim_scale(sum(x.facts * (x.hours::numeric * x.vcpus)))        AS vcpu_hours,
-           trim_scale(sum(x.facts * (x.hours::numeric * x.memory_mb)) * 0.0009765625) AS ram_gb_hours,
-           trim_scale(sum(x.facts * (x.hours::numeric * x.local_gb)))     AS disk_gb_hours,
-           trim_scale(sum(x.facts * x.hours::numeric))                    AS server_hours,
-           count(x.instance_id)                                           AS server_count,
-           bool_or(x.provisional)                                         AS provisional
-    -- one pass over each: the rollup's groups (quantities) and the distinct (project, server) pairs of the server
-    -- days (servers; sorted server first: a uuid decides almost every comparison), side by side, aggregated
-    -- together (sum, bool_or and count skip the other side's nulls)
-    FROM (SELECT r.project_id, r.facts, r.hours, r.vcpus, r.memory_mb, r.local_gb, r.provisional,
-                 NULL::uuid AS instance_id
-          FROM metrics.usage_rollup r
-          WHERE r.window_start >= m.month_start AND r.window_start < m.month_end AND r.cloud_id = m.cloud_id
-          UNION ALL
-          SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
-          FROM (SELECT DISTINCT s.instance_id, s.project_id
-                FROM metrics.usage_server_day s
-                WHERE s.cloud_id = m.cloud_id
-                  AND s.day >= (m.month_start AT TIME ZONE 'UTC')::date
-                  AND s.day <= ((m.month_end - interval '1 microsecond') AT TIME ZONE 'UTC')::date
-                  AND s.last_window >= m.month_start AND s.first_window < m.month_end) d
-          UNION ALL
-          -- a cloud on a one-day grid has no server days kept apart: its facts are them (V111)
-          SELECT d.project_id, NULL, NULL, NULL, NULL, NULL, NULL, d.instance_id
-          FROM (SELECT DISTINCT f.instance_id, f.project_id
-                FROM metrics.usage_fact f
-                WHERE m.window_seconds = 86400 AND f.cloud_id = m.cloud_id
-                  AND f.window_start >= m.month_start AND f.window_start < m.month_end) d) x
-    GROUP BY x.project_id) u
+FROM metrics.project_month_usage u
 JOIN metrics.cloud c ON c.cloud_id = u.cloud_id
 LEFT JOIN metrics.project p ON p.cloud_id = u.cloud_id AND p.project_id = u.project_id;
 
